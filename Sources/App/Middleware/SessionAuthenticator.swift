@@ -1,0 +1,50 @@
+import Fluent
+import Vapor
+
+extension UserModel: Authenticatable {}
+
+/// Restores the signed-in user from the session. A session whose epoch no longer matches the
+/// user's (password reset, signed out elsewhere) or whose user is gone is ended.
+struct SessionAuthenticator: AsyncMiddleware {
+    static let userKey = "uid"
+    static let epochKey = "epoch"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.hasSession, let rawID = request.session.data[Self.userKey] {
+            let user = try await UUID(uuidString: rawID).asyncFlatMap { try await UserModel.find($0, on: request.db) }
+            if let user, request.session.data[Self.epochKey] == String(user.sessionEpoch) {
+                request.auth.login(user)
+            } else {
+                request.session.data[Self.userKey] = nil
+                request.session.data[Self.epochKey] = nil
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    /// Starts a fresh session for `user` (a new id, so a planted session id is worthless).
+    static func signIn(_ user: UserModel, on request: Request) async throws {
+        if let old = request.session.id {
+            try await request.application.sessions.driver.deleteSession(old, for: request).get()
+            request.session.id = nil
+        }
+        let keep = request.session.data[CSRF.sessionKey]
+        request.session.data = SessionData()
+        request.session.data[CSRF.sessionKey] = keep
+        request.session.data[userKey] = try user.requireID().uuidString
+        request.session.data[epochKey] = String(user.sessionEpoch)
+        request.auth.login(user)
+    }
+
+    static func signOut(on request: Request) {
+        request.auth.logout(UserModel.self)
+        request.session.destroy()
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

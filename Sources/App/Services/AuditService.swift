@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+
+/// What the audit log records. The raw value is stored and names the translation `audit.action.*`.
+enum AuditAction: String, CaseIterable, Sendable {
+    case signInSucceeded = "sign_in.success"
+    case signInFailed = "sign_in.failure"
+    case signInThrottled = "sign_in.throttled"
+    case signOut = "sign_out"
+    case userCreated = "user.create"
+    case userUpdated = "user.update"
+    case userDeleted = "user.delete"
+    case passwordReset = "user.password_reset"
+    case tokenCreated = "token.create"
+    case tokenRevoked = "token.revoke"
+}
+
+struct AuditService {
+    let db: any Database
+
+    func record(
+        _ action: AuditAction, by actor: Actor?, target: String? = nil, detail: String? = nil,
+        clientAddress: String? = nil
+    ) async throws {
+        try await AuditEventModel(
+            actorID: actor?.user.id, actorName: actor?.user.username, action: action.rawValue, target: target,
+            detail: detail, clientAddress: clientAddress ?? actor?.clientAddress
+        ).create(on: db)
+    }
+
+    struct Page {
+        let events: [AuditEventModel]
+        let page: Int
+        let hasMore: Bool
+    }
+
+    /// Newest first, `perPage` at a time.
+    func list(page: Int, perPage: Int = 50, by actor: Actor) async throws -> Page {
+        try actor.require(.viewAuditLog)
+        let page = max(1, page)
+        let events = try await AuditEventModel.query(on: db)
+            .sort(\.$occurredAt, .descending)
+            .range(((page - 1) * perPage)..<(page * perPage + 1))
+            .all()
+        return Page(events: Array(events.prefix(perPage)), page: page, hasMore: events.count > perPage)
+    }
+}

@@ -1,0 +1,103 @@
+import SwitchboardCore
+import Vapor
+
+/// What the base layout needs on every page: language, theme, the signed-in user, navigation.
+struct LayoutContext: Encodable {
+    struct UserSummary: Encodable {
+        let username: String
+        let displayName: String
+        let role: String
+        let roleKey: String
+        let phoneExtension: String?
+    }
+
+    struct Navigation: Encodable {
+        let users: Bool
+        let contactGroups: Bool
+        let audit: Bool
+    }
+
+    struct Flash: Encodable {
+        let kind: String
+        let message: String
+    }
+
+    let locale: String
+    let theme: String
+    let titleKey: String
+    let section: String
+    let user: UserSummary?
+    let nav: Navigation
+    let csrf: String
+    let flash: Flash?
+    let paths: [String: String]
+    let languages: [String]
+
+    static let paths: [String: String] = [
+        "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
+        "contacts": Paths.contacts, "dialpad": Paths.dialpad, "settings": Paths.settings,
+        "settingsPreferences": Paths.settingsPreferences, "settingsTokens": Paths.settingsTokens,
+        "users": Paths.users, "newUser": Paths.newUser, "contactGroups": Paths.contactGroups, "audit": Paths.audit,
+    ]
+
+    init(request: Request, titleKey: String, section: String) {
+        let user = request.currentUser
+        let role = user?.role ?? .subscriber
+        locale = request.language.rawValue
+        theme = request.theme.rawValue
+        self.titleKey = titleKey
+        self.section = section
+        self.user = user.map {
+            UserSummary(
+                username: $0.username, displayName: $0.displayName, role: $0.role.rawValue,
+                roleKey: "role.\($0.role.rawValue)", phoneExtension: $0.phoneExtension)
+        }
+        nav = Navigation(
+            users: user != nil && AccessPolicy.allows(role, .administerUsers),
+            contactGroups: user != nil && AccessPolicy.allows(role, .manageContactGroups),
+            audit: user != nil && AccessPolicy.allows(role, .viewAuditLog))
+        csrf = CSRF.token(for: request)
+        flash = Flash.take(from: request)
+        paths = Self.paths
+        languages = Language.allCases.map(\.rawValue)
+    }
+}
+
+extension LayoutContext.Flash {
+    private static let kindKey = "flash_kind"
+    private static let messageKey = "flash_key"
+
+    /// Leaves a translated one-time message for the next page (post/redirect/get).
+    static func put(_ kind: String, _ key: String, on request: Request) {
+        request.session.data[kindKey] = kind
+        request.session.data[messageKey] = key
+    }
+
+    static func take(from request: Request) -> Self? {
+        guard request.hasSession, let key = request.session.data[messageKey] else { return nil }
+        let kind = request.session.data[kindKey] ?? "info"
+        request.session.data[messageKey] = nil
+        request.session.data[kindKey] = nil
+        return Self(kind: kind, message: request.text(key))
+    }
+}
+
+/// A page: the layout's context plus the page's own.
+struct PageContext<Page: Encodable>: Encodable {
+    let layout: LayoutContext
+    let page: Page
+}
+
+struct NoPageData: Encodable {}
+
+extension Request {
+    func render<Page: Encodable>(
+        _ template: String, titleKey: String, section: String, _ page: Page, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let context = PageContext(layout: LayoutContext(request: self, titleKey: titleKey, section: section), page: page)
+        let response = try await view.render(template, context).encodeResponse(for: self).get()
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Every path of the web interface, used by route registration and by templates (through
+/// `LayoutContext.paths`), so a link can never point at a route that does not exist.
+enum Paths {
+    static let home = "/"
+    static let signIn = "/sign-in"
+    static let signOut = "/sign-out"
+    static let language = "/language"
+    static let contacts = "/contacts"
+    static let dialpad = "/dialpad"
+    static let settings = "/settings"
+    static let settingsPreferences = "/settings/preferences"
+    static let settingsTokens = "/settings/tokens"
+    static let users = "/admin/users"
+    static let newUser = "/admin/users/new"
+    static let contactGroups = "/admin/contact-groups"
+    static let audit = "/admin/audit"
+    static let healthz = "/healthz"
+    static let metrics = "/metrics"
+    static let openAPIDocument = "/api/openapi.yaml"
+
+    static let userPattern = "/admin/users/:userID"
+    static let userPasswordPattern = "/admin/users/:userID/password"
+    static let userDeletePattern = "/admin/users/:userID/delete"
+    static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
+
+    static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
+    static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
+    static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
+    static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
+
+    /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
+    static func safeRedirect(_ candidate: String?) -> String {
+        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\")
+        else { return home }
+        return candidate
+    }
+}

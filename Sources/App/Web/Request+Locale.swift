@@ -1,0 +1,23 @@
+import SwitchboardCore
+import Vapor
+
+extension Request {
+    static let languageCookie = "switchboard_lang"
+
+    var currentUser: UserModel? { auth.get(UserModel.self) }
+
+    /// The user's preference, else the language picked on the sign-in page, else `Accept-Language`.
+    var language: Language {
+        if let language = currentUser?.language { return language }
+        if let picked = cookies[Self.languageCookie]?.string, let language = Language(rawValue: picked) {
+            return language
+        }
+        return Language.negotiate(acceptLanguage: headers.first(name: .acceptLanguage))
+    }
+
+    var theme: Theme { currentUser?.theme ?? .system }
+
+    func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        application.localization.text(key, in: language, arguments)
+    }
+}

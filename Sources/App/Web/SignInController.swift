@@ -1,0 +1,65 @@
+import SwitchboardCore
+import Vapor
+
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(Paths.signIn.pathComponents, use: form)
+        routes.post(Paths.signIn.pathComponents, use: signIn)
+        routes.post(Paths.signOut.pathComponents, use: signOut)
+        routes.get(Paths.language.pathComponents, use: pickLanguage)
+        routes.get(Paths.home.pathComponents) { req in req.redirect(to: Paths.contacts) }
+    }
+
+    struct FormPage: Encodable {
+        var username = ""
+        var next = Paths.home
+        var error: String?
+    }
+
+    struct Credentials: Content {
+        let username: String
+        let password: String
+        let next: String?
+    }
+
+    func form(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        let next = Paths.safeRedirect(req.query[String.self, at: "next"])
+        return try await req.render("sign-in", titleKey: "signin.title", section: "", FormPage(next: next))
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let credentials = try req.content.decode(Credentials.self)
+        let next = Paths.safeRedirect(credentials.next)
+        do {
+            let user = try await req.signInService.signIn(
+                username: credentials.username, password: credentials.password, clientAddress: req.clientAddress)
+            try await SessionAuthenticator.signIn(user, on: req)
+            return req.redirect(to: next)
+        } catch let error as SwitchboardError {
+            guard error == .wrongCredentials || error.code == "too_many_attempts" else { throw error }
+            let page = FormPage(
+                username: credentials.username, next: next, error: req.text(error.messageKey, error.arguments))
+            return try await req.render("sign-in", titleKey: "signin.title", section: "", page, status: error.status)
+        }
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        if let actor = try? req.actor() {
+            try await req.auditService.record(.signOut, by: actor, target: actor.user.username)
+        }
+        SessionAuthenticator.signOut(on: req)
+        return req.redirect(to: Paths.signIn)
+    }
+
+    /// The language picker of the sign-in page, for people not yet signed in.
+    func pickLanguage(req: Request) async throws -> Response {
+        let response = req.redirect(to: Paths.safeRedirect(req.query[String.self, at: "next"]))
+        if let picked = req.query[String.self, at: "lang"], let language = Language(rawValue: picked) {
+            response.cookies[Request.languageCookie] = HTTPCookies.Value(
+                string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                isSecure: req.application.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}

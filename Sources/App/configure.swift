@@ -1,0 +1,95 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import OpenAPIVapor
+import Prometheus
+import SwitchboardCore
+import Vapor
+
+/// The composition root: database, migrations, sessions, views, middleware, commands, routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "1mb"
+
+    try configureDatabase(app, config.database)
+    app.migrations.add(CreateUser())
+    app.migrations.add(CreateAuditEvent())
+    app.migrations.add(CreateAPIToken())
+    app.migrations.add(CreateLoginFailure())
+    app.migrations.add(SessionRecord.migration)
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
+
+    app.localization = try Localization(
+        directory: URL(fileURLWithPath: app.directory.resourcesDirectory).appendingPathComponent("Localization"))
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag(localization: app.localization)
+    app.metrics = PrometheusCollectorRegistry()
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "switchboard_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(
+            string: id.string, maxAge: 12 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true,
+            sameSite: .lax)
+    }
+
+    // Outermost first. Static files are served before any session or database work.
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(MetricsMiddleware(registry: app.metrics))
+    app.middleware.use(SecurityHeadersMiddleware(secure: config.secureCookies))
+    app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionAuthenticator())
+
+    app.asyncCommands.use(UserCommand(), as: "user")
+
+    try routes(app)
+
+    if config.autoMigrate {
+        try await app.autoMigrate()
+        try await FirstAdmin.ensure(on: app)
+    }
+}
+
+private func configureDatabase(_ app: Application, _ database: AppConfig.Database) throws {
+    switch database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: app.directory.workingDirectory))
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(url.path)), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
+    try app.grouped(CSRF.Middleware()).register(collection: SignInController())
+
+    let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())
+    try signedIn.register(collection: PlaceholderPagesController())
+    try signedIn.register(collection: SettingsController())
+    try signedIn.register(collection: UsersController())
+    try signedIn.register(collection: AuditController())
+
+    let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)
+}
+
+/// Web pages behind sign-in: anonymous visitors are sent to the sign-in page.
+struct SignedInMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.currentUser != nil else { throw SwitchboardError.notSignedIn }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import App
+
+@Suite("Translations")
+struct LocalizationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let localization = try! Localization(directory: root.appendingPathComponent("Resources/Localization"))
+
+    @Test("French and English have exactly the same keys")
+    func sameKeys() {
+        #expect(localization.missingKeys.isEmpty, "\(localization.missingKeys)")
+    }
+
+    @Test("no text is empty, and French is not a copy of English")
+    func filledIn() {
+        for language in Language.allCases {
+            let empty = localization.tables[language]!.filter { $0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(empty.isEmpty, "\(language): \(empty.keys.sorted())")
+        }
+        let same = localization.tables[.en]!.filter { localization.tables[.fr]![$0.key] == $0.value }
+        // Only words that are spelt the same in both languages may repeat.
+        #expect(Set(same.values).isSubset(of: ["Contacts", "Actions", "Pages"]), "\(same.keys.sorted())")
+    }
+
+    @Test("every #t(\"key\") in the templates exists")
+    func templateKeysExist() throws {
+        let views = Self.root.appendingPathComponent("Resources/Views")
+        let files = try #require(FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil))
+        var used: Set<String> = []
+        for case let file as URL in files where file.pathExtension == "leaf" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let regex = try NSRegularExpression(pattern: #"#t\("([^"]+)"[,)]"#)
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                used.insert(String(text[Range(match.range(at: 1), in: text)!]))
+            }
+        }
+        #expect(used.count > 50)
+        let unknown = used.filter { !localization.contains($0) }.sorted()
+        #expect(unknown.isEmpty, "unknown keys: \(unknown)")
+    }
+
+    @Test("keys built at run time exist: roles, themes, languages, audit actions, errors, pages")
+    func dynamicKeysExist() {
+        var keys = Role.allCases.map { "role.\($0.rawValue)" }
+        keys += Theme.allCases.map { "theme.\($0.rawValue)" }
+        keys += Language.allCases.map { "language.\($0.rawValue)" }
+        keys += AuditAction.allCases.map { "audit.action.\($0.rawValue)" }
+        keys += SwitchboardError.allForTranslationCheck.map(\.messageKey)
+        keys += ["soon.contacts", "soon.dialpad", "soon.contact_groups", "users.new_title", "users.edit_title"]
+        keys += ["users.created", "users.saved", "users.deleted", "users.password_reset_done"]
+        keys += ["settings.preferences_saved", "settings.token_revoked", "signin.title", "error.title"]
+        let unknown = keys.filter { !localization.contains($0) }
+        #expect(unknown.isEmpty, "unknown keys: \(unknown)")
+    }
+
+    @Test("a language without a user preference comes from Accept-Language")
+    func negotiatedLanguage() async throws {
+        try await withApp { app in
+            let browser = Browser(app)
+            browser.acceptLanguage = "de-DE, fr;q=0.8, en;q=0.5"
+            let page = try await browser.get(Paths.signIn)
+            #expect(page.body.string.contains("<html lang=\"fr\""))
+            #expect(page.body.string.contains("Se connecter"))
+            browser.acceptLanguage = "de-DE"
+            #expect(try await browser.get(Paths.signIn).body.string.contains("<html lang=\"en\""))
+        }
+    }
+
+    @Test("the sign-in page's language picker is remembered")
+    func languagePicker() async throws {
+        try await withApp { app in
+            let browser = Browser(app)
+            browser.acceptLanguage = "en"
+            try await browser.get("\(Paths.language)?lang=fr&next=/sign-in")
+            #expect(try await browser.get(Paths.signIn).body.string.contains("Nom d’utilisateur"))
+        }
+    }
+}

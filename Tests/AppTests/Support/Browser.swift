@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+import SwitchboardCore
+
+/// A minimal browser over the in-memory tester: keeps cookies and the CSRF token of the last page.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String?
+    var acceptLanguage: String?
+
+    init(_ app: Application) { self.app = app }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        let response = try await app.testing().sendRequest(.GET, path, headers: headers())
+        remember(response)
+        return response
+    }
+
+    @discardableResult
+    func post(_ path: String, _ form: [String: String], withCSRF: Bool = true) async throws -> TestingHTTPResponse {
+        var fields = form
+        if withCSRF, let csrf { fields["_csrf"] = csrf }
+        var headers = headers()
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        let response = try await app.testing().sendRequest(
+            .POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// Opens the sign-in page (for a CSRF token), then signs in.
+    @discardableResult
+    func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
+        try await get(Paths.signIn)
+        return try await post(Paths.signIn, ["username": username, "password": password])
+    }
+
+    private func headers() -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if !cookies.isEmpty {
+            headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        if let acceptLanguage { headers.add(name: .acceptLanguage, value: acceptLanguage) }
+        return headers
+    }
+
+    private func remember(_ response: TestingHTTPResponse) {
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";").first.map(String.init) ?? ""
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if header.lowercased().contains("expires=thu, 01 jan 1970") || parts[1].isEmpty {
+                cookies[parts[0]] = nil
+            } else {
+                cookies[parts[0]] = parts[1]
+            }
+        }
+        let html = response.body.string
+        if let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
+            let match = String(html[range])
+            csrf = match.components(separatedBy: "value=\"").last?.dropLast().description
+        }
+    }
+
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+    }
+}
+
+extension Application {
+    /// Creates an account directly through the service, as the console would.
+    @discardableResult
+    func makeUser(
+        _ username: String, role: Role = .subscriber, phoneExtension: String? = nil,
+        password: String = "password-123"
+    ) async throws -> UserModel {
+        try await UserService(db: db, hasher: self.password.async).create(
+            .init(
+                username: username, displayName: username.capitalized, role: role, phoneExtension: phoneExtension,
+                password: password),
+            by: nil)
+    }
+
+    /// A personal API token for `user`.
+    func makeToken(for user: UserModel) async throws -> String {
+        try await TokenService(db: db).create(name: "test", for: Actor(user: user, clientAddress: nil)).secret
+    }
+}
+
+
