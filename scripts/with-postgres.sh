@@ -5,7 +5,9 @@ set -euo pipefail
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] || { echo "PostgreSQL is not installed (scripts/install-deps.sh test)"; exit 1; }
-port=${PG_TEST_PORT:-55432}
+# Below Linux's ephemeral range (32768+), so no client socket in TIME_WAIT holds it.
+port=${PG_TEST_PORT:-25432}
+while (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 dir=$(mktemp -d /tmp/switchboard-pg.XXXXXX)
 chmod 755 "$dir"
 
@@ -20,7 +22,7 @@ as_postgres() {
 
 cleanup() {
   as_postgres "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
+  [ -n "${KEEP_PG:-}" ] || rm -rf "$dir"
 }
 trap cleanup EXIT
 

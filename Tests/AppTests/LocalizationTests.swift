@@ -52,6 +52,7 @@ struct LocalizationTests {
         keys += SwitchboardError.allForTranslationCheck.map(\.messageKey)
         keys += ["soon.contacts", "soon.dialpad", "soon.contact_groups", "users.new_title", "users.edit_title"]
         keys += ["users.created", "users.saved", "users.deleted", "users.password_reset_done"]
+        keys += ["error.heading_forbidden", "error.heading_not_found"]
         keys += ["settings.preferences_saved", "settings.token_revoked", "signin.title", "error.title"]
         let unknown = keys.filter { !localization.contains($0) }
         #expect(unknown.isEmpty, "unknown keys: \(unknown)")

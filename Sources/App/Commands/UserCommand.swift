@@ -14,7 +14,22 @@ struct UserCommand: AsyncCommandGroup {
     }
 }
 
+/// A refusal explained in words, for the console.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
 extension CommandContext {
+    /// Runs `body`, turning the application's errors into their English message.
+    func explainingErrors(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as SwitchboardError {
+            let message = application.localization.text(error.messageKey, in: .en, error.arguments)
+            throw CommandFailure(description: error.field.map { "\($0): \(message)" } ?? message)
+        }
+    }
+
     /// The console acts as an admin that is not a stored account.
     var consoleActor: Actor {
         let console = UserModel(
@@ -59,15 +74,17 @@ struct CreateUserCommand: AsyncCommand {
     var help: String { "Create an account" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let role = Role(rawValue: signature.role ?? Role.subscriber.rawValue) else {
-            throw SwitchboardError.badRequest
+        try await context.explainingErrors {
+            guard let role = Role(rawValue: signature.role ?? Role.subscriber.rawValue) else {
+                throw SwitchboardError.badRequest
+            }
+            let user = try await context.userService.create(
+                .init(
+                    username: signature.username, displayName: signature.displayName ?? signature.username, role: role,
+                    phoneExtension: signature.phoneExtension, password: try context.password(signature.password)),
+                by: context.consoleActor)
+            context.console.output("Created \(user.username) (\(user.role.rawValue)).")
         }
-        let user = try await context.userService.create(
-            .init(
-                username: signature.username, displayName: signature.displayName ?? signature.username, role: role,
-                phoneExtension: signature.phoneExtension, password: try context.password(signature.password)),
-            by: context.consoleActor)
-        context.console.output("Created \(user.username) (\(user.role.rawValue)).")
     }
 }
 
@@ -77,14 +94,16 @@ struct ListUsersCommand: AsyncCommand {
     var help: String { "List accounts: username, role, extension, display name" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        for user in try await context.userService.list(by: context.consoleActor) {
-            let columns = [
-                user.username.padding(toLength: 20, withPad: " ", startingAt: 0),
-                user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
-                (user.phoneExtension ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
-                user.displayName,
-            ]
-            context.console.output(columns.joined(separator: " ").consoleText())
+        try await context.explainingErrors {
+            for user in try await context.userService.list(by: context.consoleActor) {
+                let columns = [
+                    user.username.padding(toLength: 20, withPad: " ", startingAt: 0),
+                    user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
+                    (user.phoneExtension ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+                    user.displayName,
+                ]
+                context.console.output(columns.joined(separator: " ").consoleText())
+            }
         }
     }
 }
@@ -100,11 +119,13 @@ struct SetRoleCommand: AsyncCommand {
     var help: String { "Change an account's role (the last admin cannot be demoted)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let role = Role(rawValue: signature.role) else { throw SwitchboardError.badRequest }
-        let user = try await context.user(named: signature.username)
-        _ = try await context.userService.update(
-            try user.requireID(), .init(role: role), by: context.consoleActor)
-        context.console.output("\(user.username) is now \(role.rawValue).")
+        try await context.explainingErrors {
+            guard let role = Role(rawValue: signature.role) else { throw SwitchboardError.badRequest }
+            let user = try await context.user(named: signature.username)
+            _ = try await context.userService.update(
+                try user.requireID(), .init(role: role), by: context.consoleActor)
+            context.console.output("\(user.username) is now \(role.rawValue).")
+        }
     }
 }
 
@@ -119,9 +140,11 @@ struct ResetPasswordCommand: AsyncCommand {
     var help: String { "Set a new password; the account is signed out everywhere" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let user = try await context.user(named: signature.username)
-        try await context.userService.resetPassword(
-            try user.requireID(), to: try context.password(signature.password), by: context.consoleActor)
-        context.console.output("Password of \(user.username) changed.")
+        try await context.explainingErrors {
+            let user = try await context.user(named: signature.username)
+            try await context.userService.resetPassword(
+                try user.requireID(), to: try context.password(signature.password), by: context.consoleActor)
+            context.console.output("Password of \(user.username) changed.")
+        }
     }
 }

@@ -22,7 +22,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             do {
                 return try await request.render(
                     "error", titleKey: "error.title", section: "",
-                    ErrorPage(status: Int(failure.status.code), message: request.text(failure.messageKey, failure.arguments)),
+                    ErrorPage(
+                        status: Int(failure.status.code), headingKey: failure.headingKey,
+                        message: request.text(failure.messageKey, failure.arguments)),
                     status: failure.status)
             } catch {
                 request.logger.report(error: error)
@@ -33,6 +35,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
 
     struct ErrorPage: Encodable {
         let status: Int
+        let headingKey: String
         let message: String
     }
 

@@ -61,6 +61,15 @@ enum SwitchboardError: Error, Equatable {
     /// Localization key of the message; `arguments` fill its placeholders.
     var messageKey: String { "error.\(code)" }
 
+    /// Heading of the error page.
+    var headingKey: String {
+        switch status {
+        case .forbidden: "error.heading_forbidden"
+        case .notFound: "error.heading_not_found"
+        default: "error.title"
+        }
+    }
+
     var arguments: [String: String] {
         switch self {
         case .tooManyAttempts(let seconds): ["minutes": String(max(1, (seconds + 59) / 60))]

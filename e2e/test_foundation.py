@@ -1,0 +1,93 @@
+"""The foundation, as a person sees it in Chromium: sign-in, roles, language, theme."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import screenshot
+from pages import background_color, html_attribute, nav_labels, sign_in, sign_out
+
+ADMIN_PASSWORD = "e2e-admin-password"
+
+
+def test_first_start_prints_a_password_that_signs_in(server, browser):
+    password = server.generated_admin_password()
+    sign_in(browser, server.url, "admin", password)
+    assert browser.current_url.endswith("/contacts")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=account-name]").text == "Administrator"
+    assert nav_labels(browser) == ["Contacts", "Dialpad", "Settings", "Users", "Contact groups", "Audit log"]
+    assert "Coming soon" in browser.find_element(By.CSS_SELECTOR, "[data-testid=coming-soon]").text
+    screenshot(browser, "contacts-coming-soon")
+
+
+def test_wrong_password_gets_a_generic_message(server, browser):
+    sign_in(browser, server.url, "admin", "not-the-password")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=sign-in-error]").text == "Wrong username or password."
+    screenshot(browser, "sign-in-error")
+
+
+def test_admin_creates_a_subscriber_who_cannot_reach_admin_pages(server_factory, browser_factory):
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    admin = browser_factory()
+    sign_in(admin, server.url, "admin", ADMIN_PASSWORD)
+    admin.find_element(By.LINK_TEXT, "Users").click()
+    admin.find_element(By.CSS_SELECTOR, "[data-testid=new-user]").click()
+    admin.find_element(By.ID, "username").send_keys("jeanne")
+    admin.find_element(By.ID, "displayName").send_keys("Jeanne Dupré")
+    Select(admin.find_element(By.ID, "role")).select_by_value("subscriber")
+    admin.find_element(By.ID, "phoneExtension").send_keys("204")
+    admin.find_element(By.ID, "password").send_keys("jeanne-password")
+    admin.find_element(By.ID, "passwordConfirmation").send_keys("jeanne-password")
+    screenshot(admin, "user-form")
+    admin.find_element(By.CSS_SELECTOR, "[data-testid=save-user]").click()
+    assert "The user was created." in admin.find_element(By.CSS_SELECTOR, ".flash").text
+    admin.find_element(By.LINK_TEXT, "Users").click()
+    assert "Jeanne Dupré" in admin.find_element(By.CSS_SELECTOR, "tr[data-username=jeanne]").text
+    screenshot(admin, "users-list")
+
+    subscriber = browser_factory(language="fr-FR")
+    sign_in(subscriber, server.url, "jeanne", "jeanne-password")
+    assert nav_labels(subscriber) == ["Contacts", "Pavé numérique", "Paramètres"]
+    subscriber.get(server.url + "/admin/users")
+    assert "Vous n’avez pas l’autorisation" in subscriber.find_element(By.CSS_SELECTOR, "[data-testid=error-page]").text
+    screenshot(subscriber, "subscriber-forbidden-fr")
+
+
+def test_language_and_theme_are_applied_and_remembered(server_factory, browser):
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    sign_in(browser, server.url, "admin", ADMIN_PASSWORD)
+    assert html_attribute(browser, "data-theme") == "system"
+    light = background_color(browser)
+    browser.find_element(By.LINK_TEXT, "Settings").click()
+
+    # With JavaScript, a change applies at once (the form submits itself).
+    Select(browser.find_element(By.ID, "language")).select_by_value("fr")
+    assert html_attribute(browser, "lang") == "fr"
+    assert "Préférences enregistrées." in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    browser.find_element(By.CSS_SELECTOR, "input[name=theme][value=dark]").click()
+    assert html_attribute(browser, "data-theme") == "dark"
+    dark = background_color(browser)
+    assert dark != light
+    screenshot(browser, "settings-dark-fr")
+
+    sign_out(browser)
+    sign_in(browser, server.url, "admin", ADMIN_PASSWORD)
+    assert html_attribute(browser, "lang") == "fr"
+    assert html_attribute(browser, "data-theme") == "dark"
+    assert nav_labels(browser)[1] == "Pavé numérique"
+
+
+def test_system_theme_follows_the_browser(server, browser_factory):
+    dark_browser = browser_factory(color_scheme="dark")
+    dark_browser.get(server.url + "/sign-in")
+    assert html_attribute(dark_browser, "data-theme") == "system"
+    assert dark_browser.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+    assert background_color(dark_browser) == "rgb(15, 20, 28)"
+    screenshot(dark_browser, "sign-in-system-dark")
+
+
+def test_sign_in_page_language_picker(server, browser):
+    browser.get(server.url + "/sign-in")
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=username]").text == "Username"
+    browser.find_element(By.LINK_TEXT, "Français").click()
+    assert html_attribute(browser, "lang") == "fr"
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=username]").text == "Nom d’utilisateur"
+    screenshot(browser, "sign-in-fr")
