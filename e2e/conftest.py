@@ -42,6 +42,8 @@ class Server:
             }
         )
         env.update(env_extra or {})
+        self.env = env
+        self.binary = binary
         self.log = open(Path(self.dir) / "server.log", "w+")
         self.process = subprocess.Popen(
             [binary, "serve"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
@@ -60,6 +62,20 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("server did not become ready:\n" + self.output())
+
+    def cli(self, *arguments):
+        """Runs a `switchboard` command on the server's database, as an operator would."""
+        result = subprocess.run(
+            [self.binary, *arguments], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def create_user(self, username, password, extension=None, role="subscriber"):
+        arguments = ["user", "create", username, "--password", password, "--role", role]
+        if extension:
+            arguments += ["--extension", extension]
+        self.cli(*arguments)
 
     def output(self) -> str:
         self.log.flush()

@@ -1,17 +1,43 @@
-"""What a person does on the pages, in a few verbs."""
+"""What a person does on the pages, in a few verbs. Every action that loads a new page waits
+for the old one to go, so the next check reads the new page (a loaded machine is slow)."""
+from contextlib import contextmanager
+
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT = 20
+
+
+@contextmanager
+def page_change(driver):
+    """Wraps an action that navigates: returns once the next page has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    yield
+    WebDriverWait(driver, TIMEOUT).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def click_and_wait(driver, by, selector):
+    with page_change(driver):
+        driver.find_element(by, selector).click()
+
+
+def open_page(driver, url):
+    driver.get(url)
+    WebDriverWait(driver, TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(driver, base_url, username, password):
-    driver.get(base_url + "/sign-in")
+    open_page(driver, base_url + "/sign-in")
     driver.find_element(By.ID, "username").clear()
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    click_and_wait(driver, By.CSS_SELECTOR, "form.form button[type=submit]")
 
 
 def sign_out(driver):
-    driver.find_element(By.CSS_SELECTOR, "[data-testid=sign-out]").click()
+    click_and_wait(driver, By.CSS_SELECTOR, "[data-testid=sign-out]")
 
 
 def html_attribute(driver, name):

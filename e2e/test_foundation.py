@@ -3,7 +3,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from conftest import screenshot
-from pages import background_color, html_attribute, nav_labels, sign_in, sign_out
+from pages import background_color, click_and_wait, html_attribute, nav_labels, open_page, page_change, sign_in, sign_out
 
 ADMIN_PASSWORD = "e2e-admin-password"
 
@@ -28,8 +28,8 @@ def test_admin_creates_a_subscriber_who_cannot_reach_admin_pages(server_factory,
     server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
     admin = browser_factory()
     sign_in(admin, server.url, "admin", ADMIN_PASSWORD)
-    admin.find_element(By.LINK_TEXT, "Users").click()
-    admin.find_element(By.CSS_SELECTOR, "[data-testid=new-user]").click()
+    click_and_wait(admin, By.LINK_TEXT, "Users")
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=new-user]")
     admin.find_element(By.ID, "username").send_keys("jeanne")
     admin.find_element(By.ID, "displayName").send_keys("Jeanne Dupré")
     Select(admin.find_element(By.ID, "role")).select_by_value("subscriber")
@@ -37,16 +37,16 @@ def test_admin_creates_a_subscriber_who_cannot_reach_admin_pages(server_factory,
     admin.find_element(By.ID, "password").send_keys("jeanne-password")
     admin.find_element(By.ID, "passwordConfirmation").send_keys("jeanne-password")
     screenshot(admin, "user-form")
-    admin.find_element(By.CSS_SELECTOR, "[data-testid=save-user]").click()
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=save-user]")
     assert "The user was created." in admin.find_element(By.CSS_SELECTOR, ".flash").text
-    admin.find_element(By.LINK_TEXT, "Users").click()
+    click_and_wait(admin, By.LINK_TEXT, "Users")
     assert "Jeanne Dupré" in admin.find_element(By.CSS_SELECTOR, "tr[data-username=jeanne]").text
     screenshot(admin, "users-list")
 
     subscriber = browser_factory(language="fr-FR")
     sign_in(subscriber, server.url, "jeanne", "jeanne-password")
     assert nav_labels(subscriber) == ["Contacts", "Pavé numérique", "Paramètres"]
-    subscriber.get(server.url + "/admin/users")
+    open_page(subscriber, server.url + "/admin/users")
     assert "Vous n’avez pas l’autorisation" in subscriber.find_element(By.CSS_SELECTOR, "[data-testid=error-page]").text
     screenshot(subscriber, "subscriber-forbidden-fr")
 
@@ -56,13 +56,14 @@ def test_language_and_theme_are_applied_and_remembered(server_factory, browser):
     sign_in(browser, server.url, "admin", ADMIN_PASSWORD)
     assert html_attribute(browser, "data-theme") == "system"
     light = background_color(browser)
-    browser.find_element(By.LINK_TEXT, "Settings").click()
+    click_and_wait(browser, By.LINK_TEXT, "Settings")
 
     # With JavaScript, a change applies at once (the form submits itself).
-    Select(browser.find_element(By.ID, "language")).select_by_value("fr")
+    with page_change(browser):
+        Select(browser.find_element(By.ID, "language")).select_by_value("fr")
     assert html_attribute(browser, "lang") == "fr"
     assert "Préférences enregistrées." in browser.find_element(By.CSS_SELECTOR, ".flash").text
-    browser.find_element(By.CSS_SELECTOR, "input[name=theme][value=dark]").click()
+    click_and_wait(browser, By.CSS_SELECTOR, "input[name=theme][value=dark]")
     assert html_attribute(browser, "data-theme") == "dark"
     dark = background_color(browser)
     assert dark != light
@@ -77,7 +78,7 @@ def test_language_and_theme_are_applied_and_remembered(server_factory, browser):
 
 def test_system_theme_follows_the_browser(server, browser_factory):
     dark_browser = browser_factory(color_scheme="dark")
-    dark_browser.get(server.url + "/sign-in")
+    open_page(dark_browser, server.url + "/sign-in")
     assert html_attribute(dark_browser, "data-theme") == "system"
     assert dark_browser.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
     assert background_color(dark_browser) == "rgb(15, 20, 28)"
@@ -85,9 +86,9 @@ def test_system_theme_follows_the_browser(server, browser_factory):
 
 
 def test_sign_in_page_language_picker(server, browser):
-    browser.get(server.url + "/sign-in")
+    open_page(browser, server.url + "/sign-in")
     assert browser.find_element(By.CSS_SELECTOR, "label[for=username]").text == "Username"
-    browser.find_element(By.LINK_TEXT, "Français").click()
+    click_and_wait(browser, By.LINK_TEXT, "Français")
     assert html_attribute(browser, "lang") == "fr"
     assert browser.find_element(By.CSS_SELECTOR, "label[for=username]").text == "Nom d’utilisateur"
     screenshot(browser, "sign-in-fr")

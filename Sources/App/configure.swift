@@ -20,6 +20,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateAPIToken())
     app.migrations.add(CreateLoginFailure())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateUserSettings())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -29,6 +30,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
+    app.pbx = LogConnector(logger: app.logger)
 
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "switchboard_session"
@@ -79,6 +81,7 @@ func routes(_ app: Application) throws {
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())
     try signedIn.register(collection: PlaceholderPagesController())
     try signedIn.register(collection: SettingsController())
+    try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
 

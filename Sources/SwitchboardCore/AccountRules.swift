@@ -8,6 +8,8 @@ public enum AccountRuleViolation: Error, Equatable, Sendable {
     case passwordTooShort(minimum: Int)
     case passwordEqualsUsername
     case passwordsDiffer
+    case passwordEqualsCurrent
+    case currentPasswordWrong
     case lastAdmin
     case cannotDeleteYourself
     case tokenNameInvalid
@@ -19,6 +21,8 @@ public enum AccountRuleViolation: Error, Equatable, Sendable {
         case .extensionInvalid: "extension"
         case .passwordTooShort, .passwordEqualsUsername: "password"
         case .passwordsDiffer: "passwordConfirmation"
+        case .passwordEqualsCurrent: "password"
+        case .currentPasswordWrong: "currentPassword"
         case .tokenNameInvalid: "name"
         case .lastAdmin, .cannotDeleteYourself: nil
         }

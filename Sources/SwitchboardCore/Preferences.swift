@@ -16,7 +16,8 @@ public enum Language: String, CaseIterable, Codable, Sendable {
             guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
             let primary = String(tag.split(separator: "-").first ?? "")
             guard let language = Language(rawValue: primary) else { return nil }
-            let quality = pieces.dropFirst()
+            let quality =
+                pieces.dropFirst()
                 .first { $0.hasPrefix("q=") }
                 .flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0 ? (language, quality) : nil

@@ -55,7 +55,8 @@ struct APITests {
             #expect(body["title"] as? String == "Vous n’avez pas l’autorisation d’effectuer cette action.")
             let create = try await app.testing().sendRequest(
                 .POST, "/api/v1/users", headers: headers,
-                body: ByteBuffer(string: #"{"username":"x1","displayName":"X","role":"admin","password":"password-123"}"#))
+                body: ByteBuffer(
+                    string: #"{"username":"x1","displayName":"X","role":"admin","password":"password-123"}"#))
             #expect(create.status == .forbidden)
             #expect(try await UserModel.find(username: "x1", on: app.db) == nil)
         }
@@ -69,13 +70,16 @@ struct APITests {
             let created = try await app.testing().sendRequest(
                 .POST, "/api/v1/users", headers: headers,
                 body: ByteBuffer(
-                    string: #"{"username":"gina","displayName":"Gina","role":"sub-admin","extension":"250","password":"password-123"}"#))
+                    string:
+                        #"{"username":"gina","displayName":"Gina","role":"sub-admin","extension":"250","password":"password-123"}"#
+                ))
             #expect(created.status == .created)
             let id = try #require(try problem(created)["id"] as? String)
 
             let duplicate = try await app.testing().sendRequest(
                 .POST, "/api/v1/users", headers: headers,
-                body: ByteBuffer(string: #"{"username":"gina","displayName":"G","role":"subscriber","password":"password-123"}"#))
+                body: ByteBuffer(
+                    string: #"{"username":"gina","displayName":"G","role":"subscriber","password":"password-123"}"#))
             #expect(duplicate.status == .conflict)
             #expect(try problem(duplicate)["code"] as? String == "username_taken")
 

@@ -27,11 +27,12 @@ struct LocalizationTests {
 
 @Suite("Language negotiation")
 struct LanguageNegotiationTests {
-    @Test(arguments: [
-        (nil, Language.en), ("", .en), ("fr", .fr), ("fr-CH, fr;q=0.9, en;q=0.8", .fr),
-        ("en-GB,en;q=0.9,fr;q=0.8", .en), ("de-DE, fr;q=0.5, en;q=0.7", .en), ("de, it", .en),
-        ("en;q=0.2, fr;q=0.9", .fr), ("fr;q=0, en", .en), ("FR-be", .fr),
-    ] as [(String?, Language)])
+    @Test(
+        arguments: [
+            (nil, Language.en), ("", .en), ("fr", .fr), ("fr-CH, fr;q=0.9, en;q=0.8", .fr),
+            ("en-GB,en;q=0.9,fr;q=0.8", .en), ("de-DE, fr;q=0.5, en;q=0.7", .en), ("de, it", .en),
+            ("en;q=0.2, fr;q=0.9", .fr), ("fr;q=0, en", .en), ("FR-be", .fr),
+        ] as [(String?, Language)])
     func negotiates(header: String?, expected: Language) {
         #expect(Language.negotiate(acceptLanguage: header) == expected)
     }

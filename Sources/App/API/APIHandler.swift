@@ -5,7 +5,7 @@ import Vapor
 
 /// `/api/v1`: thin mappings from the generated OpenAPI types to the same services the web uses.
 struct APIHandler: APIProtocol {
-    private func context() throws -> (Request, Actor) {
+    func context() throws -> (Request, Actor) {
         let request = try APIRequestContext.current()
         return (request, try request.actor())
     }
@@ -90,7 +90,7 @@ struct APIHandler: APIProtocol {
         return .noContent(.init())
     }
 
-    private func uuid(_ raw: String) throws(SwitchboardError) -> UUID {
+    func uuid(_ raw: String) throws(SwitchboardError) -> UUID {
         guard let id = UUID(uuidString: raw) else { throw .notFound }
         return id
     }

@@ -20,6 +20,9 @@ public struct AppConfig: Sendable {
     public var autoMigrate: Bool
     public var bcryptCost: Int
     public var throttle: LoginThrottleSettings
+    /// How long one ring lasts, to turn "ring 4 times" into seconds for the PBX.
+    public var ringSeconds: Int = 5
+    public var photoRules = PhotoRules()
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -82,6 +85,10 @@ public struct AppConfig: Sendable {
         config.throttle.maxFailuresPerAddress =
             reader.int("SWITCHBOARD_LOGIN_MAX_FAILURES_PER_ADDRESS", in: 1...10000)
             ?? config.throttle.maxFailuresPerAddress
+        config.ringSeconds = reader.int("SWITCHBOARD_RING_SECONDS", in: 1...30) ?? config.ringSeconds
+        if let kilobytes = reader.int("SWITCHBOARD_PHOTO_MAX_KB", in: 10...20_000) {
+            config.photoRules.maximumBytes = kilobytes * 1000
+        }
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
     }
@@ -99,7 +106,8 @@ private struct EnvironmentReader {
     mutating func int(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let raw = string(name) else { return nil }
         guard let value = Int(raw), range.contains(value) else {
-            problems.append("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
+            problems.append(
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(raw)\"")
             return nil
         }
         return value

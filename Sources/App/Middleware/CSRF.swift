@@ -5,6 +5,8 @@ import Vapor
 enum CSRF {
     static let sessionKey = "csrf"
     static let formField = "_csrf"
+    /// The largest form accepted, file uploads included (a profile photo is at most a few MB).
+    static let maximumFormBytes = 4 * 1024 * 1024
 
     /// The session's token, made on first use.
     static func token(for request: Request) -> String {
@@ -17,6 +19,11 @@ enum CSRF {
     struct Middleware: AsyncMiddleware {
         func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
             if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+                // Routes collect their body only after the middleware: read it here to find the
+                // token, bounded so an oversized upload is refused (413) before anything else.
+                if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
+                    _ = try await request.body.collect(max: CSRF.maximumFormBytes).get()
+                }
                 let sent =
                     request.headers.first(name: "X-CSRF-Token")
                     ?? (try? request.content.get(String.self, at: CSRF.formField))

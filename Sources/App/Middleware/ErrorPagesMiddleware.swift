@@ -17,7 +17,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             }
             if failure == .notSignedIn {
                 let next = request.url.path + (request.url.query.map { "?\($0)" } ?? "")
-                return request.redirect(to: Paths.signIn + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                return request.redirect(
+                    to: Paths.signIn + "?next="
+                        + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
             }
             do {
                 return try await request.render(

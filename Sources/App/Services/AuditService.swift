@@ -11,6 +11,9 @@ enum AuditAction: String, CaseIterable, Sendable {
     case userUpdated = "user.update"
     case userDeleted = "user.delete"
     case passwordReset = "user.password_reset"
+    case passwordChanged = "user.password_change"
+    case forwardingChanged = "forwarding.update"
+    case callRequested = "call.originate"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
 }

@@ -128,12 +128,6 @@ struct UserService {
     }
 }
 
-/// Runs a pure account rule, turning its violation into the application's error.
-@discardableResult
-func rule<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let violation as AccountRuleViolation { throw SwitchboardError.invalid(violation) }
-}
-
 extension UserService {
     /// Anyone may change their own language and theme.
     func updateOwnPreferences(language: Language?, theme: Theme, by actor: Actor) async throws -> UserModel {
@@ -141,6 +135,29 @@ extension UserService {
         user.language = language
         user.theme = theme
         try await user.save(on: db)
+        return user
+    }
+}
+
+extension UserService {
+    /// Changes the actor's own password. Every session of the account is invalidated; the caller
+    /// keeps its current session by storing the returned epoch.
+    func changeOwnPassword(current: String, new: String, confirmation: String, by actor: Actor) async throws
+        -> UserModel
+    {
+        let user = actor.user
+        guard try await hasher.verify(current, created: user.passwordHash).get() else {
+            throw SwitchboardError.invalid(.currentPasswordWrong)
+        }
+        try rule { try AccountRules.checkPassword(new, username: user.username) }
+        guard new != current else { throw SwitchboardError.invalid(.passwordEqualsCurrent) }
+        guard new == confirmation else { throw SwitchboardError.invalid(.passwordsDiffer) }
+        user.passwordHash = try await hasher.hash(new).get()
+        user.sessionEpoch += 1
+        try await db.transaction { db in
+            try await user.save(on: db)
+            try await AuditService(db: db).record(.passwordChanged, by: actor, target: user.username)
+        }
         return user
     }
 }

@@ -49,4 +49,7 @@ extension Request {
     var userService: UserService { UserService(db: db, hasher: passwordHasher) }
     var tokenService: TokenService { TokenService(db: db) }
     var auditService: AuditService { AuditService(db: db) }
+    var profileService: ProfileService { ProfileService(db: db, photoRules: application.config.photoRules) }
+    var forwardingService: ForwardingService { ForwardingService(db: db) }
+    var callService: CallService { CallService(db: db, pbx: application.pbx) }
 }

@@ -12,8 +12,14 @@ enum SwitchboardError: Error, Equatable {
     case wrongCredentials
     case tooManyAttempts(seconds: Int)
     case invalid(AccountRuleViolation)
+    case profile(ProfileViolation)
+    case photo(PhotoRules.Violation)
+    case forwarding(ForwardingViolation)
     case usernameTaken
     case extensionTaken
+    case noExtension
+    case numberInvalid
+    case pbxFailed(String)
     case payloadTooLarge
     case internalError
 
@@ -24,8 +30,9 @@ enum SwitchboardError: Error, Equatable {
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .tooManyAttempts: .tooManyRequests
-        case .invalid: .unprocessableEntity
+        case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid: .unprocessableEntity
         case .usernameTaken, .extensionTaken: .conflict
+        case .pbxFailed: .badGateway
         case .payloadTooLarge: .payloadTooLarge
         case .internalError: .internalServerError
         }
@@ -42,18 +49,44 @@ enum SwitchboardError: Error, Equatable {
         case .wrongCredentials: "wrong_credentials"
         case .tooManyAttempts: "too_many_attempts"
         case .invalid(let violation): violation.code
+        case .profile(.emailInvalid): "email_invalid"
+        case .profile(.externalNumberInvalid): "number_invalid"
+        case .profile(.tooLong): "too_long"
+        case .photo(.notPNG): "photo_not_png"
+        case .photo(.tooLarge): "photo_too_large"
+        case .photo(.badDimensions): "photo_dimensions"
+        case .forwarding(.destinationMissing): "forwarding_destination_missing"
+        case .forwarding(.ringsOutOfRange): "forwarding_rings_out_of_range"
+        case .forwarding(.forwardsToSelf): "forwarding_to_self"
+        case .forwarding(.unknownExtension): "forwarding_unknown_extension"
+        case .forwarding(.externalNumberInvalid): "number_invalid"
+        case .forwarding(.loop): "forwarding_loop"
         case .usernameTaken: "username_taken"
         case .extensionTaken: "extension_taken"
+        case .noExtension: "no_extension"
+        case .numberInvalid: "number_invalid"
+        case .pbxFailed: "pbx_failed"
         case .payloadTooLarge: "payload_too_large"
         case .internalError: "internal_error"
         }
     }
 
+    /// The form field the message belongs next to, if any.
     var field: String? {
         switch self {
         case .invalid(let violation): violation.field
+        case .profile(.emailInvalid): "email"
+        case .profile(.externalNumberInvalid): "externalNumber"
+        case .profile(.tooLong(let field, _)): field
+        case .photo: "photo"
+        case .forwarding(.destinationMissing(let kind)), .forwarding(.forwardsToSelf(let kind)),
+            .forwarding(.unknownExtension(let kind, _)), .forwarding(.externalNumberInvalid(let kind)):
+            "\(kind.rawValue).destination"
+        case .forwarding(.ringsOutOfRange(let kind)): "\(kind.rawValue).rings"
+        case .forwarding(.loop): "forwarding"
         case .usernameTaken: "username"
         case .extensionTaken: "extension"
+        case .numberInvalid: "number"
         default: nil
         }
     }
@@ -74,6 +107,16 @@ enum SwitchboardError: Error, Equatable {
         switch self {
         case .tooManyAttempts(let seconds): ["minutes": String(max(1, (seconds + 59) / 60))]
         case .invalid(.passwordTooShort(let minimum)): ["minimum": String(minimum)]
+        case .profile(.tooLong(_, let maximum)): ["maximum": String(maximum)]
+        case .photo(.tooLarge(let maximum)): ["kilobytes": String(maximum / 1000)]
+        case .photo(.badDimensions(let width, let height, let allowed)):
+            [
+                "width": String(width), "height": String(height), "minimum": String(allowed.lowerBound),
+                "maximum": String(allowed.upperBound),
+            ]
+        case .forwarding(.unknownExtension(_, let target)): ["extension": target]
+        case .forwarding(.loop(let chain)): ["chain": chain.joined(separator: " → ")]
+        case .pbxFailed(let reason): ["reason": reason]
         default: [:]
         }
     }
@@ -83,7 +126,14 @@ enum SwitchboardError: Error, Equatable {
         .tooManyAttempts(seconds: 60), .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
         .invalid(.usernameInvalid), .invalid(.displayNameInvalid), .invalid(.extensionInvalid),
         .invalid(.passwordTooShort(minimum: 10)), .invalid(.passwordEqualsUsername), .invalid(.passwordsDiffer),
+        .invalid(.passwordEqualsCurrent), .invalid(.currentPasswordWrong),
         .invalid(.lastAdmin), .invalid(.cannotDeleteYourself), .invalid(.tokenNameInvalid),
+        .profile(.emailInvalid), .profile(.externalNumberInvalid), .profile(.tooLong(field: "city", maximum: 100)),
+        .photo(.notPNG), .photo(.tooLarge(maximumBytes: 1)),
+        .photo(.badDimensions(width: 1, height: 1, allowed: 1...2)),
+        .forwarding(.destinationMissing(.unconditional)), .forwarding(.ringsOutOfRange(.internalCalls)),
+        .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),
+        .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"),
     ]
 }
 
@@ -96,9 +146,27 @@ extension AccountRuleViolation {
         case .passwordTooShort: "password_too_short"
         case .passwordEqualsUsername: "password_equals_username"
         case .passwordsDiffer: "passwords_differ"
+        case .passwordEqualsCurrent: "password_equals_current"
+        case .currentPasswordWrong: "current_password_wrong"
         case .lastAdmin: "last_admin"
         case .cannotDeleteYourself: "cannot_delete_yourself"
         case .tokenNameInvalid: "token_name_invalid"
         }
+    }
+}
+
+/// Runs pure rules, turning their violations into the application's error.
+@discardableResult
+func rule<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let violation as AccountRuleViolation {
+        throw SwitchboardError.invalid(violation)
+    } catch let violation as ProfileViolation {
+        throw SwitchboardError.profile(violation)
+    } catch let violation as PhotoRules.Violation {
+        throw SwitchboardError.photo(violation)
+    } catch let violation as ForwardingViolation {
+        throw SwitchboardError.forwarding(violation)
     }
 }

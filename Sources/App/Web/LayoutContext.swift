@@ -9,6 +9,8 @@ struct LayoutContext: Encodable {
         let role: String
         let roleKey: String
         let phoneExtension: String?
+        let initials: String
+        let hasPhoto: Bool
     }
 
     struct Navigation: Encodable {
@@ -33,14 +35,22 @@ struct LayoutContext: Encodable {
     let paths: [String: String]
     let languages: [String]
 
+    /// "Jeanne Dupré" → "JD", for the avatar of someone without a photo.
+    static func initials(of name: String) -> String {
+        String(name.split(separator: " ").prefix(2).compactMap(\.first)).uppercased()
+    }
+
     static let paths: [String: String] = [
         "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
         "contacts": Paths.contacts, "dialpad": Paths.dialpad, "settings": Paths.settings,
-        "settingsPreferences": Paths.settingsPreferences, "settingsTokens": Paths.settingsTokens,
+        "settingsPreferences": Paths.settingsPreferences, "settingsProfile": Paths.settingsProfile,
+        "settingsPhoto": Paths.settingsPhoto, "settingsPhotoDelete": Paths.settingsPhotoDelete,
+        "settingsForwarding": Paths.settingsForwarding, "settingsPassword": Paths.settingsPassword,
+        "settingsTokens": Paths.settingsTokens,
         "users": Paths.users, "newUser": Paths.newUser, "contactGroups": Paths.contactGroups, "audit": Paths.audit,
     ]
 
-    init(request: Request, titleKey: String, section: String) {
+    init(request: Request, titleKey: String, section: String, hasPhoto: Bool = false) {
         let user = request.currentUser
         let role = user?.role ?? .subscriber
         locale = request.language.rawValue
@@ -50,13 +60,15 @@ struct LayoutContext: Encodable {
         self.user = user.map {
             UserSummary(
                 username: $0.username, displayName: $0.displayName, role: $0.role.rawValue,
-                roleKey: "role.\($0.role.rawValue)", phoneExtension: $0.phoneExtension)
+                roleKey: "role.\($0.role.rawValue)", phoneExtension: $0.phoneExtension,
+                initials: Self.initials(of: $0.displayName), hasPhoto: hasPhoto)
         }
         nav = Navigation(
             users: user != nil && AccessPolicy.allows(role, .administerUsers),
             contactGroups: user != nil && AccessPolicy.allows(role, .manageContactGroups),
             audit: user != nil && AccessPolicy.allows(role, .viewAuditLog))
-        csrf = CSRF.token(for: request)
+        // Anonymous pages other than sign-in have no form: no session is started for them (crawlers).
+        csrf = user != nil || section == "signIn" ? CSRF.token(for: request) : ""
         flash = Flash.take(from: request)
         paths = Self.paths
         languages = Language.allCases.map(\.rawValue)
@@ -66,19 +78,24 @@ struct LayoutContext: Encodable {
 extension LayoutContext.Flash {
     private static let kindKey = "flash_kind"
     private static let messageKey = "flash_key"
+    private static let argumentsKey = "flash_arguments"
 
     /// Leaves a translated one-time message for the next page (post/redirect/get).
-    static func put(_ kind: String, _ key: String, on request: Request) {
+    static func put(_ kind: String, _ key: String, _ arguments: [String: String] = [:], on request: Request) {
         request.session.data[kindKey] = kind
         request.session.data[messageKey] = key
+        request.session.data[argumentsKey] =
+            arguments.isEmpty ? nil : (try? JSONEncoder().encode(arguments)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func take(from request: Request) -> Self? {
         guard request.hasSession, let key = request.session.data[messageKey] else { return nil }
         let kind = request.session.data[kindKey] ?? "info"
-        request.session.data[messageKey] = nil
-        request.session.data[kindKey] = nil
-        return Self(kind: kind, message: request.text(key))
+        let arguments =
+            request.session.data[argumentsKey]
+            .flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        for name in [messageKey, kindKey, argumentsKey] { request.session.data[name] = nil }
+        return Self(kind: kind, message: request.text(key, arguments))
     }
 }
 
@@ -94,7 +111,9 @@ extension Request {
     func render<Page: Encodable>(
         _ template: String, titleKey: String, section: String, _ page: Page, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let context = PageContext(layout: LayoutContext(request: self, titleKey: titleKey, section: section), page: page)
+        let hasPhoto = try await currentUser.asyncFlatMap { try await profileService.hasPhoto($0.requireID()) } ?? false
+        let layout = LayoutContext(request: self, titleKey: titleKey, section: section, hasPhoto: hasPhoto)
+        let context = PageContext(layout: layout, page: page)
         let response = try await view.render(template, context).encodeResponse(for: self).get()
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

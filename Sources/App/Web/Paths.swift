@@ -10,6 +10,11 @@ enum Paths {
     static let contacts = "/contacts"
     static let dialpad = "/dialpad"
     static let settings = "/settings"
+    static let settingsProfile = "/settings/profile"
+    static let settingsPhoto = "/settings/photo"
+    static let settingsPhotoDelete = "/settings/photo/delete"
+    static let settingsForwarding = "/settings/forwarding"
+    static let settingsPassword = "/settings/password"
     static let settingsPreferences = "/settings/preferences"
     static let settingsTokens = "/settings/tokens"
     static let users = "/admin/users"
@@ -23,11 +28,13 @@ enum Paths {
     static let userPattern = "/admin/users/:userID"
     static let userPasswordPattern = "/admin/users/:userID/password"
     static let userDeletePattern = "/admin/users/:userID/delete"
+    static let userForwardingPattern = "/admin/users/:userID/forwarding"
     static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
 
     static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
     static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
+    static func userForwarding(_ id: UUID) -> String { "/admin/users/\(id)/forwarding" }
     static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
 
     /// Only same-site relative paths are followed after sign-in, never `//evil.example`.

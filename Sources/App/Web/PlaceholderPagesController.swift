@@ -7,9 +7,6 @@ struct PlaceholderPagesController: RouteCollection {
         routes.get(Paths.contacts.pathComponents) { req in
             try await comingSoon(req, titleKey: "nav.contacts", section: "contacts", descriptionKey: "soon.contacts")
         }
-        routes.get(Paths.dialpad.pathComponents) { req in
-            try await comingSoon(req, titleKey: "nav.dialpad", section: "dialpad", descriptionKey: "soon.dialpad")
-        }
         routes.get(Paths.contactGroups.pathComponents) { req in
             try req.actor().require(.manageContactGroups)
             return try await comingSoon(

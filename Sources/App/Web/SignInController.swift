@@ -25,7 +25,7 @@ struct SignInController: RouteCollection {
     func form(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: Paths.home) }
         let next = Paths.safeRedirect(req.query[String.self, at: "next"])
-        return try await req.render("sign-in", titleKey: "signin.title", section: "", FormPage(next: next))
+        return try await req.render("sign-in", titleKey: "signin.title", section: "signIn", FormPage(next: next))
     }
 
     func signIn(req: Request) async throws -> Response {
@@ -40,7 +40,8 @@ struct SignInController: RouteCollection {
             guard error == .wrongCredentials || error.code == "too_many_attempts" else { throw error }
             let page = FormPage(
                 username: credentials.username, next: next, error: req.text(error.messageKey, error.arguments))
-            return try await req.render("sign-in", titleKey: "signin.title", section: "", page, status: error.status)
+            return try await req.render(
+                "sign-in", titleKey: "signin.title", section: "signIn", page, status: error.status)
         }
     }
 

@@ -11,6 +11,8 @@ struct UsersController: RouteCollection {
         routes.post(Paths.userPattern.pathComponents, use: update)
         routes.post(Paths.userPasswordPattern.pathComponents, use: resetPassword)
         routes.post(Paths.userDeletePattern.pathComponents, use: delete)
+        routes.get(Paths.userForwardingPattern.pathComponents, use: forwarding)
+        routes.post(Paths.userForwardingPattern.pathComponents, use: saveForwarding)
     }
 
     // MARK: list
@@ -54,6 +56,7 @@ struct UsersController: RouteCollection {
         let error: String?
         let passwordAction: String?
         let deleteAction: String?
+        let forwardingURL: String?
         let canDelete: Bool
     }
 
@@ -169,6 +172,47 @@ struct UsersController: RouteCollection {
         }
     }
 
+    // MARK: forwarding (support)
+
+    struct ForwardingPage: Encodable {
+        let displayName: String
+        let userURL: String
+        let forwarding: ForwardingForm.View
+    }
+
+    func forwarding(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let user = try await managedUser(req, actor: actor)
+        let settings = try await req.forwardingService.settings(of: user, by: actor)
+        return try await renderForwarding(req, user: user, settings: settings, error: nil)
+    }
+
+    func saveForwarding(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let user = try await managedUser(req, actor: actor)
+        let settings = ForwardingForm.decode(try req.content.decode([String: String].self))
+        do {
+            try await req.forwardingService.update(settings, of: user, by: actor)
+            LayoutContext.Flash.put("success", "forwarding.saved", on: req)
+            return req.redirect(to: Paths.userForwarding(try user.requireID()))
+        } catch let error as SwitchboardError where error.status == .unprocessableEntity {
+            return try await renderForwarding(req, user: user, settings: settings, error: error)
+        }
+    }
+
+    private func renderForwarding(
+        _ req: Request, user: UserModel, settings: ForwardingSettings, error: SwitchboardError?
+    ) async throws -> Response {
+        let id = try user.requireID()
+        let page = ForwardingPage(
+            displayName: user.displayName, userURL: Paths.user(id),
+            forwarding: ForwardingForm.view(
+                settings, action: Paths.userForwarding(id), ringSeconds: req.application.config.ringSeconds,
+                error: error, on: req))
+        return try await req.render(
+            "users/forwarding", titleKey: "forwarding.title", section: "users", page, status: error?.status ?? .ok)
+    }
+
     // MARK: helpers
 
     private func managedUser(_ req: Request, actor: Actor) async throws -> UserModel {
@@ -199,6 +243,7 @@ struct UsersController: RouteCollection {
             error: error.flatMap { $0.field == nil ? req.text($0.messageKey, $0.arguments) : nil },
             passwordAction: id.map(Paths.userPassword),
             deleteAction: id.map(Paths.userDelete),
+            forwardingURL: id.map(Paths.userForwarding),
             canDelete: user != nil && user?.id != actor.user.id)
         return try await req.render(
             "users/form", titleKey: user == nil ? "users.new_title" : "users.edit_title", section: "users", page,

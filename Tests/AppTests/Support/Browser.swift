@@ -1,10 +1,10 @@
 import Foundation
+import SwitchboardCore
 import Testing
 import Vapor
 import VaporTesting
 
 @testable import App
-import SwitchboardCore
 
 /// A minimal browser over the in-memory tester: keeps cookies and the CSRF token of the last page.
 final class Browser: @unchecked Sendable {
@@ -12,12 +12,21 @@ final class Browser: @unchecked Sendable {
     var cookies: [String: String] = [:]
     var csrf: String?
     var acceptLanguage: String?
+    /// Through a real HTTP server on 127.0.0.1 (bodies stream as from a browser) instead of in memory.
+    let live: Bool
 
-    init(_ app: Application) { self.app = app }
+    init(_ app: Application, live: Bool = false) {
+        self.app = app
+        self.live = live
+    }
+
+    private func tester() throws -> any TestingApplicationTester {
+        try app.testing(method: live ? .running(hostname: "127.0.0.1", port: 0) : .inMemory)
+    }
 
     @discardableResult
     func get(_ path: String) async throws -> TestingHTTPResponse {
-        let response = try await app.testing().sendRequest(.GET, path, headers: headers())
+        let response = try await tester().sendRequest(.GET, path, headers: headers())
         remember(response)
         return response
     }
@@ -29,8 +38,28 @@ final class Browser: @unchecked Sendable {
         var headers = headers()
         headers.contentType = .urlEncodedForm
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
-        let response = try await app.testing().sendRequest(
+        let response = try await tester().sendRequest(
             .POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    /// Sends a multipart form with one file, as a browser's file upload does.
+    @discardableResult
+    func upload(_ path: String, field: String, filename: String, contentType: String, data: Data) async throws
+        -> TestingHTTPResponse
+    {
+        let boundary = "----switchboard-test-\(UUID().uuidString)"
+        var body = Data()
+        func append(_ text: String) { body.append(Data(text.utf8)) }
+        append("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf ?? "")\r\n")
+        append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n")
+        append("Content-Type: \(contentType)\r\n\r\n")
+        body.append(data)
+        append("\r\n--\(boundary)--\r\n")
+        var headers = headers()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let response = try await tester().sendRequest(.POST, path, headers: headers, body: ByteBuffer(data: body))
         remember(response)
         return response
     }
@@ -88,10 +117,15 @@ extension Application {
             by: nil)
     }
 
+    /// A fixture file from `Tests/AppTests/Fixtures`.
+    static func fixture(_ name: String) throws -> Data {
+        try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/\(name)"))
+    }
+
     /// A personal API token for `user`.
     func makeToken(for user: UserModel) async throws -> String {
         try await TokenService(db: db).create(name: "test", for: Actor(user: user, clientAddress: nil)).secret
     }
 }
-
-

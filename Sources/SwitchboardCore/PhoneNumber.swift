@@ -1,0 +1,32 @@
+import Foundation
+
+/// Tolerant reading of telephone numbers as people type or paste them:
+/// "+33 1 23 45 67 89", "0033 (0)1-23.45.67.89", "01 23 45 67 89", "*31#".
+public enum PhoneNumber {
+    /// Digits, with `+` for an international number (`00` prefix turned into `+`), and the
+    /// keypad's `*` and `#` kept. `nil` when it is not a number (letters, nothing to dial,
+    /// no digit or more than 20).
+    public static func normalized(_ raw: String) -> String? {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // "+33 (0)1 …": the "(0)" is the national trunk prefix, not dialled from abroad.
+        if text.hasPrefix("+") || text.hasPrefix("00") {
+            text = text.replacingOccurrences(of: "(0)", with: "")
+        }
+        var result = ""
+        for (index, character) in text.enumerated() {
+            switch character {
+            case "0"..."9", "*", "#":
+                result.append(character)
+            case "+" where index == 0:
+                result.append(character)
+            case " ", "-", ".", "/", "(", ")", "\u{00A0}":
+                continue
+            default:
+                return nil
+            }
+        }
+        if result.hasPrefix("00") { result = "+" + result.dropFirst(2) }
+        let digits = result.filter(\.isNumber).count
+        return (1...20).contains(digits) ? result : nil
+    }
+}

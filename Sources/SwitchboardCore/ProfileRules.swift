@@ -1,0 +1,122 @@
+import Foundation
+
+/// A user's profile as entered, before checks.
+public struct Profile: Equatable, Sendable {
+    public var displayName: String
+    public var department: String?
+    public var email: String?
+    public var street: String?
+    public var postalCode: String?
+    public var city: String?
+    public var region: String?
+    public var country: String?
+    public var externalNumber: String?
+
+    public init(
+        displayName: String, department: String? = nil, email: String? = nil, street: String? = nil,
+        postalCode: String? = nil, city: String? = nil, region: String? = nil, country: String? = nil,
+        externalNumber: String? = nil
+    ) {
+        self.displayName = displayName
+        self.department = department
+        self.email = email
+        self.street = street
+        self.postalCode = postalCode
+        self.city = city
+        self.region = region
+        self.country = country
+        self.externalNumber = externalNumber
+    }
+}
+
+public enum ProfileViolation: Error, Equatable, Sendable {
+    case emailInvalid
+    case externalNumberInvalid
+    /// A free-text field over its length; `field` is the `Profile` property name.
+    case tooLong(field: String, maximum: Int)
+}
+
+public enum ProfileRules {
+    /// Trims every field, turns empty ones into `nil`, checks the e-mail, normalises the number.
+    public static func normalized(_ profile: Profile) throws -> Profile {
+        var result = profile
+        result.displayName = try AccountRules.normalizedDisplayName(profile.displayName)
+        func clean(_ value: String?, _ field: String, _ maximum: Int) throws(ProfileViolation) -> String? {
+            guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                return nil
+            }
+            guard value.count <= maximum else { throw .tooLong(field: field, maximum: maximum) }
+            return value
+        }
+        result.department = try clean(profile.department, "department", 100)
+        result.street = try clean(profile.street, "street", 200)
+        result.postalCode = try clean(profile.postalCode, "postalCode", 20)
+        result.city = try clean(profile.city, "city", 100)
+        result.region = try clean(profile.region, "region", 100)
+        result.country = try clean(profile.country, "country", 100)
+        if let email = try clean(profile.email, "email", 254) {
+            guard isPlausibleEmail(email) else { throw ProfileViolation.emailInvalid }
+            result.email = email
+        } else {
+            result.email = nil
+        }
+        if let number = try clean(profile.externalNumber, "externalNumber", 40) {
+            guard let normalized = PhoneNumber.normalized(number) else { throw ProfileViolation.externalNumberInvalid }
+            result.externalNumber = normalized
+        } else {
+            result.externalNumber = nil
+        }
+        return result
+    }
+
+    /// One `@`, a non-empty local part, a dotted domain, no spaces: what a form can check;
+    /// only a message proves an address exists.
+    public static func isPlausibleEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let domain = parts[1]
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+            && !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+    }
+}
+
+/// What a profile photo must be: a real PNG (checked by its bytes, not its name), not too heavy,
+/// neither tiny nor huge.
+public struct PhotoRules: Sendable {
+    public var maximumBytes: Int
+    public var dimensions: ClosedRange<Int>
+
+    public init(maximumBytes: Int = 1_000_000, dimensions: ClosedRange<Int> = 64...2048) {
+        self.maximumBytes = maximumBytes
+        self.dimensions = dimensions
+    }
+
+    public enum Violation: Error, Equatable, Sendable {
+        case notPNG
+        case tooLarge(maximumBytes: Int)
+        case badDimensions(width: Int, height: Int, allowed: ClosedRange<Int>)
+    }
+
+    private static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Width and height of an acceptable PNG.
+    public func check(_ data: Data) throws(Violation) -> (width: Int, height: Int) {
+        guard data.count <= maximumBytes else { throw .tooLarge(maximumBytes: maximumBytes) }
+        let bytes = [UInt8](data)
+        // Signature, then the IHDR chunk first (length 13), then a complete file ending with IEND.
+        guard bytes.count >= 45, Array(bytes[0..<8]) == Self.signature,
+            Array(bytes[8..<16]) == [0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52],
+            Array(bytes[(bytes.count - 8)..<(bytes.count - 4)]) == [0x49, 0x45, 0x4E, 0x44]
+        else { throw .notPNG }
+        func bigEndian(_ offset: Int) -> Int {
+            bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let width = bigEndian(16)
+        let height = bigEndian(20)
+        guard dimensions.contains(width), dimensions.contains(height) else {
+            throw .badDimensions(width: width, height: height, allowed: dimensions)
+        }
+        return (width, height)
+    }
+}
