@@ -175,3 +175,42 @@ struct PhoneNumberTests {
         #expect(PhoneNumber.normalized(raw) == nil)
     }
 }
+
+@Suite("Forwarding evaluation, every combination")
+struct ForwardingCombinationTests {
+    static let destinations: [ForwardingDestination?] = [
+        nil, .phoneExtension("202"), .external("+33123456789"), .voicemail,
+    ]
+
+    /// Every rule in each of its states: off or on, with each destination or none.
+    static var ruleStates: [ForwardingRule] {
+        [false, true].flatMap { enabled in destinations.map { ForwardingRule(enabled: enabled, destination: $0, rings: 3) } }
+    }
+
+    @Test("8 × 8 × 8 rule states × 2 origins: unconditional first, then the caller's own rule, else ring")
+    func everyCombination() {
+        var checked = 0
+        for unconditional in Self.ruleStates {
+            for internalCalls in Self.ruleStates {
+                for externalCalls in Self.ruleStates {
+                    let settings = ForwardingSettings(
+                        unconditional: unconditional, internalCalls: internalCalls, externalCalls: externalCalls)
+                    for origin in CallOrigin.allCases {
+                        let own = origin == .internal ? internalCalls : externalCalls
+                        let expected: CallHandling =
+                            if unconditional.enabled, let destination = unconditional.destination {
+                                .forwardImmediately(destination)
+                            } else if own.enabled, let destination = own.destination {
+                                .ringThenForward(rings: 3, seconds: 15, destination: destination)
+                            } else {
+                                .ring
+                            }
+                        #expect(ForwardingEvaluation.handling(of: origin, under: settings, ringSeconds: 5) == expected)
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 1024)
+    }
+}
