@@ -184,7 +184,9 @@ struct ForwardingCombinationTests {
 
     /// Every rule in each of its states: off or on, with each destination or none.
     static var ruleStates: [ForwardingRule] {
-        [false, true].flatMap { enabled in destinations.map { ForwardingRule(enabled: enabled, destination: $0, rings: 3) } }
+        [false, true].flatMap { enabled in
+            destinations.map { ForwardingRule(enabled: enabled, destination: $0, rings: 3) }
+        }
     }
 
     @Test("8 × 8 × 8 rule states × 2 origins: unconditional first, then the caller's own rule, else ring")

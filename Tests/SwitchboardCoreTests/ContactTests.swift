@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+@testable import SwitchboardCore
+
+@Suite("Contacts")
+struct ContactTests {
+    @Test("the display name is explicit, else first and last name, else the company")
+    func displayName() {
+        #expect(
+            Contact(firstName: "Émile", lastName: "Zola", displayName: " Le Maître ").resolvedDisplayName == "Le Maître"
+        )
+        #expect(Contact(firstName: "Émile", lastName: "Zola", displayName: "").resolvedDisplayName == "Émile Zola")
+        #expect(Contact(lastName: "Zola").resolvedDisplayName == "Zola")
+        #expect(Contact(displayName: "  ", company: "Fasquelle").resolvedDisplayName == "Fasquelle")
+        #expect(Contact(notes: "nobody").resolvedDisplayName == nil)
+    }
+
+    @Test("the preferred number wins, else the first")
+    func preferredPhone() {
+        let a = PhoneEntry(type: .business, number: "01 23 45 67 89")
+        let b = PhoneEntry(type: .mobile, number: "06 12 34 56 78", preferred: true)
+        #expect(Contact(phones: [a, b]).preferredPhone == b)
+        #expect(Contact(phones: [a]).preferredPhone == a)
+        #expect(b.dialable == "0612345678")
+    }
+}
+
+@Suite("Search folding")
+struct SearchFoldingTests {
+    @Test(arguments: [
+        ("Émile", "emile"), ("ÉLODIE", "elodie"), ("Straße", "strasse"), ("Œuvre", "oeuvre"), ("Ærø", "aero"),
+        ("Łukasz", "lukasz"), ("Nguyễn", "nguyen"), ("Ｆｕｌｌ", "full"),
+    ])
+    func folds(text: String, folded: String) {
+        #expect(SearchFolding.fold(text) == folded)
+    }
+
+    @Test(arguments: [
+        ("Émile Zola", "E"), ("émile", "E"), ("Œdipe", "O"), ("zoé", "Z"), ("123 Taxi", "#"), ("Ωmega", "#"),
+        ("  Bob", "B"), ("", "#"), ("Ändersson", "A"),
+    ])
+    func initials(name: String, tab: String) {
+        #expect(SearchFolding.initial(of: name) == tab)
+    }
+
+    @Test func tabsAreAToZThenHash() {
+        #expect(SearchFolding.tabs.count == 27)
+        #expect(SearchFolding.tabs.first == "A")
+        #expect(SearchFolding.tabs.last == "#")
+    }
+
+    @Test func digits() {
+        #expect(SearchFolding.digits("+33 (0)1 23-45") == "33012345")
+    }
+}
+
+@Suite("Contact access")
+struct ContactAccessTests {
+    let a = GroupRef(id: UUID(), kind: .standard)
+    let b = GroupRef(id: UUID(), kind: .dect)
+    let c = GroupRef(id: UUID(), kind: .standard)
+    let google = GroupRef(id: UUID(), kind: .linked)
+
+    var subscriber: ContactAccess {
+        ContactAccess(role: .subscriber, rights: [a.id: .read, b.id: .write, google.id: .write])
+    }
+
+    @Test("a subscriber reads A and B, writes only B, never sees C or contacts without group")
+    func subscriberRights() {
+        #expect(subscriber.canRead(contactIn: [a]))
+        #expect(subscriber.canRead(contactIn: [b]))
+        #expect(!subscriber.canRead(contactIn: [c]))
+        #expect(!subscriber.canRead(contactIn: []))
+        #expect(subscriber.canRead(contactIn: [c, a]))
+        #expect(!subscriber.canEdit(contactIn: [a]))
+        #expect(subscriber.canEdit(contactIn: [b]))
+        #expect(subscriber.canEdit(contactIn: [a, b]))
+        #expect(!subscriber.canEdit(contactIn: [c]))
+        #expect(subscriber.readableGroupIDs == [a.id, b.id, google.id])
+        #expect(!subscriber.canDeleteAll)
+        #expect(!subscriber.canCreate(in: []))
+        #expect(subscriber.canCreate(in: [b]))
+        #expect(!subscriber.canCreate(in: [a]))
+    }
+
+    @Test("admins and sub-admins see everything, contacts without group included", arguments: [Role.admin, .subAdmin])
+    func keepers(role: Role) {
+        let access = ContactAccess(role: role)
+        #expect(access.canRead(contactIn: []))
+        #expect(access.canRead(contactIn: [c]))
+        #expect(access.canEdit(contactIn: []))
+        #expect(access.canDeleteAll)
+        #expect(access.readableGroupIDs == nil)
+        #expect(access.canCreate(in: []))
+    }
+
+    @Test("nobody edits, deletes or adds into a linked group; copying out of it is allowed")
+    func linked() {
+        for access in [subscriber, ContactAccess(role: .admin)] {
+            #expect(!access.canEdit(contactIn: [google]))
+            #expect(!access.canEdit(contactIn: [google, b]))
+            #expect(!access.canWrite(group: google))
+            #expect(access.canCopy(contactIn: [google], into: b))
+            #expect(!access.canCopy(contactIn: [google], into: google))
+        }
+        #expect(!subscriber.canCopy(contactIn: [google], into: a))
+    }
+
+    @Test("DECT limits: entry count and name length")
+    func dectLimits() throws {
+        let limits = DECTLimits(maximumEntries: 3, maximumNameLength: 10)
+        try limits.check(adding: ["Ann", "Bob"], to: 1)
+        #expect(throws: DECTLimits.Violation.groupFull(maximum: 3, wouldHave: 4)) {
+            try limits.check(adding: ["Ann", "Bob"], to: 2)
+        }
+        #expect(throws: DECTLimits.Violation.nameTooLong(name: "Maximilian Mustermann", maximum: 10)) {
+            try limits.check(adding: ["Maximilian Mustermann"], to: 0)
+        }
+    }
+}
