@@ -4,9 +4,16 @@ import Foundation
 /// "+33 1 23 45 67 89", "0033 (0)1-23.45.67.89", "01 23 45 67 89", "*31#".
 public enum PhoneNumber {
     /// Digits, with `+` for an international number (`00` prefix turned into `+`), and the
-    /// keypad's `*` and `#` kept. `nil` when it is not a number (letters, nothing to dial,
-    /// no digit or more than 20).
+    /// keypad's `*` and `#` kept. `nil` when it is not a number (letters, no digit or more than 20).
     public static func normalized(_ raw: String) -> String? {
+        guard var result = cleaned(raw) else { return nil }
+        if result.hasPrefix("00") { result = "+" + result.dropFirst(2) }
+        return result
+    }
+
+    /// Like `normalized` but keeps the number's prefixes as written ("00…" stays): for a
+    /// `DialPlan`, which knows what the prefixes mean here.
+    public static func cleaned(_ raw: String) -> String? {
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         // "+33 (0)1 …": the "(0)" is the national trunk prefix, not dialled from abroad.
         if text.hasPrefix("+") || text.hasPrefix("00") {
@@ -25,7 +32,6 @@ public enum PhoneNumber {
                 return nil
             }
         }
-        if result.hasPrefix("00") { result = "+" + result.dropFirst(2) }
         let digits = result.filter(\.isNumber).count
         return (1...20).contains(digits) ? result : nil
     }

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The local numbering rules of the installation: how a number written any way people write
+/// it ("+33 1 23 45 67 89", "0033 1…", "01 23…", "0 01 23…" with the outside-line prefix) is
+/// understood, what the PBX must dial for it, and how it compares for caller-ID.
+public struct DialPlan: Equatable, Sendable {
+    /// Country calling code of the installation, without "+": "33" for France, "49" for Germany.
+    public var countryCode: String
+    /// Prefix of national numbers inside the country ("0" in France and Germany; "" where none).
+    public var trunkPrefix: String
+    /// Prefix that opens an international call ("00" in most of Europe, "011" in North America).
+    public var internationalPrefix: String
+    /// Digit(s) the PBX needs to reach an outside line ("0" on many PBXs; "" when none).
+    public var outsideLinePrefix: String
+    /// Numbers this long or shorter, without "+", are internal extensions.
+    public var longestExtension: Int
+
+    public init(
+        countryCode: String = "33", trunkPrefix: String = "0", internationalPrefix: String = "00",
+        outsideLinePrefix: String = "", longestExtension: Int = AccountRules.extensionDigits.upperBound
+    ) {
+        self.countryCode = countryCode
+        self.trunkPrefix = trunkPrefix
+        self.internationalPrefix = internationalPrefix
+        self.outsideLinePrefix = outsideLinePrefix
+        self.longestExtension = longestExtension
+    }
+
+    /// What a number is, once understood.
+    public enum Number: Equatable, Sendable {
+        /// An internal extension (or a keypad service code such as "*31#").
+        case `internal`(String)
+        /// An outside number in E.164 form: "+33123456789".
+        case external(String)
+    }
+
+    /// Reads a number as typed, stored, or presented by the PBX as a caller; `nil` when it is not
+    /// one. People type numbers without the outside-line prefix (Switchboard adds it); a PBX
+    /// presents external callers with it, so `fromPBX` strips it once.
+    public func understand(_ raw: String, fromPBX: Bool = false) -> Number? {
+        guard var number = PhoneNumber.cleaned(raw) else { return nil }
+        if number.contains("*") || number.contains("#") { return .internal(number) }
+        if number.hasPrefix("+") { return .external(number) }
+        if fromPBX, !outsideLinePrefix.isEmpty, number.hasPrefix(outsideLinePrefix),
+            number.count - outsideLinePrefix.count > longestExtension
+        {
+            number.removeFirst(outsideLinePrefix.count)
+        }
+        if number.count <= longestExtension { return .internal(number) }
+        if number.hasPrefix(internationalPrefix) {
+            return .external("+" + number.dropFirst(internationalPrefix.count))
+        }
+        if !trunkPrefix.isEmpty, number.hasPrefix(trunkPrefix) {
+            return .external("+" + countryCode + number.dropFirst(trunkPrefix.count))
+        }
+        // A national number written without its trunk prefix.
+        return .external("+" + countryCode + number)
+    }
+
+    /// The digits the PBX dials for `raw`: extensions as they are, outside numbers with the
+    /// outside-line prefix, in national form inside the country and international form abroad.
+    public func dialString(for raw: String) -> String? {
+        switch understand(raw) {
+        case .internal(let number): return number
+        case .external(let e164):
+            let digits = e164.dropFirst()
+            if digits.hasPrefix(countryCode) {
+                return outsideLinePrefix + trunkPrefix + digits.dropFirst(countryCode.count)
+            }
+            return outsideLinePrefix + internationalPrefix + digits
+        case nil: return nil
+        }
+    }
+}
+
+/// Caller-ID: the name for a presented number, from numbers on file. Rules, in order:
+/// 1. the same number once both are understood by the dial plan (E.164 or extension);
+/// 2. the same national significant number (the country code was lost or wrong on the way);
+/// 3. the same last `trailingDigits` digits, when exactly one name has them (formats we could
+///    not understand, foreign trunks that mangle prefixes).
+public struct CallerIDMatcher: Sendable {
+    public let plan: DialPlan
+    public let trailingDigits: Int
+
+    public init(plan: DialPlan, trailingDigits: Int = 8) {
+        self.plan = plan
+        self.trailingDigits = trailingDigits
+    }
+
+    public enum Match: Equatable, Sendable {
+        case exact
+        case national
+        case trailingDigits
+    }
+
+    /// The keys a stored or presented number is found under, most precise first.
+    public func keys(for raw: String, fromPBX: Bool = false) -> (exact: String, national: String?, trailing: String)? {
+        guard let understood = plan.understand(raw, fromPBX: fromPBX) else { return nil }
+        switch understood {
+        case .internal(let number):
+            return (number, nil, String(number.suffix(trailingDigits)))
+        case .external(let e164):
+            let digits = String(e164.dropFirst())
+            let national = digits.hasPrefix(plan.countryCode) ? String(digits.dropFirst(plan.countryCode.count)) : nil
+            return (e164, national, String(digits.suffix(trailingDigits)))
+        }
+    }
+
+    /// Picks the best entry for `presented` among `candidates` (number on file, name).
+    public func bestMatch(for presented: String, among candidates: [(number: String, name: String)])
+        -> (name: String, match: Match)?
+    {
+        guard let wanted = keys(for: presented, fromPBX: true) else { return nil }
+        let keyed = candidates.compactMap { candidate in keys(for: candidate.number).map { ($0, candidate.name) } }
+        if let hit = keyed.first(where: { $0.0.exact == wanted.exact }) { return (hit.1, .exact) }
+        if let national = wanted.national, let hit = keyed.first(where: { $0.0.national == national }) {
+            return (hit.1, .national)
+        }
+        guard wanted.trailing.count == trailingDigits else { return nil }
+        let names = Set(keyed.filter { $0.0.trailing == wanted.trailing }.map(\.1))
+        return names.count == 1 ? (names.first!, .trailingDigits) : nil
+    }
+
+}

@@ -1,0 +1,79 @@
+import Testing
+
+@testable import SwitchboardCore
+
+@Suite("Dial plan")
+struct DialPlanTests {
+    let france = DialPlan(countryCode: "33", trunkPrefix: "0", internationalPrefix: "00", outsideLinePrefix: "0")
+
+    @Test(arguments: [
+        ("+33 1 23 45 67 89", DialPlan.Number.external("+33123456789")),
+        ("0033 1 23 45 67 89", .external("+33123456789")),
+        ("01 23 45 67 89", .external("+33123456789")),
+        ("+33 (0)1 23 45 67 89", .external("+33123456789")),
+        ("0049 30 1234567", .external("+49301234567")),
+        ("201", .internal("201")),
+        ("*31#", .internal("*31#")),
+    ])
+    func understandsWhatPeopleType(raw: String, expected: DialPlan.Number) {
+        #expect(france.understand(raw) == expected)
+    }
+
+    @Test("a caller presented by the PBX loses the outside-line prefix once")
+    func outsideLinePrefixFromPBX() {
+        #expect(france.understand("00123456789", fromPBX: true) == .external("+33123456789"))
+        #expect(france.understand("0004930123456", fromPBX: true) == .external("+4930123456"))
+        #expect(france.understand("201", fromPBX: true) == .internal("201"))
+    }
+
+    @Test(arguments: [
+        ("+33 1 23 45 67 89", "00123456789"), ("01 23 45 67 89", "00123456789"),
+        ("+49 30 1234567", "0004930 1234567".replacingOccurrences(of: " ", with: "")), ("202", "202"),
+    ])
+    func dialsWithTheOutsideLine(raw: String, dialed: String) {
+        #expect(france.dialString(for: raw) == dialed)
+    }
+
+    @Test func withoutOutsideLinePrefix() {
+        let plan = DialPlan(countryCode: "49", trunkPrefix: "0", internationalPrefix: "00", outsideLinePrefix: "")
+        #expect(plan.dialString(for: "+49 30 1234567") == "0301234567")
+        #expect(plan.dialString(for: "+33 1 23 45 67 89") == "0033123456789")
+        #expect(plan.dialString(for: "call me") == nil)
+    }
+}
+
+@Suite("Caller-ID matching")
+struct CallerIDMatcherTests {
+    let matcher = CallerIDMatcher(
+        plan: DialPlan(countryCode: "33", trunkPrefix: "0", internationalPrefix: "00", outsideLinePrefix: "0"))
+    let book: [(number: String, name: String)] = [
+        ("+33 1 23 45 67 89", "Émile Zola"), ("06 12 34 56 78", "Jeanne Dupré"), ("201", "Reception"),
+        ("+44 20 7946 0000", "London office"), ("+1 212 555 0100", "New York"), ("+1 415 555 0100", "San Francisco"),
+    ]
+
+    @Test(arguments: [
+        ("+33123456789", "Émile Zola"), ("00033123456789", "Émile Zola"), ("00123456789", "Émile Zola"),
+        ("0612345678", "Jeanne Dupré"), ("00612345678", "Jeanne Dupré"), ("201", "Reception"),
+        ("+442079460000", "London office"),
+    ])
+    func exactAfterUnderstanding(presented: String, name: String) {
+        #expect(matcher.bestMatch(for: presented, among: book)?.name == name)
+        #expect(matcher.bestMatch(for: presented, among: book)?.match == .exact)
+    }
+
+    @Test("a national number that lost its country code still matches")
+    func national() {
+        let match = matcher.bestMatch(for: "+33 6 12 34 56 78", among: [("0612345678", "Jeanne")])
+        #expect(match?.match == .exact)
+        let mangled = matcher.bestMatch(for: "123456789", among: book)
+        #expect(mangled?.name == "Émile Zola")
+    }
+
+    @Test("last digits match only when they name one person")
+    func trailingDigits() {
+        #expect(matcher.bestMatch(for: "+99 9 23 45 67 89", among: book)?.match == .trailingDigits)
+        #expect(matcher.bestMatch(for: "+1 999 555 0100", among: book) == nil)
+        #expect(matcher.bestMatch(for: "0999999999", among: book) == nil)
+        #expect(matcher.bestMatch(for: "not a number", among: book) == nil)
+    }
+}
