@@ -21,6 +21,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateLoginFailure())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(CreateUserSettings())
+    app.migrations.add(CreateAddressBooks())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -51,6 +52,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SessionAuthenticator())
 
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(DevCommand(), as: "dev")
 
     try routes(app)
 

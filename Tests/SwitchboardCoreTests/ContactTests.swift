@@ -119,3 +119,58 @@ struct ContactAccessTests {
         }
     }
 }
+
+@Suite("Contact rules")
+struct ContactRulesTests {
+    @Test("texts are trimmed, empty entries dropped, one preferred number kept")
+    func normalises() throws {
+        let contact = try ContactRules.normalized(
+            Contact(
+                firstName: " Émile ", lastName: "", company: "  ",
+                phones: [
+                    PhoneEntry(type: .business, number: " 01 23 45 67 89 ", preferred: true),
+                    PhoneEntry(type: .mobile, number: "  "),
+                    PhoneEntry(type: .mobile, number: "06 12 34 56 78", preferred: true),
+                ],
+                emails: [
+                    EmailEntry(type: .business, address: " emile@example.fr "), EmailEntry(type: .private, address: ""),
+                ],
+                addresses: [
+                    PostalAddress(type: .business, city: " Paris "), PostalAddress(type: .private, street: " "),
+                ]))
+        #expect(contact.firstName == "Émile")
+        #expect(contact.lastName == nil)
+        #expect(contact.company == nil)
+        #expect(contact.resolvedDisplayName == "Émile")
+        #expect(contact.phones.map(\.number) == ["01 23 45 67 89", "06 12 34 56 78"])
+        #expect(contact.phones.map(\.preferred) == [true, false])
+        #expect(contact.emails.map(\.address) == ["emile@example.fr"])
+        #expect(contact.addresses == [PostalAddress(type: .business, city: "Paris")])
+    }
+
+    @Test func refusesWhatCannotBeRight() {
+        #expect(throws: ContactViolation.nameMissing) { try ContactRules.normalized(Contact(notes: "who?")) }
+        #expect(throws: ContactViolation.numberInvalid("call me")) {
+            try ContactRules.normalized(Contact(lastName: "X", phones: [PhoneEntry(type: .other, number: "call me")]))
+        }
+        #expect(throws: ContactViolation.emailInvalid("x@")) {
+            try ContactRules.normalized(Contact(lastName: "X", emails: [EmailEntry(type: .business, address: "x@")]))
+        }
+        #expect(throws: ContactViolation.shortCodeInvalid) {
+            try ContactRules.normalized(Contact(lastName: "X", shortCode: "12a"))
+        }
+        #expect(throws: ContactViolation.birthdayInvalid) {
+            try ContactRules.normalized(Contact(lastName: "X", birthday: "1980-02-30"))
+        }
+    }
+
+    @Test(arguments: ["1980-04-23", "--04-23", "2000-02-29"])
+    func birthdays(text: String) {
+        #expect(ContactRules.isBirthday(text))
+    }
+
+    @Test(arguments: ["1980-13-01", "1981-02-29", "23/04/1980", "--13-01", "1980-4-23x"])
+    func notBirthdays(text: String) {
+        #expect(!ContactRules.isBirthday(text))
+    }
+}

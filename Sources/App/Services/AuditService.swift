@@ -14,6 +14,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case passwordChanged = "user.password_change"
     case forwardingChanged = "forwarding.update"
     case callRequested = "call.originate"
+    case contactsDeleted = "contacts.delete"
+    case contactsDeletedAll = "contacts.delete_all"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
 }

@@ -15,6 +15,11 @@ enum SwitchboardError: Error, Equatable {
     case profile(ProfileViolation)
     case photo(PhotoRules.Violation)
     case forwarding(ForwardingViolation)
+    case contact(ContactViolation)
+    case dect(DECTLimits.Violation)
+    case shortCodeTaken
+    case groupNameInvalid
+    case groupNameTaken
     case usernameTaken
     case extensionTaken
     case noExtension
@@ -30,7 +35,10 @@ enum SwitchboardError: Error, Equatable {
         case .notFound: .notFound
         case .badRequest: .badRequest
         case .tooManyAttempts: .tooManyRequests
-        case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid: .unprocessableEntity
+        case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid, .contact, .dect:
+            .unprocessableEntity
+        case .shortCodeTaken, .groupNameTaken: .conflict
+        case .groupNameInvalid: .unprocessableEntity
         case .usernameTaken, .extensionTaken: .conflict
         case .pbxFailed: .badGateway
         case .payloadTooLarge: .payloadTooLarge
@@ -61,6 +69,16 @@ enum SwitchboardError: Error, Equatable {
         case .forwarding(.unknownExtension): "forwarding_unknown_extension"
         case .forwarding(.externalNumberInvalid): "number_invalid"
         case .forwarding(.loop): "forwarding_loop"
+        case .contact(.nameMissing): "contact_name_missing"
+        case .contact(.emailInvalid): "email_invalid"
+        case .contact(.numberInvalid): "number_invalid"
+        case .contact(.shortCodeInvalid): "short_code_invalid"
+        case .contact(.birthdayInvalid): "birthday_invalid"
+        case .dect(.groupFull): "dect_group_full"
+        case .dect(.nameTooLong): "dect_name_too_long"
+        case .shortCodeTaken: "short_code_taken"
+        case .groupNameInvalid: "group_name_invalid"
+        case .groupNameTaken: "group_name_taken"
         case .usernameTaken: "username_taken"
         case .extensionTaken: "extension_taken"
         case .noExtension: "no_extension"
@@ -87,6 +105,12 @@ enum SwitchboardError: Error, Equatable {
         case .usernameTaken: "username"
         case .extensionTaken: "extension"
         case .numberInvalid: "number"
+        case .contact(.nameMissing): "displayName"
+        case .contact(.emailInvalid): "emails"
+        case .contact(.numberInvalid): "phones"
+        case .contact(.shortCodeInvalid), .shortCodeTaken: "shortCode"
+        case .contact(.birthdayInvalid): "birthday"
+        case .groupNameInvalid, .groupNameTaken: "name"
         default: nil
         }
     }
@@ -117,6 +141,10 @@ enum SwitchboardError: Error, Equatable {
         case .forwarding(.unknownExtension(_, let target)): ["extension": target]
         case .forwarding(.loop(let chain)): ["chain": chain.joined(separator: " → ")]
         case .pbxFailed(let reason): ["reason": reason]
+        case .contact(.emailInvalid(let value)), .contact(.numberInvalid(let value)): ["value": value]
+        case .dect(.groupFull(let maximum, let wouldHave)):
+            ["maximum": String(maximum), "count": String(wouldHave)]
+        case .dect(.nameTooLong(let name, let maximum)): ["name": name, "maximum": String(maximum)]
         default: [:]
         }
     }
@@ -134,6 +162,9 @@ enum SwitchboardError: Error, Equatable {
         .forwarding(.destinationMissing(.unconditional)), .forwarding(.ringsOutOfRange(.internalCalls)),
         .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),
         .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"),
+        .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
+        .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
+        .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
     ]
 }
 
@@ -168,5 +199,9 @@ func rule<T>(_ body: () throws -> T) throws -> T {
         throw SwitchboardError.photo(violation)
     } catch let violation as ForwardingViolation {
         throw SwitchboardError.forwarding(violation)
+    } catch let violation as ContactViolation {
+        throw SwitchboardError.contact(violation)
+    } catch let violation as DECTLimits.Violation {
+        throw SwitchboardError.dect(violation)
     }
 }

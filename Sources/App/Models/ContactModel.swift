@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+/// An address-book entry. Besides the fields people see, it keeps folded copies of the searchable
+/// ones (`search_*`, lower-case without accents) so filters match "emi" in "Émile" with a plain
+/// `LIKE`, and a `sort_key` so pages come out in accent-aware order straight from an index.
+final class ContactModel: Model, @unchecked Sendable {
+    static let schema = "contacts"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    // data fields
+    @OptionalField(key: "title") var title: String?
+    @OptionalField(key: "first_name") var firstName: String?
+    @OptionalField(key: "last_name") var lastName: String?
+    /// As entered; empty when derived (see `Contact.resolvedDisplayName`).
+    @OptionalField(key: "display_name_entered") var enteredDisplayName: String?
+    @Field(key: "display_name") var displayName: String
+    @OptionalField(key: "company") var company: String?
+    @OptionalField(key: "department") var department: String?
+    @OptionalField(key: "job_title") var jobTitle: String?
+    @OptionalField(key: "birthday") var birthday: String?
+    @OptionalField(key: "notes") var notes: String?
+    @OptionalField(key: "short_code") var shortCode: String?
+    /// Numbers, e-mails and addresses as JSON: always read and written with the contact.
+    @Field(key: "phones") var phones: [PhoneEntry]
+    @Field(key: "emails") var emails: [EmailEntry]
+    @Field(key: "addresses") var addresses: [PostalAddress]
+
+    // search fields (derived, see `apply(_:)`)
+    @Field(key: "sort_key") var sortKey: String
+    @Field(key: "initial") var initial: String
+    @Field(key: "search_name") var searchName: String
+    @Field(key: "search_first_name") var searchFirstName: String
+    @Field(key: "search_last_name") var searchLastName: String
+    @Field(key: "search_company") var searchCompany: String
+    @Field(key: "search_email") var searchEmail: String
+    @Field(key: "search_city") var searchCity: String
+    /// The digits of every number, space separated: "0123456789 33612345678".
+    @Field(key: "search_number") var searchNumber: String
+
+    init() {}
+
+    init(_ contact: Contact) {
+        apply(contact)
+    }
+}
+
+extension ContactModel {
+    /// Stores `contact` and recomputes every derived field.
+    func apply(_ contact: Contact) {
+        title = contact.title
+        firstName = contact.firstName
+        lastName = contact.lastName
+        enteredDisplayName = contact.displayName
+        displayName = contact.resolvedDisplayName ?? ""
+        company = contact.company
+        department = contact.department
+        jobTitle = contact.jobTitle
+        birthday = contact.birthday
+        notes = contact.notes
+        shortCode = contact.shortCode
+        phones = contact.phones
+        emails = contact.emails
+        addresses = contact.addresses
+        let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
+        searchName = fold(displayName)
+        sortKey = ContactModel.sortKey(for: displayName)
+        initial = SearchFolding.initial(of: displayName)
+        searchFirstName = fold(firstName)
+        searchLastName = fold(lastName)
+        searchCompany = fold(company)
+        searchEmail = contact.emails.map { fold($0.address) }.joined(separator: " ")
+        searchCity = contact.addresses.compactMap { $0.city.map(fold) }.joined(separator: " ")
+        searchNumber = contact.phones.map { SearchFolding.digits($0.number) }.joined(separator: " ")
+    }
+
+    func toDomain() -> Contact {
+        Contact(
+            title: title, firstName: firstName, lastName: lastName, displayName: enteredDisplayName,
+            company: company, department: department, jobTitle: jobTitle, birthday: birthday, notes: notes,
+            shortCode: shortCode, phones: phones, emails: emails, addresses: addresses)
+    }
+
+    /// Folded name, so "Émile" sorts with "emile"; names outside A–Z come after Z, as in the tabs.
+    static func sortKey(for displayName: String) -> String {
+        let folded = SearchFolding.fold(displayName)
+        return SearchFolding.initial(of: displayName) == "#" ? "~" + folded : folded
+    }
+}

@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+/// The address books' use cases, for the web pages, the API and commands alike. Every read and
+/// write asks `ContactAccess`; a subscriber never learns of a contact outside their groups
+/// (such a contact is "not found", never "forbidden").
+struct ContactService {
+    let db: any Database
+
+    /// The actor's access: rights per group for subscribers, everything for those keeping the books.
+    func access(for actor: Actor) async throws -> ContactAccess {
+        if AccessPolicy.allows(actor.role, .manageContactGroups) { return ContactAccess(role: actor.role) }
+        let rows = try await GroupRightModel.query(on: db).filter(\.$user.$id == actor.user.requireID()).all()
+        return ContactAccess(
+            role: actor.role,
+            rights: rows.reduce(into: [:]) { rights, row in
+                rights[row.$group.id] = max(rights[row.$group.id] ?? .read, row.right)
+            })
+    }
+
+    func search(_ search: ContactSearch, by actor: Actor) async throws -> ContactPage {
+        try await search.run(on: db, access: access(for: actor))
+    }
+
+    /// A contact with its groups, if the actor may read it.
+    func contact(_ id: UUID, by actor: Actor) async throws -> (contact: ContactModel, groups: [ContactGroupModel]) {
+        let access = try await access(for: actor)
+        guard let contact = try await ContactModel.find(id, on: db) else { throw SwitchboardError.notFound }
+        let groups = try await groups(of: id)
+        guard access.canRead(contactIn: groups.map(\.ref)) else { throw SwitchboardError.notFound }
+        return (contact, groups)
+    }
+
+    /// Creates a contact in `groupIDs` (a subscriber's standard group when none is given).
+    func create(_ input: Contact, in groupIDs: [UUID], by actor: Actor) async throws -> ContactModel {
+        let access = try await access(for: actor)
+        var chosen = try await ContactGroupModel.query(on: db).filter(\.$id ~~ groupIDs).all()
+        if chosen.isEmpty, !access.keepsAddressBooks {
+            chosen = try await standardGroup(of: actor).map { [$0] } ?? []
+        }
+        let targets = chosen
+        guard targets.count == Set(groupIDs).count || groupIDs.isEmpty else { throw SwitchboardError.notFound }
+        guard access.canCreate(in: targets.map(\.ref)) else { throw SwitchboardError.forbidden }
+        let contact = try rule { try ContactRules.normalized(input) }
+        let model = ContactModel(contact)
+        try await db.transaction { db in
+            try await Self.checkShortCode(contact.shortCode, except: nil, on: db)
+            try await model.create(on: db)
+            try await Self.add([model], to: targets, on: db)
+        }
+        return model
+    }
+
+    func update(_ id: UUID, with input: Contact, by actor: Actor) async throws -> ContactModel {
+        let (model, groups) = try await contact(id, by: actor)
+        guard try await access(for: actor).canEdit(contactIn: groups.map(\.ref)) else {
+            throw SwitchboardError.forbidden
+        }
+        let contact = try rule { try ContactRules.normalized(input) }
+        if let limits = groups.compactMap(\.dectLimits).first {
+            try rule { try limits.check(adding: [contact.resolvedDisplayName ?? ""], to: 0) }
+        }
+        try await db.transaction { db in
+            try await Self.checkShortCode(contact.shortCode, except: id, on: db)
+            model.apply(contact)
+            try await model.save(on: db)
+            try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == id)
+                .set(\.$sortKey, to: model.sortKey).update()
+        }
+        return model
+    }
+
+    /// Deletes the contacts the actor may delete among `ids`, in one transaction; returns how many.
+    /// Ids the actor may not delete are refused as a whole: nothing is deleted then.
+    @discardableResult
+    func delete(_ ids: [UUID], by actor: Actor) async throws -> Int {
+        let access = try await access(for: actor)
+        let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id ~~ ids)
+            .with(\.$group).all()
+        let found = try await ContactModel.query(on: db).filter(\.$id ~~ ids).all()
+        guard found.count == Set(ids).count else { throw SwitchboardError.notFound }
+        for contact in found {
+            let groups = memberships.filter { $0.$contact.id == contact.id }.map(\.group.ref)
+            guard access.canRead(contactIn: groups) else { throw SwitchboardError.notFound }
+            guard access.canEdit(contactIn: groups) else { throw SwitchboardError.forbidden }
+        }
+        try await db.transaction { db in
+            try await Self.remove(memberships, on: db)
+            try await ContactModel.query(on: db).filter(\.$id ~~ ids).delete()
+            try await AuditService(db: db).record(.contactsDeleted, by: actor, detail: "count=\(found.count)")
+        }
+        return found.count
+    }
+
+    /// "Delete all": every contact of every address book (linked groups excepted, whose
+    /// contacts belong to their source). Admins and sub-admins only.
+    @discardableResult
+    func deleteAll(by actor: Actor) async throws -> Int {
+        guard try await access(for: actor).canDeleteAll else { throw SwitchboardError.forbidden }
+        return try await db.transaction { db in
+            let linked = try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).all().map { $0.id! }
+            let keep = try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id ~~ linked).all()
+                .map { $0.$contact.id }
+            let doomed = ContactModel.query(on: db)
+            if !keep.isEmpty { doomed.filter(\.$id !~ keep) }
+            let count = try await doomed.count()
+            let members = ContactGroupMemberModel.query(on: db)
+            if !keep.isEmpty { members.filter(\.$contact.$id !~ keep) }
+            try await members.delete()
+            let contacts = ContactModel.query(on: db)
+            if !keep.isEmpty { contacts.filter(\.$id !~ keep) }
+            try await contacts.delete()
+            try await ContactGroupModel.query(on: db).filter(\.$kind != .linked).set(\.$memberCount, to: 0).update()
+            try await AuditService(db: db).record(.contactsDeletedAll, by: actor, detail: "count=\(count)")
+            return count
+        }
+    }
+
+    // MARK: membership
+
+    func groups(of contactID: UUID) async throws -> [ContactGroupModel] {
+        try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == contactID).with(\.$group).all()
+            .map(\.group)
+    }
+
+    private func standardGroup(of actor: Actor) async throws -> ContactGroupModel? {
+        try await GroupRightModel.query(on: db).filter(\.$user.$id == actor.user.requireID())
+            .filter(\.$isStandard == true).with(\.$group).first()?.group
+    }
+
+    /// Adds memberships that do not exist yet, keeping counts and DECT limits.
+    static func add(_ contacts: [ContactModel], to groups: [ContactGroupModel], on db: any Database) async throws {
+        for group in groups {
+            let groupID = try group.requireID()
+            let existing = Set(
+                try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id == groupID)
+                    .filter(\.$contact.$id ~~ contacts.map { $0.id! }).all().map { $0.$contact.id })
+            let new = contacts.filter { !existing.contains($0.id!) }
+            guard !new.isEmpty else { continue }
+            if let limits = group.dectLimits {
+                try rule { try limits.check(adding: new.map(\.displayName), to: group.memberCount) }
+            }
+            try await new.map { ContactGroupMemberModel(contactID: $0.id!, groupID: groupID, sortKey: $0.sortKey) }
+                .create(on: db)
+            group.memberCount += new.count
+            try await group.save(on: db)
+        }
+    }
+
+    static func remove(_ memberships: [ContactGroupMemberModel], on db: any Database) async throws {
+        let counts = memberships.reduce(into: [UUID: Int]()) { $0[$1.$group.id, default: 0] += 1 }
+        for (groupID, removed) in counts {
+            guard let group = try await ContactGroupModel.find(groupID, on: db) else { continue }
+            group.memberCount = max(0, group.memberCount - removed)
+            try await group.save(on: db)
+        }
+        try await ContactGroupMemberModel.query(on: db).filter(\.$id ~~ memberships.map { $0.id! }).delete()
+    }
+
+    static func checkShortCode(_ code: String?, except id: UUID?, on db: any Database) async throws {
+        guard let code else { return }
+        let query = ContactModel.query(on: db).filter(\.$shortCode == code)
+        if let id { query.filter(\.$id != id) }
+        if try await query.count() > 0 { throw SwitchboardError.shortCodeTaken }
+    }
+}

@@ -1,0 +1,162 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// The address-book services, through the same calls the coming pages and API will make.
+@Suite("Address books: services")
+struct ContactServiceTests {
+    struct World {
+        let admin: Actor
+        let subscriber: Actor
+        let a: ContactGroupModel
+        let b: ContactGroupModel
+        let c: ContactGroupModel
+    }
+
+    /// A subscriber with read on A, write on B, nothing on C (the issue's acceptance scenario).
+    private func world(_ app: Application) async throws -> World {
+        let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+        let admin = Actor(user: adminUser, clientAddress: nil)
+        let groups = ContactGroupService(db: app.db)
+        let a = try await groups.create(name: "A", kind: .standard, by: admin)
+        let b = try await groups.create(name: "B", kind: .dect, dectLimits: DECTLimits(maximumEntries: 3), by: admin)
+        let c = try await groups.create(name: "C", kind: .standard, by: admin)
+        let user = try await app.makeUser("sid")
+        try await groups.setRight(.read, for: user.requireID(), on: a.requireID(), by: admin)
+        try await groups.setRight(.write, isStandard: true, for: user.requireID(), on: b.requireID(), by: admin)
+        return World(admin: admin, subscriber: Actor(user: user, clientAddress: nil), a: a, b: b, c: c)
+    }
+
+    private func names(_ page: ContactPage) -> [String] { page.contacts.map(\.displayName) }
+
+    @Test("a subscriber sees A and B, edits only B, never sees C or contacts without group")
+    func rights() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let contacts = ContactService(db: app.db)
+            let inA = try await contacts.create(
+                Contact(firstName: "Anne", lastName: "Alpha"), in: [w.a.requireID()], by: w.admin)
+            let inB = try await contacts.create(
+                Contact(firstName: "Bert", lastName: "Beta"), in: [w.b.requireID()], by: w.admin)
+            let inC = try await contacts.create(
+                Contact(firstName: "Cleo", lastName: "Gamma"), in: [w.c.requireID()], by: w.admin)
+            _ = try await contacts.create(Contact(firstName: "Nina", lastName: "Nowhere"), in: [], by: w.admin)
+
+            #expect(names(try await contacts.search(ContactSearch(), by: w.subscriber)) == ["Anne Alpha", "Bert Beta"])
+            #expect(names(try await contacts.search(ContactSearch(), by: w.admin)).count == 4)
+            #expect(names(try await contacts.search(ContactSearch(filters: [.name: "cle"]), by: w.subscriber)).isEmpty)
+            #expect(
+                try await contacts.search(ContactSearch(scope: .group(w.c.requireID())), by: w.subscriber).contacts
+                    .isEmpty)
+            #expect(try await contacts.search(ContactSearch(scope: .withoutGroup), by: w.subscriber).contacts.isEmpty)
+            #expect(
+                names(try await contacts.search(ContactSearch(scope: .withoutGroup), by: w.admin)) == ["Nina Nowhere"])
+
+            await #expect(throws: SwitchboardError.notFound) {
+                try await contacts.contact(inC.requireID(), by: w.subscriber)
+            }
+            await #expect(throws: SwitchboardError.forbidden) {
+                try await contacts.update(inA.requireID(), with: Contact(firstName: "X"), by: w.subscriber)
+            }
+            _ = try await contacts.update(
+                inB.requireID(), with: Contact(firstName: "Bertrand", lastName: "Beta"), by: w.subscriber)
+            await #expect(throws: SwitchboardError.forbidden) {
+                try await contacts.delete([inA.requireID(), inB.requireID()], by: w.subscriber)
+            }
+            #expect(try await ContactModel.query(on: app.db).count() == 4)  // refused as a whole
+            #expect(try await contacts.delete([inB.requireID()], by: w.subscriber) == 1)
+            await #expect(throws: SwitchboardError.forbidden) { try await contacts.deleteAll(by: w.subscriber) }
+            let groupNames = try await ContactGroupService(db: app.db).list(by: w.subscriber).map(\.name)
+            #expect(groupNames == ["A", "B"])
+        }
+    }
+
+    @Test("a subscriber's new contact lands in their standard group")
+    func standardGroup() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let contact = try await ContactService(db: app.db).create(
+                Contact(company: "Acme"), in: [], by: w.subscriber)
+            #expect(try await ContactService(db: app.db).groups(of: contact.requireID()).map(\.name) == ["B"])
+            #expect(try await ContactGroupModel.find(w.b.requireID(), on: app.db)?.memberCount == 1)
+        }
+    }
+
+    @Test("search folds accents and case, sorts Émile with E, pages with a cursor")
+    func searchAndPaging() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let contacts = ContactService(db: app.db)
+            for name in ["Zoé Zola", "émile Faure", "Eve Adams", "Élodie Brun", "123 Taxi", "Œdipe Roi"] {
+                let parts = name.split(separator: " ").map(String.init)
+                _ = try await contacts.create(
+                    Contact(
+                        firstName: parts[0], lastName: parts[1],
+                        phones: [PhoneEntry(type: .mobile, number: "+33 6 12 34 56 7\(name.count % 10)")]),
+                    in: [w.a.requireID()], by: w.admin)
+            }
+            #expect(
+                names(try await contacts.search(ContactSearch(), by: w.admin))
+                    == ["Élodie Brun", "émile Faure", "Eve Adams", "Œdipe Roi", "Zoé Zola", "123 Taxi"])
+            #expect(names(try await contacts.search(ContactSearch(tab: "E"), by: w.admin)).count == 3)
+            #expect(names(try await contacts.search(ContactSearch(tab: "#"), by: w.admin)) == ["123 Taxi"])
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "EMI"]), by: w.admin)) == ["émile Faure"]
+            )
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.firstName: "œd"]), by: w.admin)) == [
+                    "Œdipe Roi"
+                ])
+            #expect(
+                try await contacts.search(ContactSearch(filters: [.number: "6 12"]), by: w.admin).contacts.count == 6)
+            #expect(try await contacts.search(ContactSearch(filters: [.name: "%"]), by: w.admin).contacts.isEmpty)
+
+            var seen: [String] = []
+            var search = ContactSearch(limit: 4)
+            while true {
+                let page = try await contacts.search(search, by: w.admin)
+                seen += names(page)
+                guard let next = page.next else { break }
+                search.after = ContactSearch.Cursor(token: next.token)
+            }
+            #expect(seen.count == 6)
+            #expect(Set(seen).count == 6)
+        }
+    }
+
+    @Test("DECT limits, linked groups, short codes and delete all")
+    func rules() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let contacts = ContactService(db: app.db)
+            for index in 1...3 {
+                _ = try await contacts.create(Contact(lastName: "D\(index)"), in: [w.b.requireID()], by: w.admin)
+            }
+            await #expect(throws: SwitchboardError.dect(.groupFull(maximum: 3, wouldHave: 4))) {
+                try await contacts.create(Contact(lastName: "D4"), in: [w.b.requireID()], by: w.admin)
+            }
+            #expect(try await ContactModel.query(on: app.db).count() == 3)  // the refused one left nothing
+
+            let linked = try await ContactGroupService(db: app.db).create(name: "Google", kind: .linked, by: w.admin)
+            await #expect(throws: SwitchboardError.forbidden) {
+                try await contacts.create(Contact(lastName: "L"), in: [linked.requireID()], by: w.admin)
+            }
+
+            _ = try await contacts.create(Contact(lastName: "S1", shortCode: "12"), in: [w.a.requireID()], by: w.admin)
+            await #expect(throws: SwitchboardError.shortCodeTaken) {
+                try await contacts.create(Contact(lastName: "S2", shortCode: "12"), in: [w.a.requireID()], by: w.admin)
+            }
+
+            #expect(try await contacts.deleteAll(by: w.admin) == 4)
+            #expect(try await ContactModel.query(on: app.db).count() == 0)
+            #expect(try await ContactGroupModel.find(w.b.requireID(), on: app.db)?.memberCount == 0)
+            let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.delete_all").first()
+            #expect(audit?.detail == "count=4")
+        }
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Seeds N contacts into a fresh database and prints the list-query figures. Usage:
+#   bench/contacts.sh N [--postgres]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-100000}
+swift build -c release --product switchboard >/dev/null
+bin=$(swift build -c release --show-bin-path)/switchboard
+export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning
+
+run() {
+  "$bin" dev seed --contacts "$count"
+  "$bin" dev bench-contacts --runs 100
+}
+
+if [ "${2:-}" = "--postgres" ]; then
+  scripts/with-postgres.sh bash -c "$(declare -f run); bin=$bin count=$count; run"
+else
+  dir=$(mktemp -d)
+  trap 'rm -rf "$dir"' EXIT
+  DATABASE_URL="sqlite://$dir/bench.sqlite" run
+fi
