@@ -45,7 +45,7 @@ let package = Package(
             name: "switchboard",
             dependencies: ["App"]
         ),
-        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -51,6 +51,29 @@ public struct ForwardingSettings: Equatable, Sendable {
         self.externalCalls = externalCalls
     }
 
+    /// The rule of one kind, to read or replace.
+    public subscript(kind: ForwardingRuleKind) -> ForwardingRule {
+        get {
+            switch kind {
+            case .unconditional: unconditional
+            case .internalCalls: internalCalls
+            case .externalCalls: externalCalls
+            }
+        }
+        set {
+            switch kind {
+            case .unconditional: unconditional = newValue
+            case .internalCalls: internalCalls = newValue
+            case .externalCalls: externalCalls = newValue
+            }
+        }
+    }
+
+    /// The three rules in display order.
+    public var rules: [(kind: ForwardingRuleKind, rule: ForwardingRule)] {
+        ForwardingRuleKind.allCases.map { ($0, self[$0]) }
+    }
+
     public func conditionalRule(for origin: CallOrigin) -> ForwardingRule {
         switch origin {
         case .internal: internalCalls
@@ -60,8 +83,8 @@ public struct ForwardingSettings: Equatable, Sendable {
 
     /// Extensions this user's active rules may send a call to.
     public var forwardedExtensions: [String] {
-        [unconditional, internalCalls, externalCalls].compactMap {
-            if case .phoneExtension(let target) = $0.activeDestination { target } else { nil }
+        rules.compactMap {
+            if case .phoneExtension(let target) = $0.rule.activeDestination { target } else { nil }
         }
     }
 }

@@ -23,11 +23,7 @@ public enum ForwardingValidation {
         _ settings: ForwardingSettings, owner: String?, knownExtensions: Set<String>,
         otherForwards: [String: [String]]
     ) throws(ForwardingViolation) {
-        let rules: [(ForwardingRuleKind, ForwardingRule)] = [
-            (.unconditional, settings.unconditional), (.internalCalls, settings.internalCalls),
-            (.externalCalls, settings.externalCalls),
-        ]
-        for (kind, rule) in rules {
+        for (kind, rule) in settings.rules {
             if kind != .unconditional, !ForwardingRule.ringRange.contains(rule.rings) {
                 throw .ringsOutOfRange(kind)
             }

@@ -58,12 +58,10 @@ extension ForwardingRuleModel {
 
     /// The three rules of a user as domain settings (missing rows are rules never set: off).
     static func settings(for userID: UUID, on db: any Database) async throws -> ForwardingSettings {
-        let rows = try await query(on: db).filter(\.$user.$id == userID).all()
-        func rule(_ kind: ForwardingRuleKind) -> ForwardingRule {
-            rows.first { $0.kind == kind.rawValue }?.toDomain() ?? ForwardingRule()
+        var settings = ForwardingSettings()
+        for row in try await query(on: db).filter(\.$user.$id == userID).all() {
+            if let kind = ForwardingRuleKind(rawValue: row.kind) { settings[kind] = row.toDomain() }
         }
-        return ForwardingSettings(
-            unconditional: rule(.unconditional), internalCalls: rule(.internalCalls),
-            externalCalls: rule(.externalCalls))
+        return settings
     }
 }

@@ -15,9 +15,9 @@ struct ForwardingService {
         try authorize(actor, for: user)
         let userID = try user.requireID()
         var normalized = settings
-        for keyPath in [\ForwardingSettings.unconditional, \.internalCalls, \.externalCalls] {
-            if case .external(let number) = normalized[keyPath: keyPath].destination {
-                normalized[keyPath: keyPath].destination = .external(PhoneNumber.normalized(number) ?? number)
+        for kind in ForwardingRuleKind.allCases {
+            if case .external(let number) = normalized[kind].destination {
+                normalized[kind].destination = .external(PhoneNumber.normalized(number) ?? number)
             }
         }
         let known = Set(
@@ -38,11 +38,7 @@ struct ForwardingService {
         }
         try await db.transaction { db in
             let rows = try await ForwardingRuleModel.query(on: db).filter(\.$user.$id == userID).all()
-            let rules: [(ForwardingRuleKind, ForwardingRule)] = [
-                (.unconditional, checked.unconditional), (.internalCalls, checked.internalCalls),
-                (.externalCalls, checked.externalCalls),
-            ]
-            for (kind, rule) in rules {
+            for (kind, rule) in checked.rules {
                 let row = rows.first { $0.kind == kind.rawValue } ?? ForwardingRuleModel(userID: userID, kind: kind)
                 row.enabled = rule.enabled
                 row.destination = rule.destination
@@ -62,11 +58,7 @@ struct ForwardingService {
 
     /// A compact trace for the audit log: `unconditional=off internal=on:ext:202/3 …`.
     static func describe(_ settings: ForwardingSettings) -> String {
-        let rules: [(ForwardingRuleKind, ForwardingRule)] = [
-            (.unconditional, settings.unconditional), (.internalCalls, settings.internalCalls),
-            (.externalCalls, settings.externalCalls),
-        ]
-        return rules.map { kind, rule in
+        return settings.rules.map { kind, rule in
             let target: String =
                 switch rule.destination {
                 case .phoneExtension(let value): "ext:\(value)"

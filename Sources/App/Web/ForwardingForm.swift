@@ -48,22 +48,18 @@ struct ForwardingForm {
                 enabled: ["on", "true", "yes"].contains(value("enabled")), destination: destination,
                 rings: Int(value("rings")) ?? ForwardingRule().rings)
         }
-        return ForwardingSettings(
-            unconditional: rule(.unconditional), internalCalls: rule(.internalCalls),
-            externalCalls: rule(.externalCalls))
+        var settings = ForwardingSettings()
+        for kind in ForwardingRuleKind.allCases { settings[kind] = rule(kind) }
+        return settings
     }
 
     static func view(
         _ settings: ForwardingSettings, action: String, ringSeconds: Int, error: SwitchboardError?, on req: Request
     ) -> View {
-        let rules: [(ForwardingRuleKind, ForwardingRule)] = [
-            (.unconditional, settings.unconditional), (.internalCalls, settings.internalCalls),
-            (.externalCalls, settings.externalCalls),
-        ]
         let message = error.map { req.text($0.messageKey, $0.arguments) }
         return View(
             action: action,
-            rules: rules.map { kind, rule in
+            rules: settings.rules.map { kind, rule in
                 let (target, extensionValue, numberValue): (String, String, String) =
                     switch rule.destination {
                     case .phoneExtension(let value): ("extension", value, "")

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Turning the bytes of a vCard into text. Files are handled as bytes up to the last moment, because
+/// folding and quoted-printable soft breaks may cut a multi-byte character in two.
+enum VCardCharset {
+    /// The file as UTF-8-or-legacy bytes: UTF-16 (with a BOM, or recognisable by its zero bytes) is
+    /// transcoded to UTF-8, a UTF-8 BOM is dropped. `transcoded` tells that `CHARSET=` no longer
+    /// describes the bytes.
+    static func fileBytes(_ data: Data) -> (bytes: [UInt8], transcoded: Bool) {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return (Array(bytes.dropFirst(3)), false) }
+        let encoding: String.Encoding
+        switch (bytes.first, bytes.dropFirst().first) {
+        case (0xFF, 0xFE): encoding = .utf16LittleEndian
+        case (0xFE, 0xFF): encoding = .utf16BigEndian
+        case (.some(let first), 0x00) where first != 0: encoding = .utf16LittleEndian
+        case (0x00, .some(let second)) where second != 0: encoding = .utf16BigEndian
+        default: return (bytes, false)
+        }
+        let hasBOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+        let body = Data(bytes.dropFirst(hasBOM ? 2 : 0).prefix(bytes.count & ~1))
+        guard let text = String(data: body, encoding: encoding) else { return (bytes, false) }
+        return (Array(text.utf8), true)
+    }
+
+    /// Text in the named charset; no charset means UTF-8, and bytes that are not UTF-8 are read as
+    /// Windows-1252 (what Outlook and old phones write without saying so). `known` is false for a
+    /// charset this reader does not handle, in which case the default applies.
+    static func decode(_ bytes: [UInt8], charset: String?) -> (text: String, known: Bool) {
+        switch charset?.uppercased().replacingOccurrences(of: "_", with: "-") {
+        case nil, "UTF-8", "UTF8", "US-ASCII", "ASCII":
+            return (utf8OrWindows1252(bytes), true)
+        case "WINDOWS-1252", "CP1252", "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1":
+            // Files labelled ISO-8859-1 are Windows-1252 in practice (the WHATWG reading).
+            return (windows1252(bytes), true)
+        case "ISO-8859-15", "ISO8859-15", "LATIN-9", "LATIN9":
+            return (latin9(bytes), true)
+        case "ISO-8859-2", "ISO8859-2", "LATIN2", "LATIN-2":
+            return (String(data: Data(bytes), encoding: .isoLatin2) ?? utf8OrWindows1252(bytes), true)
+        case "SHIFT-JIS", "SJIS", "CP932", "WINDOWS-31J", "MS-KANJI":
+            return (String(data: Data(bytes), encoding: .shiftJIS) ?? utf8OrWindows1252(bytes), true)
+        default:
+            return (utf8OrWindows1252(bytes), false)
+        }
+    }
+
+    static func utf8OrWindows1252(_ bytes: [UInt8]) -> String {
+        String(bytes: bytes, encoding: .utf8) ?? windows1252(bytes)
+    }
+
+    /// Windows-1252 by hand: Foundation refuses its five unassigned bytes, which are kept as C1 controls.
+    static func windows1252(_ bytes: [UInt8]) -> String {
+        String(
+            String.UnicodeScalarView(
+                bytes.map { byte in
+                    (0x80...0x9F).contains(byte) ? windows1252High[Int(byte - 0x80)] : Unicode.Scalar(byte)
+                }))
+    }
+
+    /// ISO-8859-15 is Latin-1 with eight code points replaced.
+    static func latin9(_ bytes: [UInt8]) -> String {
+        String(String.UnicodeScalarView(bytes.map { latin9Changes[$0] ?? Unicode.Scalar($0) }))
+    }
+
+    private static let latin9Changes: [UInt8: Unicode.Scalar] = [
+        0xA4: "€", 0xA6: "Š", 0xA8: "š", 0xB4: "Ž", 0xB8: "ž", 0xBC: "Œ", 0xBD: "œ", 0xBE: "Ÿ",
+    ]
+
+    private static let windows1252High: [Unicode.Scalar] = [
+        "€", "\u{81}", "‚", "ƒ", "„", "…", "†", "‡", "ˆ", "‰", "Š", "‹", "Œ", "\u{8D}", "Ž", "\u{8F}",
+        "\u{90}", "‘", "’", "“", "”", "•", "–", "—", "˜", "™", "š", "›", "œ", "\u{9D}", "ž", "Ÿ",
+    ]
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Reads vCard 2.1, 3.0 and 4.0 files as address books export them (Outlook, Android, iPhone, Gmail,
+/// Thunderbird, Nokia, BlackBerry, Evolution, KAddressBook), one file holding any number of cards.
+///
+/// Broken input never stops the import: a card without `END:VCARD` ends where the next `BEGIN:VCARD`
+/// starts, lines outside cards and lines without a colon are skipped, and each is reported with its line.
+public enum VCardReader {
+    public static func read(_ data: Data) -> VCardImport {
+        let (bytes, transcoded) = VCardCharset.fileBytes(data)
+        var result = VCardImport()
+        var openLine: Int?
+        var properties: [VCardProperty] = []
+        var insideStrayText = false
+
+        func finish(line: Int) {
+            var builder = VCardCardBuilder(properties: properties, transcoded: transcoded)
+            if let card = builder.card(line: line) {
+                result.cards.append(card)
+            } else {
+                result.problems.append(VCardProblem(line: line, kind: .nameMissing))
+            }
+            result.problems += builder.problems
+            properties = []
+        }
+
+        for line in VCardLineSplitter.logicalLines(bytes) {
+            let (property, problems) = VCardPropertyParser.parse(line)
+            if let property, property.isMarker("BEGIN") {
+                if let openLine {
+                    result.problems.append(VCardProblem(line: openLine, kind: .missingEnd))
+                    finish(line: openLine)
+                }
+                openLine = line.number
+                insideStrayText = false
+                continue
+            }
+            guard let cardLine = openLine else {
+                if !insideStrayText { result.problems.append(VCardProblem(line: line.number, kind: .outsideCard)) }
+                insideStrayText = true
+                continue
+            }
+            result.problems += problems
+            guard let property else { continue }
+            if property.isMarker("END") {
+                finish(line: cardLine)
+                openLine = nil
+                continue
+            }
+            properties.append(property)
+        }
+        if let openLine {
+            result.problems.append(VCardProblem(line: openLine, kind: .missingEnd))
+            finish(line: openLine)
+        }
+        result.problems = result.problems.enumerated()
+            .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .map(\.element)
+        return result
+    }
+}
+
+extension VCardProperty {
+    /// `BEGIN:VCARD` or `END:VCARD`, in any case and with stray blanks.
+    fileprivate func isMarker(_ marker: String) -> Bool {
+        name == marker && group == nil
+            && String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces).uppercased() == "VCARD"
+    }
+}
