@@ -18,9 +18,9 @@ struct CreateAddressBooks: AsyncMigration {
             .field("birthday", .string)
             .field("notes", .string)
             .field("short_code", .string)
-            .field("phones", .json, .required)
-            .field("emails", .json, .required)
-            .field("addresses", .json, .required)
+            .field("phones", .array(of: .json), .required)
+            .field("emails", .array(of: .json), .required)
+            .field("addresses", .array(of: .json), .required)
             .field("sort_key", .string, .required)
             .field("initial", .string, .required)
             .field("search_name", .string, .required)
@@ -50,6 +50,7 @@ struct CreateAddressBooks: AsyncMigration {
             .field("contact_id", .uuid, .required, .references(ContactModel.schema, "id", onDelete: .cascade))
             .field("group_id", .uuid, .required, .references(ContactGroupModel.schema, "id", onDelete: .cascade))
             .field("sort_key", .string, .required)
+            // Also the index that answers "is this contact in one of these groups?" by itself.
             .unique(on: "contact_id", "group_id")
             .create()
         try await database.schema(GroupRightModel.schema)
@@ -66,7 +67,6 @@ struct CreateAddressBooks: AsyncMigration {
             .column("initial").column("sort_key").column("id").run()
         try await sql.create(index: "members_group_sort").on(ContactGroupMemberModel.schema)
             .column("group_id").column("sort_key").column("contact_id").run()
-        try await sql.create(index: "members_contact").on(ContactGroupMemberModel.schema).column("contact_id").run()
         try await sql.create(index: "group_rights_group").on(GroupRightModel.schema).column("group_id").run()
     }
 

@@ -67,14 +67,25 @@ struct ContactSearch: Sendable, Equatable {
     var limit = 50
 }
 
+/// A row of the contacts list: what the list shows, read straight from the search query.
+struct ContactSummary: Sendable {
+    let id: UUID
+    let sortKey: String
+    let displayName: String
+    let company: String?
+    let jobTitle: String?
+    let phones: [PhoneEntry]
+    let emails: [EmailEntry]
+    let addresses: [PostalAddress]
+}
+
 struct ContactPage: Sendable {
-    let contacts: [ContactModel]
+    let contacts: [ContactSummary]
     let next: ContactSearch.Cursor?
 }
 
 extension ContactSearch {
-    /// One page of contacts `access` may read. Two queries: the ids in order from the indexes,
-    /// then those rows by primary key.
+    /// One page of contacts `access` may read, in one query walking an index in sort order.
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
         let readable = access.readableGroupIDs.map(Array.init)
@@ -87,11 +98,12 @@ extension ContactSearch {
         case .group(let groupID):
             if let readable, !readable.contains(groupID) { return ContactPage(contacts: [], next: nil) }
             orderTable = "m"
-            query = "SELECT c.id, m.sort_key FROM contact_group_members m JOIN contacts c ON c.id = m.contact_id"
+            query =
+                "SELECT \(unsafeRaw: Self.columns) FROM contact_group_members m JOIN contacts c ON c.id = m.contact_id"
             conditions.append("m.group_id = \(bind: groupID)")
         case .all:
             orderTable = "c"
-            query = "SELECT c.id, c.sort_key FROM contacts c"
+            query = "SELECT \(unsafeRaw: Self.columns) FROM contacts c"
             if let readable {
                 conditions.append(
                     "EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)))"
@@ -101,7 +113,7 @@ extension ContactSearch {
             // Contacts in no group exist for those who keep the address books only.
             guard readable == nil else { return ContactPage(contacts: [], next: nil) }
             orderTable = "c"
-            query = "SELECT c.id, c.sort_key FROM contacts c"
+            query = "SELECT \(unsafeRaw: Self.columns) FROM contacts c"
             conditions.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
         }
         if let tab { conditions.append("c.initial = \(bind: tab)") }
@@ -128,17 +140,24 @@ extension ContactSearch {
         if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
         query += " ORDER BY \(unsafeRaw: key), \(unsafeRaw: id) LIMIT \(literal: limit + 1)"
 
-        struct Row: Decodable {
-            let id: UUID
-            let sort_key: String
+        let rows = try await sql.raw(query).all().map { row in
+            ContactSummary(
+                id: try row.decode(column: "id", as: UUID.self),
+                sortKey: try row.decode(column: "sort_key", as: String.self),
+                displayName: try row.decode(column: "display_name", as: String.self),
+                company: try row.decode(column: "company", as: String?.self),
+                jobTitle: try row.decode(column: "job_title", as: String?.self),
+                phones: try row.decode(column: "phones", as: [PhoneEntry].self),
+                emails: try row.decode(column: "emails", as: [EmailEntry].self),
+                addresses: try row.decode(column: "addresses", as: [PostalAddress].self))
         }
-        let rows = try await sql.raw(query).all(decoding: Row.self)
-        let pageRows = rows.prefix(limit)
-        let byID = try await ContactModel.query(on: db).filter(\.$id ~~ pageRows.map(\.id)).all()
-            .reduce(into: [UUID: ContactModel]()) { $0[$1.id!] = $1 }
-        let next = rows.count > limit ? pageRows.last.map { Cursor(sortKey: $0.sort_key, id: $0.id) } : nil
-        return ContactPage(contacts: pageRows.compactMap { byID[$0.id] }, next: next)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Cursor(sortKey: $0.sortKey, id: $0.id) } : nil
+        return ContactPage(contacts: page, next: next)
     }
+
+    private static let columns =
+        "c.id, c.sort_key, c.display_name, c.company, c.job_title, c.phones, c.emails, c.addresses"
 
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

@@ -34,6 +34,8 @@ func withApp(
         try await test(app)
         if revert { try await app.autoRevert() }
     } catch {
+        // PostgreSQL errors hide their details from `description`.
+        Issue.record("\(String(reflecting: error))")
         try? await app.autoRevert()
         try await app.asyncShutdown()
         throw error
