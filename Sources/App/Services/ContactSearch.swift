@@ -105,8 +105,10 @@ extension ContactSearch {
             orderTable = "c"
             query = "SELECT \(unsafeRaw: Self.columns) FROM contacts c"
             if let readable {
+                // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
+                // over every membership instead of walking the sort index and stopping at a page.
                 conditions.append(
-                    "EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)))"
+                    "(SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)) LIMIT 1) IS NOT NULL"
                 )
             }
         case .withoutGroup:
