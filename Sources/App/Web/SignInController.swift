@@ -36,8 +36,7 @@ struct SignInController: RouteCollection {
                 username: credentials.username, password: credentials.password, clientAddress: req.clientAddress)
             try await SessionAuthenticator.signIn(user, on: req)
             return req.redirect(to: next)
-        } catch let error as SwitchboardError {
-            guard error == .wrongCredentials || error.code == "too_many_attempts" else { throw error }
+        } catch let error as SwitchboardError where error == .wrongCredentials || error.status == .tooManyRequests {
             let page = FormPage(
                 username: credentials.username, next: next, error: req.text(error.messageKey, error.arguments))
             return try await req.render(
