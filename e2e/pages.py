@@ -2,8 +2,8 @@
 for the old one to go, so the next check reads the new page (a loaded machine is slow)."""
 from contextlib import contextmanager
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT = 20
@@ -11,11 +11,21 @@ TIMEOUT = 20
 
 @contextmanager
 def page_change(driver):
-    """Wraps an action that navigates: returns once the next page has replaced this one."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Wraps an action that navigates: returns once the next page has replaced this one. The old
+    document carries a mark; a new document has none. Errors while the browser is between two
+    documents (stale or vanished nodes) only mean "not yet"."""
+    driver.execute_script("window.__switchboardOldPage = true")
     yield
-    WebDriverWait(driver, TIMEOUT).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def new_page_loaded(d):
+        try:
+            return d.execute_script(
+                "return window.__switchboardOldPage === undefined && document.readyState === 'complete'"
+            )
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, TIMEOUT).until(new_page_loaded)
 
 
 def click_and_wait(driver, by, selector):
