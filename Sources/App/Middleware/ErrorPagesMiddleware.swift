@@ -26,11 +26,11 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
                     "error", titleKey: "error.title", section: "",
                     ErrorPage(
                         status: Int(failure.status.code), headingKey: failure.headingKey,
-                        message: request.text(failure.messageKey, failure.arguments)),
+                        message: request.message(for: failure)),
                     status: failure.status)
             } catch {
                 request.logger.report(error: error)
-                return Response(status: failure.status, body: .init(string: request.text(failure.messageKey)))
+                return Response(status: failure.status, body: .init(string: request.message(for: failure)))
             }
         }
     }
@@ -51,7 +51,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
 
     static func problem(_ failure: SwitchboardError, for request: Request) throws -> Response {
         let body = Problem(
-            title: request.text(failure.messageKey, failure.arguments), status: Int(failure.status.code),
+            title: request.message(for: failure), status: Int(failure.status.code),
             code: failure.code, field: failure.field)
         let response = Response(status: failure.status)
         try response.content.encode(body, as: .json)

@@ -45,7 +45,7 @@ struct DialpadController: RouteCollection {
             return req.redirect(to: Paths.dialpad)
         } catch let error as SwitchboardError where error.status != .forbidden {
             return try await render(
-                req, actor: actor, number: form.number, error: req.text(error.messageKey, error.arguments),
+                req, actor: actor, number: form.number, error: req.message(for: error),
                 status: error.status)
         }
     }

@@ -56,7 +56,7 @@ struct ForwardingForm {
     static func view(
         _ settings: ForwardingSettings, action: String, ringSeconds: Int, error: SwitchboardError?, on req: Request
     ) -> View {
-        let message = error.map { req.text($0.messageKey, $0.arguments) }
+        let message = error.map { req.message(for: $0) }
         return View(
             action: action,
             rules: settings.rules.map { kind, rule in

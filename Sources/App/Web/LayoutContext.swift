@@ -105,8 +105,6 @@ struct PageContext<Page: Encodable>: Encodable {
     let page: Page
 }
 
-struct NoPageData: Encodable {}
-
 extension Request {
     func render<Page: Encodable>(
         _ template: String, titleKey: String, section: String, _ page: Page, status: HTTPStatus = .ok

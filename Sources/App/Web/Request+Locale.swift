@@ -20,4 +20,15 @@ extension Request {
     func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
         application.localization.text(key, in: language, arguments)
     }
+
+    /// The translated message of a refusal.
+    func message(for error: SwitchboardError) -> String {
+        text(error.messageKey, error.arguments)
+    }
+
+    /// A refusal's message keyed by the form field it belongs next to (empty when it has none).
+    func fieldErrors(for error: SwitchboardError?) -> [String: String] {
+        guard let error, let field = error.field else { return [:] }
+        return [field: message(for: error)]
+    }
 }

@@ -39,11 +39,8 @@ struct SettingsPage: Encodable {
     static func build(_ req: Request, actor: Actor, _ state: SettingsController.State) async throws -> Self {
         let user = actor.user
         let error = state.error
-        let message = error.map { req.text($0.messageKey, $0.arguments) }
-        let fieldErrors: [String: String] = {
-            guard let field = error?.field, let message else { return [:] }
-            return [field: message]
-        }()
+        let message = error.map { req.message(for: $0) }
+        let fieldErrors = req.fieldErrors(for: error)
 
         var profile = try await req.profileService.profile(of: user)
         if let typed = state.profile { profile = typed }

@@ -38,7 +38,7 @@ struct SignInController: RouteCollection {
             return req.redirect(to: next)
         } catch let error as SwitchboardError where error == .wrongCredentials || error.status == .tooManyRequests {
             let page = FormPage(
-                username: credentials.username, next: next, error: req.text(error.messageKey, error.arguments))
+                username: credentials.username, next: next, error: req.message(for: error))
             return try await req.render(
                 "sign-in", titleKey: "signin.title", section: "signIn", page, status: error.status)
         }

@@ -232,15 +232,13 @@ struct UsersController: RouteCollection {
         _ req: Request, actor: Actor, user: UserModel?, values: Values, error: SwitchboardError? = nil
     ) async throws -> Response {
         let id = try user?.requireID()
-        var errors: [String: String] = [:]
-        if let error, let field = error.field { errors[field] = req.text(error.messageKey, error.arguments) }
         let page = FormPage(
             isNew: user == nil,
             action: id.map(Paths.user) ?? Paths.users,
             values: values,
             roles: Role.allCases.filter { AccessPolicy.allows(actor.role, .grantRole($0)) }.map(\.rawValue),
-            errors: errors,
-            error: error.flatMap { $0.field == nil ? req.text($0.messageKey, $0.arguments) : nil },
+            errors: req.fieldErrors(for: error),
+            error: error.flatMap { $0.field == nil ? req.message(for: $0) : nil },
             passwordAction: id.map(Paths.userPassword),
             deleteAction: id.map(Paths.userDelete),
             forwardingURL: id.map(Paths.userForwarding),
