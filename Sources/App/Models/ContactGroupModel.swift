@@ -34,6 +34,14 @@ final class ContactGroupModel: Model, @unchecked Sendable {
 extension ContactGroupModel {
     var ref: GroupRef { GroupRef(id: id!, kind: kind) }
 
+    func setDECTLimits(_ limits: DECTLimits) throws(SwitchboardError) {
+        guard (1...10_000).contains(limits.maximumEntries), (4...100).contains(limits.maximumNameLength) else {
+            throw .dectLimitsInvalid
+        }
+        dectMaximumEntries = limits.maximumEntries
+        dectMaximumNameLength = limits.maximumNameLength
+    }
+
     var dectLimits: DECTLimits? {
         guard kind == .dect else { return nil }
         let defaults = DECTLimits()

@@ -14,19 +14,97 @@ struct ContactGroupService {
         return try await query.all()
     }
 
+    /// A group the actor may open.
+    func group(_ groupID: UUID, by actor: Actor) async throws -> ContactGroupModel {
+        let access = try await ContactService(db: db).access(for: actor)
+        guard access.canRead(group: groupID), let group = try await ContactGroupModel.find(groupID, on: db) else {
+            throw SwitchboardError.notFound
+        }
+        return group
+    }
+
     func create(name: String, kind: ContactGroupKind, dectLimits: DECTLimits? = nil, by actor: Actor) async throws
         -> ContactGroupModel
     {
         try actor.require(.manageContactGroups)
-        let group = ContactGroupModel(
-            name: name.trimmingCharacters(in: .whitespacesAndNewlines), kind: kind,
-            dectLimits: kind == .dect ? dectLimits : nil)
-        guard !group.name.isEmpty, group.name.count <= 100 else { throw SwitchboardError.groupNameInvalid }
-        if try await ContactGroupModel.query(on: db).filter(\.$name == group.name).count() > 0 {
-            throw SwitchboardError.groupNameTaken
-        }
+        let group = ContactGroupModel(name: try await checkedName(name, except: nil), kind: kind)
+        if kind == .dect { try group.setDECTLimits(dectLimits ?? DECTLimits()) }
         try await group.create(on: db)
         return group
+    }
+
+    /// Renames a group and, for a DECT group, changes its limits (which must fit what it holds).
+    /// The kind never changes.
+    func update(_ groupID: UUID, name: String, dectLimits: DECTLimits?, by actor: Actor) async throws
+        -> ContactGroupModel
+    {
+        try actor.require(.manageContactGroups)
+        guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
+        group.name = try await checkedName(name, except: groupID)
+        if group.kind == .dect, let dectLimits {
+            try group.setDECTLimits(dectLimits)
+            try rule { try dectLimits.check(adding: [], to: group.memberCount) }
+            let longest = try await ContactModel.query(on: db)
+                .join(ContactGroupMemberModel.self, on: \ContactModel.$id == \ContactGroupMemberModel.$contact.$id)
+                .filter(ContactGroupMemberModel.self, \.$group.$id == groupID)
+                .all(\.$displayName)
+                .first { $0.count > dectLimits.maximumNameLength }
+            if let longest { try rule { try dectLimits.check(adding: [longest], to: 0) } }
+        }
+        try await group.save(on: db)
+        return group
+    }
+
+    private func checkedName(_ raw: String, except id: UUID?) async throws -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw SwitchboardError.groupNameInvalid }
+        let same = ContactGroupModel.query(on: db).filter(\.$name == name)
+        if let id { same.filter(\.$id != id) }
+        if try await same.count() > 0 { throw SwitchboardError.groupNameTaken }
+        return name
+    }
+
+    // MARK: rights
+
+    /// One subscriber's row of the rights matrix.
+    struct RightEntry: Sendable, Equatable {
+        var right: GroupRight?
+        var isStandard: Bool
+    }
+
+    /// Every right given on a group, by user.
+    func rights(on groupID: UUID, by actor: Actor) async throws -> [UUID: RightEntry] {
+        try actor.require(.manageContactGroups)
+        return try await GroupRightModel.query(on: db).filter(\.$group.$id == groupID).all()
+            .reduce(into: [:]) { $0[$1.$user.id] = RightEntry(right: $1.right, isStandard: $1.isStandard) }
+    }
+
+    /// Saves rows of the rights matrix of one group in one transaction. A standard group needs
+    /// write right; a linked group can only be read.
+    func setRights(_ entries: [UUID: RightEntry], on groupID: UUID, by actor: Actor) async throws {
+        try actor.require(.manageContactGroups)
+        guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
+        for entry in entries.values {
+            if entry.isStandard, entry.right != .write {
+                throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .standardNeedsWrite
+            }
+            if group.kind.isReadOnly, entry.right == .write { throw SwitchboardError.groupReadOnly }
+        }
+        let known = try await UserModel.query(on: db).filter(\.$id ~~ Array(entries.keys)).count()
+        guard known == entries.count else { throw SwitchboardError.notFound }
+        try await db.transaction { db in
+            for (userID, entry) in entries {
+                try await GroupRightModel.query(on: db).filter(\.$user.$id == userID)
+                    .filter(\.$group.$id == groupID).delete()
+                guard let right = entry.right else { continue }
+                if entry.isStandard {
+                    try await GroupRightModel.query(on: db).filter(\.$user.$id == userID)
+                        .set(\.$isStandard, to: false).update()
+                }
+                try await GroupRightModel(userID: userID, groupID: groupID, right: right, isStandard: entry.isStandard)
+                    .create(on: db)
+            }
+        }
     }
 
     /// Gives `right` on a group to a user, or takes it away (`nil`); `isStandard` makes it the
@@ -34,18 +112,7 @@ struct ContactGroupService {
     func setRight(_ right: GroupRight?, isStandard: Bool = false, for userID: UUID, on groupID: UUID, by actor: Actor)
         async throws
     {
-        try actor.require(.manageContactGroups)
-        try await db.transaction { db in
-            try await GroupRightModel.query(on: db).filter(\.$user.$id == userID).filter(\.$group.$id == groupID)
-                .delete()
-            guard let right else { return }
-            if isStandard {
-                try await GroupRightModel.query(on: db).filter(\.$user.$id == userID).set(\.$isStandard, to: false)
-                    .update()
-            }
-            try await GroupRightModel(userID: userID, groupID: groupID, right: right, isStandard: isStandard)
-                .create(on: db)
-        }
+        try await setRights([userID: RightEntry(right: right, isStandard: isStandard)], on: groupID, by: actor)
     }
 
     /// Adds contacts to a group the actor may write; each must be one the actor may read.

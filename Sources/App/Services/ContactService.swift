@@ -119,6 +119,42 @@ struct ContactService {
 
     // MARK: membership
 
+    /// Puts a contact in exactly `groupIDs` among the groups the actor may write; its
+    /// memberships of other groups (which the actor cannot change) stay as they are.
+    func setGroups(of contactID: UUID, to groupIDs: Set<UUID>, by actor: Actor) async throws {
+        let (contact, current) = try await self.contact(contactID, by: actor)
+        let access = try await access(for: actor)
+        let wanted = try await ContactGroupModel.query(on: db).filter(\.$id ~~ Array(groupIDs)).all()
+        guard wanted.count == groupIDs.count else { throw SwitchboardError.notFound }
+        let currentIDs = Set(current.compactMap(\.id))
+        let adding = wanted.filter { !currentIDs.contains($0.id!) }
+        let removing = current.filter { !groupIDs.contains($0.id!) }
+        for group in adding + removing where !access.canWrite(group: group.ref) {
+            throw access.canRead(group: group.id!) ? SwitchboardError.forbidden : .notFound
+        }
+        try await db.transaction { db in
+            try await Self.add([contact], to: adding, on: db)
+            let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == contactID)
+                .filter(\.$group.$id ~~ removing.map { $0.id! }).all()
+            try await Self.remove(memberships, on: db)
+        }
+    }
+
+    /// Which of `ids` the actor may edit and delete (for the list's selection).
+    func editable(_ ids: [UUID], by actor: Actor) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let access = try await access(for: actor)
+        let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id ~~ ids)
+            .join(ContactGroupModel.self, on: \ContactGroupMemberModel.$group.$id == \ContactGroupModel.$id)
+            .all()
+        var groups: [UUID: [GroupRef]] = [:]
+        for membership in memberships {
+            let group = try membership.joined(ContactGroupModel.self)
+            groups[membership.$contact.id, default: []].append(group.ref)
+        }
+        return Set(ids.filter { access.canEdit(contactIn: groups[$0] ?? []) })
+    }
+
     func groups(of contactID: UUID) async throws -> [ContactGroupModel] {
         try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == contactID).with(\.$group).all()
             .map(\.group)

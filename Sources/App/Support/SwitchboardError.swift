@@ -20,6 +20,12 @@ enum SwitchboardError: Error, Equatable {
     case shortCodeTaken
     case groupNameInvalid
     case groupNameTaken
+    /// A linked group mirrors its source: nobody writes to it here.
+    case groupReadOnly
+    /// A user's standard group is where their new contacts land: they need write right on it.
+    case standardNeedsWrite
+    /// DECT limits are whole numbers: 1–10 000 entries, names of 4–100 characters.
+    case dectLimitsInvalid
     case usernameTaken
     case extensionTaken
     case noExtension
@@ -38,7 +44,8 @@ enum SwitchboardError: Error, Equatable {
         case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid, .contact, .dect:
             .unprocessableEntity
         case .shortCodeTaken, .groupNameTaken: .conflict
-        case .groupNameInvalid: .unprocessableEntity
+        case .groupNameInvalid, .standardNeedsWrite, .dectLimitsInvalid: .unprocessableEntity
+        case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
         case .pbxFailed: .badGateway
         case .payloadTooLarge: .payloadTooLarge
@@ -79,6 +86,9 @@ enum SwitchboardError: Error, Equatable {
         case .shortCodeTaken: "short_code_taken"
         case .groupNameInvalid: "group_name_invalid"
         case .groupNameTaken: "group_name_taken"
+        case .groupReadOnly: "group_read_only"
+        case .standardNeedsWrite: "standard_needs_write"
+        case .dectLimitsInvalid: "dect_limits_invalid"
         case .usernameTaken: "username_taken"
         case .extensionTaken: "extension_taken"
         case .noExtension: "no_extension"
@@ -111,6 +121,7 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.shortCodeInvalid), .shortCodeTaken: "shortCode"
         case .contact(.birthdayInvalid): "birthday"
         case .groupNameInvalid, .groupNameTaken: "name"
+        case .dectLimitsInvalid: "dect"
         default: nil
         }
     }
@@ -165,6 +176,7 @@ enum SwitchboardError: Error, Equatable {
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
+        .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid,
     ]
 }
 
