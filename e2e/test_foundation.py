@@ -14,8 +14,9 @@ def test_first_start_prints_a_password_that_signs_in(server, browser):
     assert browser.current_url.endswith("/contacts")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=account-name]").text == "Administrator"
     assert nav_labels(browser) == ["Contacts", "Dialpad", "Settings", "Users", "Contact groups", "Audit log"]
-    assert "Coming soon" in browser.find_element(By.CSS_SELECTOR, "[data-testid=coming-soon]").text
-    screenshot(browser, "contacts-coming-soon")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=scope-heading]").text == "All contacts"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=contacts-empty]").text == "No contacts here yet."
+    screenshot(browser, "contacts-empty")
 
 
 def test_wrong_password_gets_a_generic_message(server, browser):

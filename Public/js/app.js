@@ -72,3 +72,200 @@ if (dialpad) {
     if (cleaned !== input.value) input.value = cleaned;
   });
 }
+
+// Repeated rows of the contact form (numbers, e-mails, addresses): the page always offers blank
+// rows; this adds more on demand.
+for (const button of document.querySelectorAll("[data-repeat-add]")) {
+  const list = document.querySelector(`[data-repeat="${button.getAttribute("data-repeat-add")}"]`);
+  if (!list) continue;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const rows = list.querySelectorAll("[data-repeat-row]");
+    const row = rows[rows.length - 1].cloneNode(true);
+    for (const field of row.querySelectorAll("input")) {
+      if (field.type === "radio") {
+        field.checked = false;
+        field.value = String(rows.length);
+      } else {
+        field.value = "";
+      }
+    }
+    list.appendChild(row);
+    const first = row.querySelector("input:not([type=radio])");
+    if (first) first.focus();
+  });
+}
+
+// Contacts list: selection with click, Shift-click ranges and Ctrl/Cmd-click toggles (and the
+// same from the keyboard on the checkboxes: Space toggles, Shift+Space selects a range).
+const selectionForm = () => document.querySelector("form[data-selection]");
+let selectionAnchor = null;
+
+const contactRows = () => Array.from(document.querySelectorAll("tr[data-contact-row]"));
+const rowBox = (row) => row.querySelector("input[type=checkbox]");
+
+function refreshSelection() {
+  const form = selectionForm();
+  if (!form) return;
+  let count = 0;
+  let readOnly = false;
+  for (const row of contactRows()) {
+    const box = rowBox(row);
+    row.classList.toggle("selected", box.checked);
+    if (box.checked) {
+      count += 1;
+      if (box.hasAttribute("data-readonly")) readOnly = true;
+    }
+  }
+  const counter = form.querySelector("[data-selection-count]");
+  if (counter) counter.textContent = count ? counter.getAttribute("data-template").replace("{count}", count) : "";
+  const remove = form.querySelector("[name=action][value=delete]");
+  if (remove) remove.disabled = count === 0 || readOnly;
+}
+
+function selectRange(toRow, additive) {
+  const rows = contactRows();
+  const from = rows.indexOf(selectionAnchor || toRow);
+  const to = rows.indexOf(toRow);
+  const [low, high] = from < to ? [from, to] : [to, from];
+  rows.forEach((row, index) => {
+    if (index >= low && index <= high) rowBox(row).checked = true;
+    else if (!additive) rowBox(row).checked = false;
+  });
+}
+
+document.addEventListener("mousedown", (event) => {
+  // Shift-click would otherwise select the page's text.
+  if (event.shiftKey && event.target.closest("tr[data-contact-row]")) event.preventDefault();
+});
+
+document.addEventListener("click", (event) => {
+  const row = event.target.closest("tr[data-contact-row]");
+  if (!row || event.target.closest("a")) return;
+  const box = rowBox(row);
+  const onBox = event.target === box;
+  if (event.shiftKey) {
+    // On the checkbox itself the browser has already toggled it; the range decides its state.
+    selectRange(row, event.ctrlKey || event.metaKey);
+  } else if (event.ctrlKey || event.metaKey || onBox) {
+    if (!onBox) box.checked = !box.checked;
+    selectionAnchor = row;
+  } else {
+    for (const other of contactRows()) rowBox(other).checked = other === row;
+    selectionAnchor = row;
+  }
+  refreshSelection();
+});
+
+document.addEventListener("keydown", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") return;
+  const row = box.closest("tr[data-contact-row]");
+  if (!row) return;
+  const rows = contactRows();
+  if (event.key === " " && event.shiftKey) {
+    event.preventDefault();
+    selectRange(row, true);
+    refreshSelection();
+  } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    const next = rows[rows.indexOf(row) + (event.key === "ArrowDown" ? 1 : -1)];
+    if (next) {
+      event.preventDefault();
+      rowBox(next).focus();
+      if (event.shiftKey) {
+        rowBox(next).checked = true;
+        refreshSelection();
+      }
+    }
+  }
+});
+
+document.addEventListener("change", (event) => {
+  if (event.target.closest && event.target.closest("tr[data-contact-row]")) refreshSelection();
+});
+
+// Deleting the selection asks first, naming how many contacts will go.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-selection]")) return;
+  const action = event.submitter && event.submitter.value;
+  if (action !== "delete") return;
+  const count = contactRows().filter((row) => rowBox(row).checked).length;
+  if (!window.confirm(form.getAttribute("data-confirm-delete").replace("{count}", count))) {
+    event.preventDefault();
+    return;
+  }
+  let confirmed = form.querySelector("input[name=confirmed]");
+  if (!confirmed) {
+    confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    form.appendChild(confirmed);
+  }
+  confirmed.value = "yes";
+});
+
+// Drag the selection onto a group of the side list to add it there.
+document.addEventListener("dragstart", (event) => {
+  const row = event.target.closest && event.target.closest("tr[data-contact-row]");
+  if (!row) return;
+  if (!rowBox(row).checked) {
+    for (const other of contactRows()) rowBox(other).checked = other === row;
+    selectionAnchor = row;
+    refreshSelection();
+  }
+  const ids = contactRows().filter((r) => rowBox(r).checked).map((r) => r.getAttribute("data-id"));
+  event.dataTransfer.setData("text/plain", ids.join(","));
+  event.dataTransfer.effectAllowed = "copy";
+});
+for (const type of ["dragenter", "dragover"]) {
+  document.addEventListener(type, (event) => {
+    const target = event.target.closest && event.target.closest("[data-drop-group]");
+    if (!target) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    target.classList.add("drop-target");
+  });
+}
+document.addEventListener("dragleave", (event) => {
+  const target = event.target.closest && event.target.closest("[data-drop-group]");
+  if (target && !target.contains(event.relatedTarget)) target.classList.remove("drop-target");
+});
+document.addEventListener("drop", (event) => {
+  const target = event.target.closest && event.target.closest("[data-drop-group]");
+  const form = selectionForm();
+  if (!target || !form) return;
+  event.preventDefault();
+  target.classList.remove("drop-target");
+  const select = form.querySelector("select[name=group]");
+  select.value = target.getAttribute("data-drop-group");
+  form.requestSubmit(form.querySelector("[name=action][value=add]"));
+});
+
+// The filter updates the list as you type (the form still works with its button).
+const liveFilter = document.querySelector("form[data-live-filter]");
+if (liveFilter) {
+  let timer = null;
+  let generation = 0;
+  liveFilter.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(liveFilter)) if (value.trim() !== "") params.append(name, value);
+      const url = liveFilter.action + (params.toString() ? "?" + params : "");
+      const mine = ++generation;
+      const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      if (mine !== generation || !response.ok) return;
+      const next = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const region of document.querySelectorAll("[data-live-region]")) {
+        const fresh = next.querySelector(`[data-live-region="${region.getAttribute("data-live-region")}"]`);
+        if (fresh) region.replaceWith(document.adoptNode(fresh));
+      }
+      history.replaceState(null, "", url);
+      selectionAnchor = null;
+      refreshSelection();
+      document.body.setAttribute("data-filter-generation", String(mine));
+    }, 250);
+  });
+}
+refreshSelection();

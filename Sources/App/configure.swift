@@ -81,7 +81,9 @@ func routes(_ app: Application) throws {
     try app.grouped(CSRF.Middleware()).register(collection: SignInController())
 
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())
-    try signedIn.register(collection: PlaceholderPagesController())
+    try signedIn.register(collection: ContactsListController())
+    try signedIn.register(collection: ContactController())
+    try signedIn.register(collection: ContactGroupsController())
     try signedIn.register(collection: SettingsController())
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())

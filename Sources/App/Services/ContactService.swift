@@ -52,14 +52,21 @@ struct ContactService {
         return model
     }
 
-    func update(_ id: UUID, with input: Contact, by actor: Actor) async throws -> ContactModel {
+    /// Saves a contact's fields and, when `groupIDs` is given, its groups (see `setGroups`), in
+    /// one transaction: nothing changes when any part is refused.
+    func update(_ id: UUID, with input: Contact, groups groupIDs: Set<UUID>? = nil, by actor: Actor) async throws
+        -> ContactModel
+    {
         let (model, groups) = try await contact(id, by: actor)
-        guard try await access(for: actor).canEdit(contactIn: groups.map(\.ref)) else {
-            throw SwitchboardError.forbidden
+        let access = try await access(for: actor)
+        guard access.canEdit(contactIn: groups.map(\.ref)) else {
+            throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
         }
         let contact = try rule { try ContactRules.normalized(input) }
-        if let limits = groups.compactMap(\.dectLimits).first {
-            try rule { try limits.check(adding: [contact.resolvedDisplayName ?? ""], to: 0) }
+        let change = try await groupChange(from: groups, to: groupIDs, access: access)
+        let name = contact.resolvedDisplayName ?? ""
+        for group in groups where !change.removing.contains(where: { $0.id == group.id }) {
+            if let limits = group.dectLimits { try rule { try limits.check(adding: [name], to: 0) } }
         }
         try await db.transaction { db in
             try await Self.checkShortCode(contact.shortCode, except: id, on: db)
@@ -67,6 +74,7 @@ struct ContactService {
             try await model.save(on: db)
             try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == id)
                 .set(\.$sortKey, to: model.sortKey).update()
+            try await Self.apply(change, to: model, on: db)
         }
         return model
     }
@@ -83,7 +91,9 @@ struct ContactService {
         for contact in found {
             let groups = memberships.filter { $0.$contact.id == contact.id }.map(\.group.ref)
             guard access.canRead(contactIn: groups) else { throw SwitchboardError.notFound }
-            guard access.canEdit(contactIn: groups) else { throw SwitchboardError.forbidden }
+            guard access.canEdit(contactIn: groups) else {
+                throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
+            }
         }
         try await db.transaction { db in
             try await Self.remove(memberships, on: db)
@@ -117,27 +127,57 @@ struct ContactService {
         }
     }
 
+    /// How many contacts "delete all" would delete (those of linked groups stay).
+    func deletableByDeleteAll() async throws -> Int {
+        let linked = try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).all().map { $0.id! }
+        let kept =
+            linked.isEmpty
+            ? 0
+            : Set(try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id ~~ linked).all(\.$contact.$id))
+                .count
+        return try await ContactModel.query(on: db).count() - kept
+    }
+
     // MARK: membership
 
     /// Puts a contact in exactly `groupIDs` among the groups the actor may write; its
     /// memberships of other groups (which the actor cannot change) stay as they are.
     func setGroups(of contactID: UUID, to groupIDs: Set<UUID>, by actor: Actor) async throws {
         let (contact, current) = try await self.contact(contactID, by: actor)
-        let access = try await access(for: actor)
-        let wanted = try await ContactGroupModel.query(on: db).filter(\.$id ~~ Array(groupIDs)).all()
-        guard wanted.count == groupIDs.count else { throw SwitchboardError.notFound }
+        let change = try await groupChange(from: current, to: groupIDs, access: access(for: actor))
+        try await db.transaction { db in try await Self.apply(change, to: contact, on: db) }
+    }
+
+    struct GroupChange {
+        var adding: [ContactGroupModel] = []
+        var removing: [ContactGroupModel] = []
+    }
+
+    /// What moving a contact from `current` groups to `wanted` changes; refused when it touches a
+    /// group the actor may not write.
+    private func groupChange(from current: [ContactGroupModel], to wanted: Set<UUID>?, access: ContactAccess)
+        async throws -> GroupChange
+    {
+        guard let wanted else { return GroupChange() }
+        let groups = try await ContactGroupModel.query(on: db).filter(\.$id ~~ Array(wanted)).all()
+        guard groups.count == wanted.count else { throw SwitchboardError.notFound }
         let currentIDs = Set(current.compactMap(\.id))
-        let adding = wanted.filter { !currentIDs.contains($0.id!) }
-        let removing = current.filter { !groupIDs.contains($0.id!) }
-        for group in adding + removing where !access.canWrite(group: group.ref) {
-            throw access.canRead(group: group.id!) ? SwitchboardError.forbidden : .notFound
+        let change = GroupChange(
+            adding: groups.filter { !currentIDs.contains($0.id!) },
+            removing: current.filter { !wanted.contains($0.id!) })
+        for group in change.adding + change.removing where !access.canWrite(group: group.ref) {
+            guard access.canRead(group: group.id!) else { throw SwitchboardError.notFound }
+            throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .forbidden
         }
-        try await db.transaction { db in
-            try await Self.add([contact], to: adding, on: db)
-            let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == contactID)
-                .filter(\.$group.$id ~~ removing.map { $0.id! }).all()
-            try await Self.remove(memberships, on: db)
-        }
+        return change
+    }
+
+    private static func apply(_ change: GroupChange, to contact: ContactModel, on db: any Database) async throws {
+        try await add([contact], to: change.adding, on: db)
+        guard !change.removing.isEmpty else { return }
+        let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == contact.id!)
+            .filter(\.$group.$id ~~ change.removing.map { $0.id! }).all()
+        try await remove(memberships, on: db)
     }
 
     /// Which of `ids` the actor may edit and delete (for the list's selection).
@@ -160,7 +200,7 @@ struct ContactService {
             .map(\.group)
     }
 
-    private func standardGroup(of actor: Actor) async throws -> ContactGroupModel? {
+    func standardGroup(of actor: Actor) async throws -> ContactGroupModel? {
         try await GroupRightModel.query(on: db).filter(\.$user.$id == actor.user.requireID())
             .filter(\.$isStandard == true).with(\.$group).first()?.group
     }

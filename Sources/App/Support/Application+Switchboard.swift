@@ -53,3 +53,8 @@ extension Request {
     var forwardingService: ForwardingService { ForwardingService(db: db) }
     var callService: CallService { CallService(db: db, pbx: application.pbx) }
 }
+
+extension Request {
+    var contactService: ContactService { ContactService(db: db) }
+    var contactGroupService: ContactGroupService { ContactGroupService(db: db) }
+}

@@ -8,6 +8,9 @@ enum Paths {
     static let signOut = "/sign-out"
     static let language = "/language"
     static let contacts = "/contacts"
+    static let newContact = "/contacts/new"
+    static let contactsSelection = "/contacts/selection"
+    static let contactsDeleteAll = "/contacts/delete-all"
     static let dialpad = "/dialpad"
     static let settings = "/settings"
     static let settingsProfile = "/settings/profile"
@@ -30,12 +33,28 @@ enum Paths {
     static let userDeletePattern = "/admin/users/:userID/delete"
     static let userForwardingPattern = "/admin/users/:userID/forwarding"
     static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
+    static let contactPattern = "/contacts/:contactID"
+    static let contactEditPattern = "/contacts/:contactID/edit"
+    static let contactDeletePattern = "/contacts/:contactID/delete"
+    static let contactCallPattern = "/contacts/:contactID/call"
+    static let contactVCardPattern = "/contacts/:contactID/vcard"
+    static let contactGroupPattern = "/admin/contact-groups/:groupID"
+    static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
+    static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
 
     static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
     static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
     static func userForwarding(_ id: UUID) -> String { "/admin/users/\(id)/forwarding" }
     static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
+    static func contact(_ id: UUID) -> String { "/contacts/\(id)" }
+    static func contactEdit(_ id: UUID) -> String { "/contacts/\(id)/edit" }
+    static func contactDelete(_ id: UUID) -> String { "/contacts/\(id)/delete" }
+    static func contactCall(_ id: UUID) -> String { "/contacts/\(id)/call" }
+    static func contactVCard(_ id: UUID) -> String { "/contacts/\(id)/vcard" }
+    static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
+    static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
+    static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
 
     /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
     static func safeRedirect(_ candidate: String?) -> String {

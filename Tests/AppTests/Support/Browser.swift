@@ -44,6 +44,18 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
+    /// Posts a form whose fields may repeat (`ids[]`, `phoneNumber[]`…), in order.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        var headers = headers()
+        headers.contentType = .urlEncodedForm
+        let fields = (csrf.map { [("_csrf", $0)] } ?? []) + pairs
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let response = try await tester().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
     /// Sends a multipart form with one file, as a browser's file upload does.
     @discardableResult
     func upload(_ path: String, field: String, filename: String, contentType: String, data: Data) async throws

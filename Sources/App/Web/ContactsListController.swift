@@ -1,0 +1,350 @@
+import Fluent
+import SwitchboardCore
+import Vapor
+
+/// "Contacts et affectation": the list with its scopes, tabs and filters, the selection's
+/// actions (delete, add to or remove from a group) and "delete all".
+struct ContactsListController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(Paths.contacts.pathComponents, use: index)
+        routes.post(Paths.contactsSelection.pathComponents, use: selection)
+        routes.get(Paths.contactsDeleteAll.pathComponents, use: deleteAllForm)
+        routes.post(Paths.contactsDeleteAll.pathComponents, use: deleteAll)
+    }
+
+    // MARK: list
+
+    /// The list's state, all in the URL so that it can be bookmarked and works without JavaScript.
+    struct ListQuery: Content {
+        var group: String?
+        var tab: String?
+        var name: String?
+        var firstName: String?
+        var lastName: String?
+        var company: String?
+        var number: String?
+        var email: String?
+        var city: String?
+        var after: String?
+
+        static let filterNames: [(String, ContactSearch.Field)] = [
+            ("name", .name), ("firstName", .firstName), ("lastName", .lastName), ("company", .company),
+            ("number", .number), ("email", .email), ("city", .city),
+        ]
+
+        func value(of field: ContactSearch.Field) -> String? {
+            let raw: String? =
+                switch field {
+                case .name: name
+                case .firstName: firstName
+                case .lastName: lastName
+                case .company: company
+                case .number: number
+                case .email: email
+                case .city: city
+                }
+            guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return raw
+        }
+
+        var scope: ContactSearch.Scope {
+            if group == "none" { return .withoutGroup }
+            if let group, let id = UUID(uuidString: group) { return .group(id) }
+            return .all
+        }
+
+        var validTab: String? { tab.flatMap { SearchFolding.tabs.contains($0) ? $0 : nil } }
+
+        var search: ContactSearch {
+            var search = ContactSearch(scope: scope, tab: validTab)
+            for (_, field) in Self.filterNames { search.filters[field] = value(of: field) }
+            search.after = after.flatMap(ContactSearch.Cursor.init(token:))
+            return search
+        }
+
+        /// This state's URL with some parameters changed; the page cursor is always dropped.
+        func url(group: String?? = .none, tab: String?? = .none) -> String {
+            var items: [(String, String)] = []
+            if let group = group ?? self.group { items.append(("group", group)) }
+            if let tab = tab ?? validTab { items.append(("tab", tab)) }
+            for (name, field) in Self.filterNames {
+                if let value = value(of: field) { items.append((name, value)) }
+            }
+            return Self.url(items)
+        }
+
+        var nextPageBase: [(String, String)] {
+            var items: [(String, String)] = []
+            if let group { items.append(("group", group)) }
+            if let tab = validTab { items.append(("tab", tab)) }
+            for (name, field) in Self.filterNames {
+                if let value = value(of: field) { items.append((name, value)) }
+            }
+            return items
+        }
+
+        static func url(_ items: [(String, String)]) -> String {
+            guard !items.isEmpty else { return Paths.contacts }
+            var components = URLComponents()
+            components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
+            let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? ""
+            return Paths.contacts + "?" + query
+        }
+    }
+
+    struct GroupLink: Encodable {
+        let id: String
+        let name: String
+        let kind: String
+        let count: Int
+        let url: String
+        let current: Bool
+        let writable: Bool
+    }
+
+    struct TabLink: Encodable {
+        let label: String
+        let url: String
+        let current: Bool
+    }
+
+    struct Filter: Encodable {
+        let name: String
+        let labelKey: String
+        let value: String
+        let inputMode: String
+    }
+
+    struct Row: Encodable {
+        let id: String
+        let displayName: String
+        let company: String?
+        let jobTitle: String?
+        let number: String?
+        let numberTypeKey: String?
+        let otherNumbers: Int
+        let email: String?
+        let city: String?
+        let url: String
+        let editable: Bool
+    }
+
+    struct Option: Encodable {
+        let id: String
+        let name: String
+    }
+
+    struct ListPage: Encodable {
+        let heading: String
+        let allURL: String
+        let allCurrent: Bool
+        let withoutGroupURL: String?
+        let withoutGroupCurrent: Bool
+        let groups: [GroupLink]
+        let tabs: [TabLink]
+        let allTabURL: String
+        let allTabCurrent: Bool
+        let filters: [Filter]
+        let group: String?
+        let tab: String?
+        let hasFilters: Bool
+        let clearURL: String
+        let rows: [Row]
+        let nextURL: String?
+        let firstURL: String?
+        let canDeleteSelected: Bool
+        let assignableGroups: [Option]
+        let currentGroup: Option?
+        let canDeleteAll: Bool
+        let returnTo: String
+        let emptyKey: String
+    }
+
+    func index(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let query = try req.query.decode(ListQuery.self)
+        let access = try await req.contactService.access(for: actor)
+        let groups = try await req.contactGroupService.list(by: actor)
+        let scope = query.scope
+        var currentGroup: ContactGroupModel?
+        if case .group(let id) = scope {
+            guard let group = groups.first(where: { $0.id == id }) else { throw SwitchboardError.notFound }
+            currentGroup = group
+        }
+        if scope == .withoutGroup, !access.keepsAddressBooks { throw SwitchboardError.notFound }
+
+        let page = try await query.search.run(on: req.db, access: access)
+        let editable = try await req.contactService.editable(page.contacts.map(\.id), by: actor)
+        let rows = page.contacts.map { summary in
+            let preferred = summary.phones.first(where: \.preferred) ?? summary.phones.first
+            return Row(
+                id: summary.id.uuidString, displayName: summary.displayName, company: summary.company,
+                jobTitle: summary.jobTitle, number: preferred?.number,
+                numberTypeKey: preferred.map { "phone_type.\($0.type.rawValue)" },
+                otherNumbers: max(0, summary.phones.count - 1), email: summary.emails.first?.address,
+                city: summary.addresses.compactMap(\.city).first, url: Paths.contact(summary.id),
+                editable: editable.contains(summary.id))
+        }
+        let heading =
+            switch scope {
+            case .all: req.text("contacts.all")
+            case .withoutGroup: req.text("contacts.without_group")
+            case .group: currentGroup?.name ?? ""
+            }
+        let emptyKey: String
+        if access.readableGroupIDs?.isEmpty == true {
+            emptyKey = "contacts.empty_no_rights"
+        } else if query.after == nil, query.validTab == nil,
+            !ListQuery.filterNames.contains(where: { query.value(of: $0.1) != nil })
+        {
+            emptyKey = "contacts.empty"
+        } else {
+            emptyKey = "contacts.empty_no_match"
+        }
+        let next = page.next.map { cursor in ListQuery.url(query.nextPageBase + [("after", cursor.token)]) }
+        let returnTo = req.url.query.map { Paths.contacts + "?" + $0 } ?? Paths.contacts
+        let context = ListPage(
+            heading: heading,
+            allURL: query.url(group: .some(nil)), allCurrent: scope == .all,
+            withoutGroupURL: access.keepsAddressBooks ? query.url(group: "none") : nil,
+            withoutGroupCurrent: scope == .withoutGroup,
+            groups: groups.map { group in
+                GroupLink(
+                    id: group.id!.uuidString, name: group.name, kind: group.kind.rawValue, count: group.memberCount,
+                    url: query.url(group: group.id!.uuidString), current: group.id == currentGroup?.id,
+                    writable: access.canWrite(group: group.ref))
+            },
+            tabs: SearchFolding.tabs.map { tab in
+                TabLink(label: tab, url: query.url(tab: tab), current: tab == query.validTab)
+            },
+            allTabURL: query.url(tab: .some(nil)), allTabCurrent: query.validTab == nil,
+            filters: ListQuery.filterNames.map { name, field in
+                Filter(
+                    name: name, labelKey: "contacts.filter.\(name)", value: query.value(of: field) ?? "",
+                    inputMode: field == .number ? "tel" : field == .email ? "email" : "text")
+            },
+            group: query.group, tab: query.validTab,
+            hasFilters: ListQuery.filterNames.contains { query.value(of: $0.1) != nil },
+            clearURL: ListQuery.url(
+                (query.group.map { [("group", $0)] } ?? []) + (query.validTab.map { [("tab", $0)] } ?? [])),
+            rows: rows, nextURL: next, firstURL: query.after == nil ? nil : query.url(),
+            canDeleteSelected: scope == .all && !editable.isEmpty,
+            assignableGroups: groups.filter { access.canWrite(group: $0.ref) }.map {
+                Option(id: $0.id!.uuidString, name: $0.name)
+            },
+            currentGroup: currentGroup.flatMap { group in
+                access.canWrite(group: group.ref) ? Option(id: group.id!.uuidString, name: group.name) : nil
+            },
+            canDeleteAll: access.canDeleteAll && scope == .all,
+            returnTo: returnTo, emptyKey: emptyKey)
+        return try await req.render("contacts/index", titleKey: "nav.contacts", section: "contacts", context)
+    }
+
+    // MARK: selection
+
+    struct SelectionForm: Content {
+        var ids: [UUID]?
+        var action: String
+        var group: UUID?
+        var returnTo: String?
+        var confirmed: String?
+    }
+
+    struct ConfirmDeletePage: Encodable {
+        let count: Int
+        let names: [String]
+        let more: Int
+        let ids: [String]
+        let returnTo: String
+    }
+
+    func selection(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let form = try req.content.decode(SelectionForm.self)
+        let back = Paths.safeRedirect(form.returnTo ?? Paths.contacts)
+        let ids = Array(Set(form.ids ?? []))
+        guard !ids.isEmpty else {
+            LayoutContext.Flash.put("error", "contacts.nothing_selected", on: req)
+            return req.redirect(to: back)
+        }
+        do {
+            switch form.action {
+            case "delete":
+                guard form.confirmed == "yes" else { return try await confirmDelete(req, actor: actor, ids, back) }
+                let count = try await req.contactService.delete(ids, by: actor)
+                LayoutContext.Flash.put("success", "contacts.deleted_many", ["count": String(count)], on: req)
+            case "add", "remove":
+                guard let groupID = form.group else { throw SwitchboardError.badRequest }
+                let group = try await req.contactGroupService.group(groupID, by: actor)
+                if form.action == "add" {
+                    try await req.contactGroupService.add(ids, to: groupID, by: actor)
+                } else {
+                    try await req.contactGroupService.remove(ids, from: groupID, by: actor)
+                }
+                LayoutContext.Flash.put(
+                    "success", form.action == "add" ? "contacts.added_to_group" : "contacts.removed_from_group",
+                    ["count": String(ids.count), "group": group.name], on: req)
+            default:
+                throw SwitchboardError.badRequest
+            }
+        } catch let error as SwitchboardError where error.status != .notFound {
+            LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
+        }
+        return req.redirect(to: back)
+    }
+
+    /// Without JavaScript (or when the browser's question was skipped) deleting asks on a page of its own.
+    private func confirmDelete(_ req: Request, actor: Actor, _ ids: [UUID], _ back: String) async throws -> Response {
+        let models = try await ContactModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$sortKey).all()
+        var names: [String] = []
+        for model in models.prefix(20) {
+            _ = try await req.contactService.contact(model.id!, by: actor)
+            names.append(model.displayName)
+        }
+        let page = ConfirmDeletePage(
+            count: ids.count, names: names, more: max(0, ids.count - names.count),
+            ids: ids.map(\.uuidString), returnTo: back)
+        return try await req.render(
+            "contacts/confirm-delete", titleKey: "contacts.delete_selected", section: "contacts", page)
+    }
+
+    // MARK: delete all
+
+    struct DeleteAllPage: Encodable {
+        let count: Int
+        let word: String
+        let error: String?
+    }
+
+    struct DeleteAllForm: Content {
+        let confirmation: String?
+    }
+
+    func deleteAllForm(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try actor.require(.manageContactGroups)
+        return try await renderDeleteAll(req, error: nil)
+    }
+
+    func deleteAll(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try actor.require(.manageContactGroups)
+        let form = try req.content.decode(DeleteAllForm.self)
+        let typed = (form.confirmation ?? "").trimmingCharacters(in: .whitespaces)
+        guard typed.caseInsensitiveCompare(req.text("contacts.delete_all_word")) == .orderedSame else {
+            return try await renderDeleteAll(
+                req, error: req.text("contacts.delete_all_mismatch", ["word": req.text("contacts.delete_all_word")]),
+                status: .unprocessableEntity)
+        }
+        let count = try await req.contactService.deleteAll(by: actor)
+        LayoutContext.Flash.put("success", "contacts.deleted_many", ["count": String(count)], on: req)
+        return req.redirect(to: Paths.contacts)
+    }
+
+    private func renderDeleteAll(_ req: Request, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let count = try await req.contactService.deletableByDeleteAll()
+        let page = DeleteAllPage(count: count, word: req.text("contacts.delete_all_word"), error: error)
+        return try await req.render(
+            "contacts/delete-all", titleKey: "contacts.delete_all", section: "contacts", page, status: status)
+    }
+}

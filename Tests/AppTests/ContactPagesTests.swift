@@ -1,0 +1,400 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// The contacts and contact-group pages, through HTTP as a browser without JavaScript uses them.
+@Suite("Address books: pages")
+struct ContactPagesTests {
+    struct World {
+        let admin: Actor
+        let a: ContactGroupModel
+        let b: ContactGroupModel
+        let c: ContactGroupModel
+        let inA: ContactModel
+        let inB: ContactModel
+        let inC: ContactModel
+        let subscriber: UserModel
+    }
+
+    /// Subscriber "sid" (extension 301) with read on A, write on B (standard), nothing on C.
+    private func world(_ app: Application) async throws -> World {
+        let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+        let admin = Actor(user: adminUser, clientAddress: nil)
+        let groups = ContactGroupService(db: app.db)
+        let a = try await groups.create(name: "Group A", kind: .standard, by: admin)
+        let b = try await groups.create(name: "Group B", kind: .standard, by: admin)
+        let c = try await groups.create(name: "Group C", kind: .standard, by: admin)
+        let sid = try await app.makeUser("sid", phoneExtension: "301")
+        try await groups.setRight(.read, for: sid.requireID(), on: a.requireID(), by: admin)
+        try await groups.setRight(.write, isStandard: true, for: sid.requireID(), on: b.requireID(), by: admin)
+        let contacts = ContactService(db: app.db)
+        let inA = try await contacts.create(
+            Contact(
+                firstName: "Anne", lastName: "Alpha", phones: [.init(type: .business, number: "+33 1 11 11 11 11")]),
+            in: [a.requireID()], by: admin)
+        let inB = try await contacts.create(
+            Contact(firstName: "Bert", lastName: "Beta", phones: [.init(type: .mobile, number: "+49 151 2222222")]),
+            in: [b.requireID()], by: admin)
+        let inC = try await contacts.create(
+            Contact(firstName: "Cleo", lastName: "Gamma"), in: [c.requireID()], by: admin)
+        return World(admin: admin, a: a, b: b, c: c, inA: inA, inB: inB, inC: inC, subscriber: sid)
+    }
+
+    private func signedIn(_ app: Application, _ username: String, _ password: String = "password-123") async throws
+        -> Browser
+    {
+        let browser = Browser(app)
+        let password = username == "admin" ? TestEnvironment.adminPassword : password
+        #expect(try await browser.signIn(username, password).status == .seeOther)
+        return browser
+    }
+
+    private func count(_ app: Application) async throws -> Int { try await ContactModel.query(on: app.db).count() }
+
+    @Test("a subscriber's list, filters, pages and forms show A and B, change only B, and never reveal C")
+    func subscriberRights() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let sid = try await signedIn(app, "sid")
+
+            let list = try await sid.get(Paths.contacts).body.string
+            #expect(list.contains("Anne Alpha") && list.contains("Bert Beta"))
+            #expect(!list.contains("Cleo") && !list.contains("Group C"))
+            #expect(!list.contains("data-testid=\"scope-without-group\""))
+            #expect(!(try await sid.get(Paths.contacts + "?name=cleo")).body.string.contains("Cleo"))
+            #expect(!(try await sid.get(Paths.contacts + "?lastName=gam")).body.string.contains("Cleo"))
+            #expect(try await sid.get(Paths.contacts + "?group=\(w.c.id!)").status == .notFound)
+            #expect(try await sid.get(Paths.contacts + "?group=none").status == .notFound)
+            let c = try await sid.get(Paths.contact(w.inC.id!))
+            #expect(c.status == .notFound)
+            #expect(!c.body.string.contains("Cleo"))
+            #expect(try await sid.get(Paths.contactVCard(w.inC.id!)).status == .notFound)
+
+            // A: readable, not editable.
+            let a = try await sid.get(Paths.contact(w.inA.id!)).body.string
+            #expect(a.contains("Anne Alpha") && !a.contains(Paths.contactEdit(w.inA.id!)))
+            #expect(try await sid.get(Paths.contactEdit(w.inA.id!)).status == .forbidden)
+            let refused = try await sid.post(Paths.contact(w.inA.id!), ["firstName": "Changed"])
+            #expect(refused.status == .forbidden)
+            #expect(try await ContactModel.find(w.inA.id, on: app.db)?.firstName == "Anne")
+
+            // B: editable through the form.
+            try await sid.get(Paths.contactEdit(w.inB.id!))
+            let saved = try await sid.post(
+                Paths.contact(w.inB.id!),
+                pairs: [
+                    ("firstName", "Bertha"), ("lastName", "Beta"), ("phoneType[]", "mobile"),
+                    ("phoneNumber[]", "+49 151 2222222"), ("groups[]", w.b.id!.uuidString),
+                ])
+            #expect(saved.status == .seeOther)
+            #expect(try await ContactModel.find(w.inB.id, on: app.db)?.displayName == "Bertha Beta")
+
+            // Deleting a selection that includes A deletes nothing.
+            try await sid.get(Paths.contacts)
+            let mixed = try await sid.post(
+                Paths.contactsSelection,
+                pairs: [
+                    ("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inA.id!.uuidString),
+                    ("ids[]", w.inB.id!.uuidString),
+                ])
+            #expect(mixed.status == .seeOther)
+            #expect(try await count(app) == 3)
+            #expect((try await sid.get(Paths.contacts)).body.string.contains("You do not have permission"))
+            // …and a selection naming C is "not found", never a hint that it exists.
+            let hidden = try await sid.post(
+                Paths.contactsSelection,
+                pairs: [("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inC.id!.uuidString)])
+            #expect(hidden.status == .notFound)
+            #expect(!hidden.body.string.contains("Cleo"))
+            #expect(try await count(app) == 3)
+
+            // B alone goes.
+            let deleted = try await sid.post(
+                Paths.contactsSelection,
+                pairs: [("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inB.id!.uuidString)])
+            #expect(deleted.status == .seeOther)
+            #expect(try await count(app) == 2)
+            #expect(try await ContactModel.find(w.inB.id, on: app.db) == nil)
+
+            // The admin pages stay closed.
+            #expect(try await sid.get(Paths.contactGroups).status == .forbidden)
+            #expect(try await sid.get(Paths.contactsDeleteAll).status == .forbidden)
+        }
+    }
+
+    @Test("a subscriber with no right sees an explanation, not an error")
+    func noRights() async throws {
+        try await withApp { app in
+            _ = try await world(app)
+            try await app.makeUser("nora")
+            let nora = try await signedIn(app, "nora")
+            let page = try await nora.get(Paths.contacts)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("You have no contact group to read yet"))
+            #expect(!page.body.string.contains("Anne"))
+        }
+    }
+
+    @Test("the form creates a contact with several numbers, e-mails and an address in the chosen groups")
+    func createThroughForm() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.newContact)
+            let fields: [(String, String)] = [
+                ("firstName", "Émile"), ("lastName", "Zola"), ("company", "Éditions"), ("shortCode", "42"),
+                ("phoneType[]", "business"), ("phoneNumber[]", "+33 1 23 45 67 89"),
+                ("phoneType[]", "mobile"), ("phoneNumber[]", "06 12 34 56 78"),
+                ("phoneType[]", "business"), ("phoneNumber[]", ""), ("preferredPhone", "1"),
+                ("emailType[]", "private"), ("emailAddress[]", "emile@example.org"),
+                ("addressType[]", "business"), ("street[]", "1 rue de Médan"), ("postalCode[]", "78670"),
+                ("city[]", "Médan"), ("region[]", ""), ("country[]", "France"),
+                ("groups[]", w.a.id!.uuidString), ("groups[]", w.c.id!.uuidString),
+            ]
+            let created = try await admin.post(Paths.contacts, pairs: fields)
+            #expect(created.status == .seeOther)
+            let model = try #require(
+                try await ContactModel.query(on: app.db).filter(\.$lastName == "Zola").first())
+            #expect(model.displayName == "Émile Zola")
+            #expect(model.phones.map(\.number) == ["+33 1 23 45 67 89", "06 12 34 56 78"])
+            #expect(model.phones.map(\.preferred) == [false, true])
+            #expect(model.emails == [EmailEntry(type: .private, address: "emile@example.org")])
+            #expect(model.addresses.first?.city == "Médan")
+            let groups = try await ContactService(db: app.db).groups(of: model.id!).map(\.name).sorted()
+            #expect(groups == ["Group A", "Group C"])
+
+            let page = try await admin.get(try #require(created.headers.first(name: .location))).body.string
+            #expect(page.contains("Émile Zola") && page.contains("06 12 34 56 78") && page.contains("Médan"))
+
+            // Accent-insensitive from one character, under the E tab, in the URL.
+            #expect(try await admin.get(Paths.contacts + "?name=EMI").body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts + "?tab=E").body.string.contains("Émile Zola"))
+            #expect(!(try await admin.get(Paths.contacts + "?tab=Z")).body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts + "?number=3456").body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts + "?city=meda&company=edit").body.string.contains("Zola"))
+            #expect(!(try await admin.get(Paths.contacts + "?city=meda&company=xyz")).body.string.contains("Zola"))
+        }
+    }
+
+    @Test("a refused form keeps what was typed, says why next to the field, and saves nothing")
+    func refusedForm() async throws {
+        try await withApp { app in
+            _ = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.newContact)
+            let refused = try await admin.post(
+                Paths.contacts,
+                pairs: [
+                    ("firstName", "Zoé"), ("lastName", "Kept"), ("phoneType[]", "business"),
+                    ("phoneNumber[]", "12abc"),
+                ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("value=\"Zoé\""))
+            #expect(refused.body.string.contains("12abc"))
+            #expect(refused.body.string.contains("phones-error"))
+            let nameless = try await admin.post(Paths.contacts, pairs: [("notes", "no name")])
+            #expect(nameless.status == .unprocessableEntity)
+            #expect(nameless.body.string.contains("displayName-error"))
+            #expect(try await count(app) == 3)
+            // Short codes are unique.
+            _ = try await ContactService(db: app.db).create(
+                Contact(lastName: "Speedy", shortCode: "7"), in: [],
+                by: .init(
+                    user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil))
+            let taken = try await admin.post(Paths.contacts, pairs: [("lastName", "Other"), ("shortCode", "7")])
+            #expect(taken.status == .conflict)
+            #expect(taken.body.string.contains("shortCode-error"))
+        }
+    }
+
+    @Test("selection: add to and remove from a group, delete asks first and says how many")
+    func selection() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.contacts)
+            let ids = [w.inA.id!, w.inC.id!].map { ("ids[]", $0.uuidString) }
+            let added = try await admin.post(
+                Paths.contactsSelection, pairs: [("action", "add"), ("group", w.b.id!.uuidString)] + ids)
+            #expect(added.status == .seeOther)
+            #expect(try await ContactGroupModel.find(w.b.id, on: app.db)?.memberCount == 3)
+            let flash = try await admin.get(Paths.contacts).body.string
+            #expect(flash.contains("2 contact(s) added to “Group B”."))
+            try await admin.post(
+                Paths.contactsSelection, pairs: [("action", "remove"), ("group", w.b.id!.uuidString)] + ids)
+            #expect(try await ContactGroupModel.find(w.b.id, on: app.db)?.memberCount == 1)
+
+            // Without the browser's question, a page asks.
+            let ask = try await admin.post(Paths.contactsSelection, pairs: [("action", "delete")] + ids)
+            #expect(ask.status == .ok)
+            #expect(ask.body.string.contains("Delete 2 contact(s)? This cannot be undone."))
+            #expect(ask.body.string.contains("Anne Alpha") && ask.body.string.contains("Cleo Gamma"))
+            #expect(try await count(app) == 3)
+            let done = try await admin.post(
+                Paths.contactsSelection, pairs: [("action", "delete"), ("confirmed", "yes")] + ids)
+            #expect(done.status == .seeOther)
+            #expect(try await count(app) == 1)
+            let events = try await AuditEventModel.query(on: app.db).filter(
+                \.$action == AuditAction.contactsDeleted.rawValue
+            ).all()
+            #expect(events.map(\.detail) == ["count=2"])
+
+            let nothing = try await admin.post(Paths.contactsSelection, pairs: [("action", "delete")])
+            #expect(nothing.status == .seeOther)
+            #expect((try await admin.get(Paths.contacts)).body.string.contains("Select one or more contacts first."))
+        }
+    }
+
+    @Test("delete all needs the typed word, keeps linked groups' contacts, and is admin-only")
+    func deleteAll() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let linked = try await ContactGroupService(db: app.db).create(name: "Google", kind: .linked, by: w.admin)
+            let mirrored = ContactModel(Contact(lastName: "Mirrored"))
+            try await mirrored.create(on: app.db)
+            try await ContactService.add([mirrored], to: [linked], on: app.db)
+            let admin = try await signedIn(app, "admin")
+            let page = try await admin.get(Paths.contactsDeleteAll)
+            #expect(page.body.string.contains("This deletes 3 contacts"))
+            let wrong = try await admin.post(Paths.contactsDeleteAll, ["confirmation": "yes"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(try await count(app) == 4)
+            let french = Browser(app)
+            french.acceptLanguage = "fr"
+            try await french.signIn("admin", TestEnvironment.adminPassword)
+            try await french.get(Paths.contactsDeleteAll)
+            #expect(
+                try await french.post(Paths.contactsDeleteAll, ["confirmation": "delete"]).status
+                    == .unprocessableEntity)
+            #expect(try await french.post(Paths.contactsDeleteAll, ["confirmation": "supprimer"]).status == .seeOther)
+            #expect(try await ContactModel.query(on: app.db).all().map(\.displayName) == ["Mirrored"])
+        }
+    }
+
+    @Test("contact groups: create, refuse a duplicate, rename, DECT limits, rights matrix, delete keeps contacts")
+    func groupAdministration() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.contactGroups)
+            let created = try await admin.post(
+                Paths.contactGroups,
+                ["name": "Handsets", "kind": "dect", "maximumEntries": "2", "maximumNameLength": "12"])
+            #expect(created.status == .seeOther)
+            let dect = try #require(try await ContactGroupModel.query(on: app.db).filter(\.$name == "Handsets").first())
+            #expect(dect.kind == .dect && dect.dectLimits == DECTLimits(maximumEntries: 2, maximumNameLength: 12))
+            let duplicate = try await admin.post(Paths.contactGroups, ["name": "Group A", "kind": "standard"])
+            #expect(duplicate.status == .conflict)
+            #expect(duplicate.body.string.contains("A group with this name already exists."))
+
+            // DECT limits are enforced with a message naming them.
+            try await admin.get(Paths.contacts)
+            try await admin.post(
+                Paths.contactsSelection,
+                pairs: [("action", "add"), ("group", dect.id!.uuidString)]
+                    + [w.inA, w.inB, w.inC].map { ("ids[]", $0.id!.uuidString) })
+            #expect(try await ContactGroupModel.find(dect.id, on: app.db)?.memberCount == 0)
+            #expect(
+                (try await admin.get(Paths.contacts)).body.string.contains(
+                    "This DECT group holds at most 2 entries; it would have 3."))
+
+            try await admin.get(Paths.contactGroup(dect.id!))
+            #expect(
+                try await admin.post(
+                    Paths.contactGroup(dect.id!),
+                    ["name": "DECT handsets", "maximumEntries": "5", "maximumNameLength": "2"]
+                ).status == .unprocessableEntity)
+            #expect(
+                try await admin.post(
+                    Paths.contactGroup(dect.id!),
+                    ["name": "DECT handsets", "maximumEntries": "5", "maximumNameLength": "20"]
+                ).status == .seeOther)
+            let renamed = try #require(try await ContactGroupModel.find(dect.id, on: app.db))
+            #expect(renamed.name == "DECT handsets" && renamed.kind == .dect && renamed.dectMaximumEntries == 5)
+
+            // Rights matrix: write + standard for sid on C; standard without write is refused.
+            let sid = w.subscriber.id!.uuidString
+            try await admin.get(Paths.contactGroup(w.c.id!))
+            let refused = try await admin.post(
+                Paths.contactGroupRights(w.c.id!),
+                pairs: [("users[]", sid), ("right_\(sid)", "read"), ("standard[]", sid)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("must be one they can write to"))
+            let saved = try await admin.post(
+                Paths.contactGroupRights(w.c.id!),
+                pairs: [("users[]", sid), ("right_\(sid)", "write"), ("standard[]", sid)])
+            #expect(saved.status == .seeOther)
+            let rights = try await GroupRightModel.query(on: app.db).filter(\.$user.$id == w.subscriber.id!).all()
+            #expect(rights.filter(\.isStandard).map(\.$group.id) == [w.c.id!])
+            #expect(rights.first { $0.$group.id == w.c.id }?.right == .write)
+            let matrix = try await admin.get(Paths.contactGroup(w.c.id!)).body.string
+            #expect(matrix.contains("value=\"write\" data-right=\"write\" checked"))
+
+            // Deleting a group keeps its contacts.
+            try await admin.post(Paths.contactGroupDelete(w.c.id!), ["confirm": "yes"])
+            #expect(try await ContactGroupModel.find(w.c.id, on: app.db) == nil)
+            #expect(try await ContactModel.find(w.inC.id, on: app.db) != nil)
+            #expect(try await admin.get(Paths.contacts + "?group=none").body.string.contains("Cleo Gamma"))
+        }
+    }
+
+    @Test("pages of 50 follow the sort order without repeats; the tabs and the next link keep the filters")
+    func pagination() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            for index in 0..<60 {
+                _ = try await ContactService(db: app.db).create(
+                    Contact(firstName: "Pat", lastName: String(format: "Member %02d", index)), in: [w.a.requireID()],
+                    by: w.admin)
+            }
+            let admin = try await signedIn(app, "admin")
+            let first = try await admin.get(Paths.contacts + "?group=\(w.a.id!)&name=pat").body.string
+            let names = { (html: String) in
+                html.components(separatedBy: "class=\"contact-name\">").dropFirst()
+                    .map { String($0.prefix { $0 != "<" }) }
+            }
+            #expect(names(first).count == 50)
+            let next = try #require(
+                first.range(of: #"href="([^"]+)" data-testid="next-page""#, options: .regularExpression).map {
+                    String(first[$0]).components(separatedBy: "\"")[1].replacingOccurrences(of: "&amp;", with: "&")
+                })
+            #expect(next.contains("name=pat") && next.contains("group="))
+            let second = try await admin.get(next).body.string
+            #expect(names(second).count == 10)
+            let all = names(first) + names(second)
+            #expect(Set(all).count == 60)
+            #expect(all == all.sorted())
+            #expect(!second.contains("data-testid=\"next-page\""))
+        }
+    }
+
+    @Test("vCard 2.1 download and soft call from the contact page")
+    func vCardAndCall() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let sid = try await signedIn(app, "sid")
+            let card = try await sid.get(Paths.contactVCard(w.inA.id!))
+            #expect(card.status == .ok)
+            #expect(card.headers.contentType?.subType == "vcard")
+            #expect(card.headers.first(name: .contentDisposition)?.contains("Anne Alpha.vcf") == true)
+            let text = card.body.string
+            #expect(text.hasPrefix("BEGIN:VCARD\r\nVERSION:2.1\r\n") && text.contains("FN:Anne Alpha"))
+
+            try await sid.get(Paths.contact(w.inA.id!))
+            let call = try await sid.post(Paths.contactCall(w.inA.id!), ["phone": "0"])
+            #expect(call.status == .seeOther)
+            let page = try await sid.get(Paths.contact(w.inA.id!)).body.string
+            #expect(page.contains("+33111111111"))
+            let audit = try await AuditEventModel.query(on: app.db).filter(
+                \.$action == AuditAction.callRequested.rawValue
+            ).all()
+            #expect(audit.map(\.target) == ["+33111111111"])
+            #expect(try await sid.post(Paths.contactCall(w.inC.id!), ["phone": "0"]).status == .notFound)
+        }
+    }
+}
