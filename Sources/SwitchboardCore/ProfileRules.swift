@@ -94,6 +94,8 @@ public struct PhotoRules: Sendable {
 
     public enum Violation: Error, Equatable, Sendable {
         case notPNG
+        /// Contact photos may be PNG or JPEG.
+        case notImage
         case tooLarge(maximumBytes: Int)
         case badDimensions(width: Int, height: Int, allowed: ClosedRange<Int>)
     }
@@ -118,5 +120,56 @@ public struct PhotoRules: Sendable {
             throw .badDimensions(width: width, height: height, allowed: dimensions)
         }
         return (width, height)
+    }
+
+    public enum ImageFormat: String, Sendable {
+        case png
+        case jpeg
+
+        public var mediaType: String { "image/\(rawValue)" }
+    }
+
+    /// A contact photo: PNG or JPEG (by its bytes), within the same size and dimension limits.
+    public func checkImage(_ data: Data) throws(Violation) -> (format: ImageFormat, width: Int, height: Int) {
+        guard data.count <= maximumBytes else { throw .tooLarge(maximumBytes: maximumBytes) }
+        if data.starts(with: Self.signature) {
+            do {
+                let size = try check(data)
+                return (.png, size.width, size.height)
+            } catch .notPNG {
+                throw .notImage
+            }
+        }
+        guard let size = Self.jpegSize([UInt8](data)) else { throw .notImage }
+        guard dimensions.contains(size.width), dimensions.contains(size.height) else {
+            throw .badDimensions(width: size.width, height: size.height, allowed: dimensions)
+        }
+        return (.jpeg, size.width, size.height)
+    }
+
+    /// Walks a JPEG's segments to its frame header (SOF0–SOF15 but DHT, JPG and DAC); the file
+    /// must start with SOI and end with EOI.
+    static func jpegSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        guard bytes.count > 20, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[bytes.count - 2] == 0xFF,
+            bytes[bytes.count - 1] == 0xD9
+        else { return nil }
+        var offset = 2
+        while offset + 9 < bytes.count {
+            guard bytes[offset] == 0xFF else { return nil }
+            let marker = bytes[offset + 1]
+            if marker == 0xFF {
+                offset += 1
+                continue
+            }
+            let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard length >= 2 else { return nil }
+            if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
+                let height = Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6])
+                let width = Int(bytes[offset + 7]) << 8 | Int(bytes[offset + 8])
+                return (width, height)
+            }
+            offset += 2 + length
+        }
+        return nil
     }
 }

@@ -397,4 +397,44 @@ struct ContactPagesTests {
             #expect(try await sid.post(Paths.contactCall(w.inC.id!), ["phone": "0"]).status == .notFound)
         }
     }
+
+    @Test("a contact photo: PNG or JPEG checked by its bytes, shown to readers, changed only by writers")
+    func photo() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.contact(w.inB.id!))
+            let jpeg = try Application.fixture("contact-120x90.jpg")
+            let saved = try await admin.upload(
+                Paths.contactPhoto(w.inB.id!), field: "photo", filename: "b.jpg", contentType: "image/jpeg", data: jpeg)
+            #expect(saved.status == .seeOther)
+            let stored = try #require(try await ContactPhotoModel.query(on: app.db).first())
+            #expect(stored.mediaType == "image/jpeg" && stored.width == 120 && stored.height == 90)
+
+            // A PNG named .jpg is fine (bytes decide); text named .png is refused and changes nothing.
+            try await admin.get(Paths.contact(w.inB.id!))
+            try await admin.upload(
+                Paths.contactPhoto(w.inB.id!), field: "photo", filename: "x.png", contentType: "image/png",
+                data: Data("not an image".utf8))
+            #expect(try await admin.get(Paths.contact(w.inB.id!)).body.string.contains("must be a PNG or JPEG image"))
+            #expect(try await ContactPhotoModel.query(on: app.db).first()?.mediaType == "image/jpeg")
+
+            let sid = try await signedIn(app, "sid")
+            let shown = try await sid.get(Paths.contactPhoto(w.inB.id!))
+            #expect(shown.status == .ok && shown.headers.contentType?.subType == "jpeg")
+            #expect(Data(buffer: shown.body) == jpeg)
+            // sid reads A but cannot change its photo; C stays invisible.
+            try await sid.get(Paths.contact(w.inA.id!))
+            let refused = try await sid.upload(
+                Paths.contactPhoto(w.inA.id!), field: "photo", filename: "a.jpg", contentType: "image/jpeg", data: jpeg)
+            #expect(refused.status == .seeOther)
+            #expect(try await ContactPhotoModel.query(on: app.db).count() == 1)
+            #expect(try await sid.get(Paths.contactPhoto(w.inC.id!)).status == .notFound)
+
+            // Deleting the contact deletes its photo.
+            try await admin.get(Paths.contact(w.inB.id!))
+            try await admin.post(Paths.contactDelete(w.inB.id!), ["confirm": "yes"])
+            #expect(try await ContactPhotoModel.query(on: app.db).count() == 0)
+        }
+    }
 }

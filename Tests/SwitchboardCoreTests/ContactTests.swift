@@ -174,3 +174,40 @@ struct ContactRulesTests {
         #expect(!ContactRules.isBirthday(text))
     }
 }
+
+@Suite("Contact photos")
+struct ContactPhotoRulesTests {
+    /// SOI, an APP0 segment, a baseline frame header of `width`×`height`, EOI.
+    private func jpeg(width: Int, height: Int, frame: UInt8 = 0xC0) -> Data {
+        var bytes: [UInt8] =
+            [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
+        bytes += [0xFF, 0xC4, 0x00, 0x04, 0x00, 0x00]  // a DHT segment comes first and is skipped
+        bytes += [0xFF, frame, 0x00, 0x0B, 0x08, UInt8(height >> 8), UInt8(height & 0xFF)]
+        bytes += [UInt8(width >> 8), UInt8(width & 0xFF), 0x01, 0x01, 0x11, 0x00]
+        return Data(bytes + [0xFF, 0xD9])
+    }
+
+    @Test("JPEG sizes come from the frame header, progressive too")
+    func jpegSizes() throws {
+        let rules = PhotoRules()
+        let baseline = try rules.checkImage(jpeg(width: 300, height: 200))
+        #expect(baseline.format == .jpeg && baseline.width == 300 && baseline.height == 200)
+        let progressive = try rules.checkImage(jpeg(width: 64, height: 2048, frame: 0xC2))
+        #expect(progressive.width == 64 && progressive.height == 2048)
+    }
+
+    @Test("not an image, a cut file, or out-of-range dimensions are refused")
+    func refusals() {
+        let rules = PhotoRules()
+        #expect(throws: PhotoRules.Violation.notImage) { try rules.checkImage(Data("GIF89a……………………………".utf8)) }
+        #expect(throws: PhotoRules.Violation.notImage) {
+            try rules.checkImage(jpeg(width: 100, height: 100).dropLast(2))
+        }
+        #expect(throws: PhotoRules.Violation.badDimensions(width: 20, height: 100, allowed: 64...2048)) {
+            try rules.checkImage(jpeg(width: 20, height: 100))
+        }
+        #expect(throws: PhotoRules.Violation.tooLarge(maximumBytes: 10)) {
+            try PhotoRules(maximumBytes: 10).checkImage(jpeg(width: 100, height: 100))
+        }
+    }
+}

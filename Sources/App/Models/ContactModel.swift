@@ -92,3 +92,31 @@ extension ContactModel {
         return SearchFolding.initial(of: displayName) == "#" ? "~" + folded : folded
     }
 }
+
+/// A contact's photo, as uploaded or imported (PNG or JPEG, checked by `PhotoRules.checkImage`).
+final class ContactPhotoModel: Model, @unchecked Sendable {
+    static let schema = "contact_photos"
+
+    // managed fields
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    // data fields
+    @Field(key: "media_type") var mediaType: String
+    @Field(key: "data") var data: Data
+    @Field(key: "width") var width: Int
+    @Field(key: "height") var height: Int
+
+    // relationships
+    @Parent(key: "contact_id") var contact: ContactModel
+
+    init() {}
+
+    init(contactID: UUID, mediaType: String, data: Data, width: Int, height: Int) {
+        self.$contact.id = contactID
+        self.mediaType = mediaType
+        self.data = data
+        self.width = width
+        self.height = height
+    }
+}

@@ -97,6 +97,7 @@ struct ContactService {
         }
         try await db.transaction { db in
             try await Self.remove(memberships, on: db)
+            try await ContactPhotoModel.query(on: db).filter(\.$contact.$id ~~ ids).delete()
             try await ContactModel.query(on: db).filter(\.$id ~~ ids).delete()
             try await AuditService(db: db).record(.contactsDeleted, by: actor, detail: "count=\(found.count)")
         }
@@ -118,6 +119,9 @@ struct ContactService {
             let members = ContactGroupMemberModel.query(on: db)
             if !keep.isEmpty { members.filter(\.$contact.$id !~ keep) }
             try await members.delete()
+            let photos = ContactPhotoModel.query(on: db)
+            if !keep.isEmpty { photos.filter(\.$contact.$id !~ keep) }
+            try await photos.delete()
             let contacts = ContactModel.query(on: db)
             if !keep.isEmpty { contacts.filter(\.$id !~ keep) }
             try await contacts.delete()
@@ -136,6 +140,34 @@ struct ContactService {
             : Set(try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id ~~ linked).all(\.$contact.$id))
                 .count
         return try await ContactModel.query(on: db).count() - kept
+    }
+
+    // MARK: photo
+
+    func photo(of contactID: UUID, by actor: Actor) async throws -> ContactPhotoModel? {
+        _ = try await contact(contactID, by: actor)
+        return try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == contactID).first()
+    }
+
+    func hasPhoto(_ contactID: UUID) async throws -> Bool {
+        try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == contactID).count() > 0
+    }
+
+    /// Replaces a contact's photo (PNG or JPEG, within `rules`); `nil` removes it.
+    func setPhoto(_ data: Data?, of contactID: UUID, rules: PhotoRules, by actor: Actor) async throws {
+        let (_, groups) = try await contact(contactID, by: actor)
+        guard try await access(for: actor).canEdit(contactIn: groups.map(\.ref)) else {
+            throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
+        }
+        let image = try data.map { data in try rule { try rules.checkImage(data) } }
+        try await db.transaction { db in
+            try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == contactID).delete()
+            guard let data, let image else { return }
+            try await ContactPhotoModel(
+                contactID: contactID, mediaType: image.format.mediaType, data: data, width: image.width,
+                height: image.height
+            ).create(on: db)
+        }
     }
 
     // MARK: membership

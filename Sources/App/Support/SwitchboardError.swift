@@ -68,6 +68,7 @@ enum SwitchboardError: Error, Equatable {
         case .profile(.externalNumberInvalid): "number_invalid"
         case .profile(.tooLong): "too_long"
         case .photo(.notPNG): "photo_not_png"
+        case .photo(.notImage): "photo_not_image"
         case .photo(.tooLarge): "photo_too_large"
         case .photo(.badDimensions): "photo_dimensions"
         case .forwarding(.destinationMissing): "forwarding_destination_missing"
@@ -168,7 +169,7 @@ enum SwitchboardError: Error, Equatable {
         .invalid(.passwordEqualsCurrent), .invalid(.currentPasswordWrong),
         .invalid(.lastAdmin), .invalid(.cannotDeleteYourself), .invalid(.tokenNameInvalid),
         .profile(.emailInvalid), .profile(.externalNumberInvalid), .profile(.tooLong(field: "city", maximum: 100)),
-        .photo(.notPNG), .photo(.tooLarge(maximumBytes: 1)),
+        .photo(.notPNG), .photo(.notImage), .photo(.tooLarge(maximumBytes: 1)),
         .photo(.badDimensions(width: 1, height: 1, allowed: 1...2)),
         .forwarding(.destinationMissing(.unconditional)), .forwarding(.ringsOutOfRange(.internalCalls)),
         .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),

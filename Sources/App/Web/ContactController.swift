@@ -12,6 +12,9 @@ struct ContactController: RouteCollection {
         routes.post(Paths.contactDeletePattern.pathComponents, use: delete)
         routes.post(Paths.contactCallPattern.pathComponents, use: call)
         routes.get(Paths.contactVCardPattern.pathComponents, use: vCard)
+        routes.get(Paths.contactPhotoPattern.pathComponents, use: photo)
+        routes.on(.POST, Paths.contactPhotoPattern.pathComponents, body: .collect(maxSize: "4mb"), use: uploadPhoto)
+        routes.post(Paths.contactPhotoDeletePattern.pathComponents, use: deletePhoto)
     }
 
     private func contactID(_ req: Request) throws -> UUID {
@@ -66,6 +69,13 @@ struct ContactController: RouteCollection {
         let canCall: Bool
         let placesRealCalls: Bool
         let vCardURL: String
+        let photoURL: String?
+        let photoAction: String
+        let photoDeleteAction: String
+        let initials: String
+        let photoKilobytes: Int
+        let photoMinimum: Int
+        let photoMaximum: Int
     }
 
     func show(req: Request) async throws -> Response {
@@ -113,7 +123,13 @@ struct ContactController: RouteCollection {
                 ? nil
                 : groups.contains(where: \.kind.isReadOnly) ? "contact.read_only_linked" : "contact.read_only_rights",
             callAction: Paths.contactCall(id), canCall: actor.user.phoneExtension != nil,
-            placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id))
+            placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id),
+            photoURL: try await req.contactService.hasPhoto(id) ? Paths.contactPhoto(id) : nil,
+            photoAction: Paths.contactPhoto(id), photoDeleteAction: Paths.contactPhotoDelete(id),
+            initials: LayoutContext.initials(of: model.displayName),
+            photoKilobytes: req.application.config.photoRules.maximumBytes / 1000,
+            photoMinimum: req.application.config.photoRules.dimensions.lowerBound,
+            photoMaximum: req.application.config.photoRules.dimensions.upperBound)
         return try await req.render("contacts/show", titleKey: "contact.title_page", section: "contacts", page)
     }
 
@@ -370,6 +386,51 @@ struct ContactController: RouteCollection {
             LayoutContext.Flash.put(
                 "success", key, ["number": number, "extension": actor.user.phoneExtension ?? ""], on: req)
         } catch let error as SwitchboardError where error.status != .forbidden {
+            LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
+        }
+        return req.redirect(to: Paths.contact(id))
+    }
+
+    // MARK: photo
+
+    func photo(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        guard let photo = try await req.contactService.photo(of: try contactID(req), by: actor) else {
+            throw SwitchboardError.notFound
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: photo.mediaType)
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache")
+        return Response(status: .ok, headers: headers, body: .init(data: photo.data))
+    }
+
+    struct PhotoForm: Content {
+        var photo: File?
+    }
+
+    func uploadPhoto(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let id = try contactID(req)
+        do {
+            guard let file = try req.content.decode(PhotoForm.self).photo, file.data.readableBytes > 0 else {
+                throw SwitchboardError.photo(.notImage)
+            }
+            try await req.contactService.setPhoto(
+                Data(buffer: file.data), of: id, rules: req.application.config.photoRules, by: actor)
+            LayoutContext.Flash.put("success", "contact.photo_saved", on: req)
+        } catch let error as SwitchboardError where error.status != .notFound {
+            LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
+        }
+        return req.redirect(to: Paths.contact(id))
+    }
+
+    func deletePhoto(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        let id = try contactID(req)
+        do {
+            try await req.contactService.setPhoto(nil, of: id, rules: req.application.config.photoRules, by: actor)
+            LayoutContext.Flash.put("success", "contact.photo_removed", on: req)
+        } catch let error as SwitchboardError where error.status != .notFound {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
         return req.redirect(to: Paths.contact(id))

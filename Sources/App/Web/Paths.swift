@@ -38,6 +38,8 @@ enum Paths {
     static let contactDeletePattern = "/contacts/:contactID/delete"
     static let contactCallPattern = "/contacts/:contactID/call"
     static let contactVCardPattern = "/contacts/:contactID/vcard"
+    static let contactPhotoPattern = "/contacts/:contactID/photo"
+    static let contactPhotoDeletePattern = "/contacts/:contactID/photo/delete"
     static let contactGroupPattern = "/admin/contact-groups/:groupID"
     static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
     static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
@@ -52,6 +54,8 @@ enum Paths {
     static func contactDelete(_ id: UUID) -> String { "/contacts/\(id)/delete" }
     static func contactCall(_ id: UUID) -> String { "/contacts/\(id)/call" }
     static func contactVCard(_ id: UUID) -> String { "/contacts/\(id)/vcard" }
+    static func contactPhoto(_ id: UUID) -> String { "/contacts/\(id)/photo" }
+    static func contactPhotoDelete(_ id: UUID) -> String { "/contacts/\(id)/photo/delete" }
     static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
     static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
     static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
