@@ -53,6 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SessionAuthenticator())
 
     app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(ContactGroupsCommand(), as: "contact-groups")
     app.asyncCommands.use(DevCommand(), as: "dev")
 
     try routes(app)
