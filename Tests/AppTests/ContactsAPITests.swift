@@ -331,6 +331,31 @@ struct ContactsAPITests {
         }
     }
 
+    @Test("a contact mirrored from a linked group is read-only, even for an admin")
+    func linkedContact() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let linked = try await ContactGroupService(db: app.db).create(name: "CardDAV", kind: .linked, by: w.admin)
+            let id = try await contact(app, w, "Lina Linked", in: [])
+            let model = try #require(try await ContactModel.find(id, on: app.db))
+            try await ContactService.add([model], to: [linked], on: app.db)  // as a sync would
+
+            let (_, body) = try await call(app, .GET, "/api/v1/contacts/\(id)", token: w.adminToken)
+            #expect(body["editable"] as? Bool == false)
+            let edits: [(HTTPMethod, String, String?)] = [
+                (.PUT, "/api/v1/contacts/\(id)", #"{"lastName":"Changed"}"#),
+                (.DELETE, "/api/v1/contacts/\(id)", nil),
+                (.POST, "/api/v1/contacts/delete", #"{"ids":["\#(id)"]}"#),
+            ]
+            for (method, path, json) in edits {
+                let (status, problem) = try await call(app, method, path, token: w.adminToken, json: json)
+                #expect(status == .conflict, "\(method) \(path)")
+                #expect(problem["code"] as? String == "group_read_only")
+            }
+            #expect(try await ContactModel.find(id, on: app.db)?.lastName == "Linked")
+        }
+    }
+
     @Test("delete all: admins empty the address books, subscribers are refused")
     func deleteAll() async throws {
         try await withApp { app in

@@ -31,7 +31,7 @@ extension APIHandler {
         }
         search.limit = query.limit ?? 50
         guard (1...200).contains(search.limit) else { throw SwitchboardError.badRequest }
-        let page = try await ContactService(db: request.db).search(search, by: actor)
+        let page = try await request.contactService.search(search, by: actor)
         let items = page.contacts.map(Components.Schemas.ContactSummary.init)
         return .ok(.init(body: .json(.init(items: items, nextCursor: page.next?.token))))
     }
@@ -40,7 +40,7 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let groupIDs = try await readableGroupIDs(body.groupIds ?? [], request, actor)
-        let created = try await ContactService(db: request.db).create(body.domain, in: groupIDs, by: actor)
+        let created = try await request.contactService.create(body.domain, in: groupIDs, by: actor)
         return .created(.init(body: .json(try await contactBody(created.requireID(), request, actor))))
     }
 
@@ -53,25 +53,22 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let id = try uuid(input.path.contactId)
-        let contact = body.domain
-        var groupIDs: [UUID]?
-        if let raw = body.groupIds { groupIDs = try await readableGroupIDs(raw, request, actor) }
-        // Fields and groups change together or not at all (the services' transactions nest into this one).
-        try await request.db.transaction { [groupIDs] db in
-            let contacts = ContactService(db: db)
-            _ = try await contacts.update(id, with: contact, by: actor)
-            guard let groupIDs else { return }
+        var groupIDs: Set<UUID>?
+        if let raw = body.groupIds {
             // The client cannot name the groups it cannot read: those memberships stay.
-            let access = try await contacts.access(for: actor)
-            let hidden = try await contacts.groups(of: id).compactMap(\.id).filter { !access.canRead(group: $0) }
-            try await contacts.setGroups(of: id, to: Set(groupIDs).union(hidden), by: actor)
+            let access = try await request.contactService.access(for: actor)
+            let hidden = try await request.contactService.groups(of: id).compactMap(\.id).filter {
+                !access.canRead(group: $0)
+            }
+            groupIDs = Set(try await readableGroupIDs(raw, request, actor)).union(hidden)
         }
+        _ = try await request.contactService.update(id, with: body.domain, groups: groupIDs, by: actor)
         return .ok(.init(body: .json(try await contactBody(id, request, actor))))
     }
 
     func deleteContact(_ input: Operations.DeleteContact.Input) async throws -> Operations.DeleteContact.Output {
         let (request, actor) = try context()
-        try await ContactService(db: request.db).delete([try uuid(input.path.contactId)], by: actor)
+        try await request.contactService.delete([try uuid(input.path.contactId)], by: actor)
         return .noContent(.init())
     }
 
@@ -79,7 +76,7 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let ids = try body.ids.map(uuid)
-        let deleted = ids.isEmpty ? 0 : try await ContactService(db: request.db).delete(ids, by: actor)
+        let deleted = ids.isEmpty ? 0 : try await request.contactService.delete(ids, by: actor)
         return .ok(.init(body: .json(.init(deleted: deleted))))
     }
 
@@ -87,7 +84,7 @@ extension APIHandler {
         -> Operations.DeleteAllContacts.Output
     {
         let (request, actor) = try context()
-        let deleted = try await ContactService(db: request.db).deleteAll(by: actor)
+        let deleted = try await request.contactService.deleteAll(by: actor)
         return .ok(.init(body: .json(.init(deleted: deleted))))
     }
 
@@ -97,7 +94,7 @@ extension APIHandler {
         -> Operations.ListContactGroups.Output
     {
         let (request, actor) = try context()
-        let groups = try await ContactGroupService(db: request.db).list(by: actor)
+        let groups = try await request.contactGroupService.list(by: actor)
         return .ok(.init(body: .json(.init(items: try groups.map(Components.Schemas.ContactGroup.init)))))
     }
 
@@ -106,14 +103,14 @@ extension APIHandler {
     {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
-        let group = try await ContactGroupService(db: request.db).create(
+        let group = try await request.contactGroupService.create(
             name: body.name, kind: body.kind.domain, dectLimits: body.dectLimits?.domain, by: actor)
         return .created(.init(body: .json(try .init(group))))
     }
 
     func getContactGroup(_ input: Operations.GetContactGroup.Input) async throws -> Operations.GetContactGroup.Output {
         let (request, actor) = try context()
-        let group = try await ContactGroupService(db: request.db).group(try uuid(input.path.groupId), by: actor)
+        let group = try await request.contactGroupService.group(try uuid(input.path.groupId), by: actor)
         return .ok(.init(body: .json(try .init(group))))
     }
 
@@ -122,7 +119,7 @@ extension APIHandler {
     {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
-        let groups = ContactGroupService(db: request.db)
+        let groups = request.contactGroupService
         let group = try await groups.group(try uuid(input.path.groupId), by: actor)
         let updated = try await groups.update(
             try group.requireID(), name: body.name ?? group.name, dectLimits: body.dectLimits?.domain, by: actor)
@@ -134,7 +131,7 @@ extension APIHandler {
     {
         let (request, actor) = try context()
         let groupID = try await readableGroupIDs([input.path.groupId], request, actor)[0]
-        try await ContactGroupService(db: request.db).delete(groupID, by: actor)
+        try await request.contactGroupService.delete(groupID, by: actor)
         return .noContent(.init())
     }
 
@@ -144,7 +141,7 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let groupID = try await readableGroupIDs([input.path.groupId], request, actor)[0]
-        try await ContactGroupService(db: request.db).add(try body.contactIds.map(uuid), to: groupID, by: actor)
+        try await request.contactGroupService.add(try body.contactIds.map(uuid), to: groupID, by: actor)
         return .noContent(.init())
     }
 
@@ -154,7 +151,7 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let groupID = try await readableGroupIDs([input.path.groupId], request, actor)[0]
-        try await ContactGroupService(db: request.db).remove(try body.contactIds.map(uuid), from: groupID, by: actor)
+        try await request.contactGroupService.remove(try body.contactIds.map(uuid), from: groupID, by: actor)
         return .noContent(.init())
     }
 
@@ -175,7 +172,7 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let groupID = try await readableGroupIDs([input.path.groupId], request, actor)[0]
-        let groups = ContactGroupService(db: request.db)
+        let groups = request.contactGroupService
         var entries = try await groups.rights(on: groupID, by: actor).mapValues { _ in
             ContactGroupService.RightEntry(right: nil, isStandard: false)
         }
@@ -194,7 +191,7 @@ extension APIHandler {
     /// "not found"; the services would call an unreadable group "forbidden", telling it exists).
     private func readableGroupIDs(_ raw: [String], _ request: Request, _ actor: Actor) async throws -> [UUID] {
         let ids = try raw.map(uuid)
-        let groups = ContactGroupService(db: request.db)
+        let groups = request.contactGroupService
         for id in Set(ids) { _ = try await groups.group(id, by: actor) }
         return ids
     }
@@ -202,7 +199,7 @@ extension APIHandler {
     /// A contact as the actor sees it: only the groups they can read, and whether they may edit it.
     private func contactBody(_ id: UUID, _ request: Request, _ actor: Actor) async throws -> Components.Schemas.Contact
     {
-        let contacts = ContactService(db: request.db)
+        let contacts = request.contactService
         let (contact, groups) = try await contacts.contact(id, by: actor)
         let access = try await contacts.access(for: actor)
         return try .init(
@@ -214,7 +211,7 @@ extension APIHandler {
     private func rightsBody(_ groupID: UUID, _ request: Request, _ actor: Actor) async throws
         -> Components.Schemas.GroupRights
     {
-        let rights = try await ContactGroupService(db: request.db).rights(on: groupID, by: actor)
+        let rights = try await request.contactGroupService.rights(on: groupID, by: actor)
         let users = try await request.userService.list(by: actor)
         let items = try users.filter { $0.role == .subscriber || rights[$0.id!] != nil }.map { user in
             let entry = rights[try user.requireID()]
