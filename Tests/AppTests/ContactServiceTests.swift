@@ -159,4 +159,67 @@ struct ContactServiceTests {
             #expect(audit?.detail == "count=4")
         }
     }
+
+    @Test("a rare substring past the first rows is found by the scan, in order, within rights, across pages")
+    func rareSubstringBeyondTheWindow() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            // More rows than the walk examines before deeming a filter rare.
+            let filler = (0..<(ContactSearch.window + 500)).map { index in
+                ContactModel(Contact(firstName: "Person", lastName: String(format: "M%05d", index)))
+            }
+            for contact in filler { contact.id = UUID() }
+            for chunk in stride(from: 0, to: filler.count, by: 500) {
+                let slice = Array(filler[chunk..<min(filler.count, chunk + 500)])
+                try await slice.create(on: app.db)
+                try await ContactService.add(slice, to: [w.a], on: app.db)
+            }
+            let contacts = ContactService(db: app.db)
+            // "zq" is rare: one before the filler in display order, three after, one the subscriber cannot read.
+            for (name, group) in [
+                ("Alzqa Early", w.a), ("Zqira Late", w.a), ("Tazq Middle", w.b), ("Zzq Last", w.b),
+                ("Nozq Hidden", w.c),
+            ] {
+                _ = try await contacts.create(
+                    Contact(displayName: name, phones: [.init(type: .mobile, number: "+49 170 9876543")]),
+                    in: [group.requireID()], by: w.admin)
+            }
+            let all = try await contacts.search(ContactSearch(filters: [.name: "ZQ"]), by: w.admin)
+            #expect(names(all) == ["Alzqa Early", "Nozq Hidden", "Tazq Middle", "Zqira Late", "Zzq Last"])
+            #expect(all.next == nil)
+
+            var seen: [String] = []
+            var search = ContactSearch(filters: [.name: "zq"], limit: 2)
+            while true {
+                let page = try await contacts.search(search, by: w.subscriber)
+                seen += names(page)
+                guard let next = page.next else { break }
+                search.after = next
+            }
+            #expect(seen == ["Alzqa Early", "Tazq Middle", "Zqira Late", "Zzq Last"])
+
+            // Combined with a tab, a group and another filter, and on numbers.
+            #expect(
+                names(try await contacts.search(ContactSearch(tab: "Z", filters: [.name: "zq"]), by: w.subscriber)) == [
+                    "Zqira Late", "Zzq Last",
+                ])
+            #expect(
+                names(
+                    try await contacts.search(
+                        ContactSearch(scope: .group(w.b.requireID()), filters: [.name: "zq"]), by: w.admin)) == [
+                        "Tazq Middle", "Zzq Last",
+                    ])
+            #expect(
+                names(
+                    try await contacts.search(
+                        ContactSearch(filters: [.name: "zq", .number: "98765"]), by: w.subscriber)
+                ).count == 4)
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.number: "9876543"]), by: w.admin)).count == 5)
+            #expect(try await contacts.search(ContactSearch(filters: [.name: "qz"]), by: w.admin).contacts.isEmpty)
+            // A common substring still fills a page from the first rows.
+            let common = try await contacts.search(ContactSearch(filters: [.name: "person m0"]), by: w.subscriber)
+            #expect(common.contacts.count == 50 && common.next != nil)
+        }
+    }
 }

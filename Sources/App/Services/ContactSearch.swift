@@ -28,6 +28,15 @@ struct ContactSearch: Sendable, Equatable {
             }
         }
 
+        /// The narrow index (column, sort key, id) a rare substring is scanned in, if any.
+        var coveringIndex: String? {
+            switch self {
+            case .name: "contacts_search_name"
+            case .number: "contacts_search_number"
+            default: nil
+            }
+        }
+
         /// The filter text as the column holds it: folded, or only digits for numbers.
         func prepare(_ text: String) -> String {
             self == .number ? SearchFolding.digits(text) : SearchFolding.fold(text.trimmingCharacters(in: .whitespaces))
@@ -69,6 +78,17 @@ struct ContactSearch: Sendable, Equatable {
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
 struct ContactSummary: Sendable {
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: UUID.self)
+        sortKey = try row.decode(column: "sort_key", as: String.self)
+        displayName = try row.decode(column: "display_name", as: String.self)
+        company = try row.decode(column: "company", as: String?.self)
+        jobTitle = try row.decode(column: "job_title", as: String?.self)
+        phones = try row.decode(column: "phones", as: [PhoneEntry].self)
+        emails = try row.decode(column: "emails", as: [EmailEntry].self)
+        addresses = try row.decode(column: "addresses", as: [PostalAddress].self)
+    }
+
     let id: UUID
     let sortKey: String
     let displayName: String
@@ -85,81 +105,167 @@ struct ContactPage: Sendable {
 }
 
 extension ContactSearch {
-    /// One page of contacts `access` may read, in one query walking an index in sort order.
+    /// The parts of the page's query: where rows come from, what always holds, and the filters.
+    private struct Plan {
+        var from: SQLQueryString
+        var fixed: [SQLQueryString]
+        var filters: [SQLQueryString]
+        /// The most selective filter that has a covering index (name or number), for the scan.
+        var indexedFilter: (index: String, column: String, pattern: String)?
+        let key: String
+        let id: String
+
+        /// Rows after `cursor` in display order.
+        func after(_ cursor: Cursor) -> SQLQueryString {
+            "(\(unsafeRaw: key) > \(bind: cursor.sortKey) OR (\(unsafeRaw: key) = \(bind: cursor.sortKey) AND \(unsafeRaw: id) > \(bind: cursor.id)))"
+        }
+    }
+
+    /// How many rows, in display order, are examined before a filter is deemed rare.
+    static let window = 2_000
+    /// The most matches the scan of a rare filter collects before walking the order instead.
+    static let scanLimit = 20_000
+
+    /// One page of contacts `access` may read.
+    ///
+    /// Without filters this is one query walking an index in display order. With filters, the
+    /// walk is tried on the next `window` rows first: common substrings fill a page there. When
+    /// they do not, the substring is rare, and walking on could visit every contact (3 s at a
+    /// million); instead the filter's narrow covering index is scanned for the few matches, which
+    /// are then read and ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
-        let readable = access.readableGroupIDs.map(Array.init)
-        if readable?.isEmpty == true { return ContactPage(contacts: [], next: nil) }
+        guard let plan = plan(access) else { return ContactPage(contacts: [], next: nil) }
+        let cursor = after.map { plan.after($0) }
+        if plan.filters.isEmpty {
+            return page(try await fetch(sql, plan, plan.fixed + (cursor.map { [$0] } ?? []), limit: limit + 1))
+        }
+        let windowed = try await fetchWindow(sql, plan, cursor: cursor)
+        if windowed.count > limit { return page(windowed) }
+        guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else { return page(windowed) }
+        let rest = plan.after(windowEnd)
+        let needed = limit + 1 - windowed.count
+        if let indexed = plan.indexedFilter,
+            let candidates = try await scan(sql, indexed, after: windowEnd, isSQLite: sql.dialect.name == "sqlite")
+        {
+            guard !candidates.isEmpty else { return page(windowed) }
+            let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
+            return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
+        }
+        return page(windowed + (try await fetch(sql, plan, plan.fixed + plan.filters + [rest], limit: needed)))
+    }
 
-        var conditions: [SQLQueryString] = []
-        let orderTable: String
-        var query: SQLQueryString
-        switch scope {
-        case .group(let groupID):
-            if let readable, !readable.contains(groupID) { return ContactPage(contacts: [], next: nil) }
-            orderTable = "m"
-            query =
-                "SELECT \(unsafeRaw: Self.columns) FROM contact_group_members m JOIN contacts c ON c.id = m.contact_id"
-            conditions.append("m.group_id = \(bind: groupID)")
-        case .all:
-            orderTable = "c"
-            query = "SELECT \(unsafeRaw: Self.columns) FROM contacts c"
-            if let readable {
-                // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
-                // over every membership instead of walking the sort index and stopping at a page.
-                conditions.append(
-                    "(SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)) LIMIT 1) IS NOT NULL"
-                )
-            }
-        case .withoutGroup:
-            // Contacts in no group exist for those who keep the address books only.
-            guard readable == nil else { return ContactPage(contacts: [], next: nil) }
-            orderTable = "c"
-            query = "SELECT \(unsafeRaw: Self.columns) FROM contacts c"
-            conditions.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
-        }
-        if let tab { conditions.append("c.initial = \(bind: tab)") }
-        for field in Field.allCases {
-            guard let raw = filters[field] else { continue }
-            let text = field.prepare(raw)
-            guard !text.isEmpty else {
-                // A number filter without a digit matches no number.
-                if field == .number, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-                    return .init(contacts: [], next: nil)
-                }
-                continue
-            }
-            conditions.append(
-                "c.\(unsafeRaw: field.column) LIKE \(bind: "%" + Self.escapeLike(text) + "%") ESCAPE '\\'")
-        }
-        let key = orderTable == "m" ? "m.sort_key" : "c.sort_key"
-        let id = orderTable == "m" ? "m.contact_id" : "c.id"
-        if let after {
-            conditions.append(
-                "(\(unsafeRaw: key) > \(bind: after.sortKey) OR (\(unsafeRaw: key) = \(bind: after.sortKey) AND \(unsafeRaw: id) > \(bind: after.id)))"
-            )
-        }
-        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
-        query += " ORDER BY \(unsafeRaw: key), \(unsafeRaw: id) LIMIT \(literal: limit + 1)"
-
-        let rows = try await sql.raw(query).all().map { row in
-            ContactSummary(
-                id: try row.decode(column: "id", as: UUID.self),
-                sortKey: try row.decode(column: "sort_key", as: String.self),
-                displayName: try row.decode(column: "display_name", as: String.self),
-                company: try row.decode(column: "company", as: String?.self),
-                jobTitle: try row.decode(column: "job_title", as: String?.self),
-                phones: try row.decode(column: "phones", as: [PhoneEntry].self),
-                emails: try row.decode(column: "emails", as: [EmailEntry].self),
-                addresses: try row.decode(column: "addresses", as: [PostalAddress].self))
-        }
+    private func page(_ rows: [ContactSummary]) -> ContactPage {
         let page = Array(rows.prefix(limit))
         let next = rows.count > limit ? page.last.map { Cursor(sortKey: $0.sortKey, id: $0.id) } : nil
         return ContactPage(contacts: page, next: next)
     }
 
+    private func plan(_ access: ContactAccess) -> Plan? {
+        let readable = access.readableGroupIDs.map(Array.init)
+        if readable?.isEmpty == true { return nil }
+        var plan: Plan
+        switch scope {
+        case .group(let groupID):
+            if let readable, !readable.contains(groupID) { return nil }
+            plan = Plan(
+                from: "contact_group_members m JOIN contacts c ON c.id = m.contact_id",
+                fixed: ["m.group_id = \(bind: groupID)"], filters: [], key: "m.sort_key", id: "m.contact_id")
+        case .all:
+            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id")
+            if let readable {
+                // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
+                // over every membership instead of walking the sort index and stopping at a page.
+                plan.fixed.append(
+                    "(SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)) LIMIT 1) IS NOT NULL"
+                )
+            }
+        case .withoutGroup:
+            // Contacts in no group exist for those who keep the address books only.
+            guard readable == nil else { return nil }
+            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id")
+            plan.fixed.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
+        }
+        if let tab { plan.fixed.append("c.initial = \(bind: tab)") }
+        for field in Field.allCases {
+            guard let raw = filters[field] else { continue }
+            let text = field.prepare(raw)
+            guard !text.isEmpty else {
+                // A number filter without a digit matches no number.
+                if field == .number, !raw.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+                continue
+            }
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            plan.filters.append("c.\(unsafeRaw: field.column) LIKE \(bind: pattern) ESCAPE '\\'")
+            if let index = field.coveringIndex, (plan.indexedFilter?.pattern.count ?? 0) < pattern.count {
+                plan.indexedFilter = (index, field.column, pattern)
+            }
+        }
+        return plan
+    }
+
+    /// Rows of `plan` matching `conditions`, in display order.
+    private func fetch(_ sql: any SQLDatabase, _ plan: Plan, _ conditions: [SQLQueryString], limit: Int)
+        async throws -> [ContactSummary]
+    {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM \(plan.from)"
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
+        return try await sql.raw(query).all().map(ContactSummary.init(row:))
+    }
+
+    /// The filters applied to the next `window` rows in display order only.
+    private func fetchWindow(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws
+        -> [ContactSummary]
+    {
+        var inner: SQLQueryString =
+            "SELECT \(unsafeRaw: Self.windowColumns), \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
+        let conditions = plan.fixed + (cursor.map { [$0] } ?? [])
+        if !conditions.isEmpty { inner += " WHERE " + conditions.joined(separator: " AND ") }
+        inner += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: Self.window)"
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM (\(inner)) c"
+        query += " WHERE " + plan.filters.joined(separator: " AND ")
+        query += " ORDER BY c.k_key, c.k_id LIMIT \(literal: limit + 1)"
+        return try await sql.raw(query).all().map(ContactSummary.init(row:))
+    }
+
+    /// The last row of the window, or `nil` when the window reaches the end of the list.
+    private func boundary(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws -> Cursor? {
+        var query: SQLQueryString =
+            "SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
+        let conditions = plan.fixed + (cursor.map { [$0] } ?? [])
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT 1 OFFSET \(literal: Self.window - 1)"
+        guard let row = try await sql.raw(query).first() else { return nil }
+        return Cursor(
+            sortKey: try row.decode(column: "k_key", as: String.self), id: try row.decode(column: "k_id", as: UUID.self)
+        )
+    }
+
+    /// Ids of the contacts after `start` whose indexed field matches, from the field's narrow
+    /// covering index; `nil` when there are more than `scanLimit` (then walking the order is
+    /// quicker: matches are dense enough).
+    private func scan(
+        _ sql: any SQLDatabase, _ filter: (index: String, column: String, pattern: String), after start: Cursor,
+        isSQLite: Bool
+    ) async throws -> [UUID]? {
+        // SQLite would rather walk the sort index for the range condition: tell it which index to scan.
+        let source: SQLQueryString =
+            isSQLite ? "contacts INDEXED BY \(unsafeRaw: filter.index)" : "contacts"
+        let query: SQLQueryString = """
+            SELECT id FROM \(source) WHERE \(unsafeRaw: filter.column) LIKE \(bind: filter.pattern) ESCAPE '\\' \
+            AND (sort_key > \(bind: start.sortKey) OR (sort_key = \(bind: start.sortKey) AND id > \(bind: start.id))) \
+            LIMIT \(literal: Self.scanLimit + 1)
+            """
+        let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
+        return ids.count > Self.scanLimit ? nil : ids
+    }
+
     private static let columns =
         "c.id, c.sort_key, c.display_name, c.company, c.job_title, c.phones, c.emails, c.addresses"
+    /// What the window passes on: the list's columns and every searchable one.
+    private static let windowColumns =
+        columns + ", " + Field.allCases.map { "c.\($0.column)" }.joined(separator: ", ")
 
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
