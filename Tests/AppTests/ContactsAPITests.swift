@@ -419,4 +419,38 @@ struct ContactsAPITests {
             #expect(Components.Schemas.GroupRightEntry.RightPayload(rawValue: right.rawValue) != nil)
         }
     }
+
+    @Test("a contact's photo: PNG or JPEG in, the same bytes out; writers only; C stays hidden")
+    func photo() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let inA = try await contact(app, w, "Anne Alpha", in: [w.a])
+            let inB = try await contact(app, w, "Bert Beta", in: [w.b])
+            let inC = try await contact(app, w, "Cleo Gamma", in: [w.c])
+            let jpeg = try Application.fixture("contact-120x90.jpg")
+            func put(_ id: UUID, _ data: Data, _ type: String, token: String) async throws -> HTTPResponseStatus {
+                var headers = HTTPHeaders()
+                headers.bearerAuthorization = .init(token: token)
+                headers.replaceOrAdd(name: .contentType, value: type)
+                return try await app.testing().sendRequest(
+                    .PUT, "/api/v1/contacts/\(id)/photo", headers: headers, body: ByteBuffer(data: data)
+                ).status
+            }
+            #expect(try await put(inB, jpeg, "image/jpeg", token: w.subscriberToken) == .noContent)
+            #expect(try await put(inA, jpeg, "image/jpeg", token: w.subscriberToken) == .forbidden)
+            #expect(try await put(inC, jpeg, "image/jpeg", token: w.subscriberToken) == .notFound)
+            #expect(
+                try await put(inB, Data("text".utf8), "image/png", token: w.subscriberToken) == .unprocessableEntity)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: w.subscriberToken)
+            let got = try await app.testing().sendRequest(.GET, "/api/v1/contacts/\(inB)/photo", headers: headers)
+            #expect(got.status == .ok && got.headers.contentType?.subType == "jpeg")
+            #expect(Data(buffer: got.body) == jpeg)
+            #expect(
+                try await call(app, .DELETE, "/api/v1/contacts/\(inB)/photo", token: w.subscriberToken).0 == .noContent)
+            #expect(try await call(app, .GET, "/api/v1/contacts/\(inB)/photo", token: w.subscriberToken).0 == .notFound)
+            #expect(try await put(inC, jpeg, "image/jpeg", token: w.adminToken) == .noContent)
+            #expect(try await call(app, .GET, "/api/v1/contacts/\(inC)/photo", token: w.subscriberToken).0 == .notFound)
+        }
+    }
 }

@@ -324,3 +324,43 @@ extension Components.Schemas.GroupRightEntry {
         .init(right: right.map { GroupRight(rawValue: $0.rawValue)! }, isStandard: standard)
     }
 }
+
+// MARK: contact photos
+
+extension APIHandler {
+    func getContactPhoto(_ input: Operations.GetContactPhoto.Input) async throws -> Operations.GetContactPhoto.Output {
+        let (request, actor) = try context()
+        guard let photo = try await request.contactService.photo(of: try uuid(input.path.contactId), by: actor) else {
+            throw SwitchboardError.notFound
+        }
+        let body = HTTPBody(photo.data)
+        return .ok(.init(body: photo.mediaType == "image/png" ? .png(body) : .jpeg(body)))
+    }
+
+    func setContactPhoto(_ input: Operations.SetContactPhoto.Input) async throws -> Operations.SetContactPhoto.Output {
+        let (request, actor) = try context()
+        let body: HTTPBody
+        switch input.body {
+        case .png(let png): body = png
+        case .jpeg(let jpeg): body = jpeg
+        }
+        let rules = request.application.config.photoRules
+        let data: Data
+        do {
+            data = try await Data(collecting: body, upTo: rules.maximumBytes)
+        } catch {
+            throw SwitchboardError.photo(.tooLarge(maximumBytes: rules.maximumBytes))
+        }
+        try await request.contactService.setPhoto(data, of: try uuid(input.path.contactId), rules: rules, by: actor)
+        return .noContent(.init())
+    }
+
+    func deleteContactPhoto(_ input: Operations.DeleteContactPhoto.Input) async throws
+        -> Operations.DeleteContactPhoto.Output
+    {
+        let (request, actor) = try context()
+        try await request.contactService.setPhoto(
+            nil, of: try uuid(input.path.contactId), rules: request.application.config.photoRules, by: actor)
+        return .noContent(.init())
+    }
+}

@@ -75,6 +75,7 @@ struct ContactGroupService {
     /// Every right given on a group, by user.
     func rights(on groupID: UUID, by actor: Actor) async throws -> [UUID: RightEntry] {
         try actor.require(.manageContactGroups)
+        guard try await ContactGroupModel.find(groupID, on: db) != nil else { throw SwitchboardError.notFound }
         return try await GroupRightModel.query(on: db).filter(\.$group.$id == groupID).all()
             .reduce(into: [:]) { $0[$1.$user.id] = RightEntry(right: $1.right, isStandard: $1.isStandard) }
     }
@@ -118,7 +119,9 @@ struct ContactGroupService {
     /// Adds contacts to a group the actor may write; each must be one the actor may read.
     func add(_ contactIDs: [UUID], to groupID: UUID, by actor: Actor) async throws {
         let access = try await ContactService(db: db).access(for: actor)
-        guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
+        guard access.canRead(group: groupID), let group = try await ContactGroupModel.find(groupID, on: db) else {
+            throw SwitchboardError.notFound
+        }
         guard access.canWrite(group: group.ref) else { throw SwitchboardError.forbidden }
         let contacts = try await ContactModel.query(on: db).filter(\.$id ~~ contactIDs).all()
         let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id ~~ contactIDs)
@@ -134,7 +137,9 @@ struct ContactGroupService {
     /// Takes contacts out of a group the actor may write (they stay in the address book).
     func remove(_ contactIDs: [UUID], from groupID: UUID, by actor: Actor) async throws {
         let access = try await ContactService(db: db).access(for: actor)
-        guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
+        guard access.canRead(group: groupID), let group = try await ContactGroupModel.find(groupID, on: db) else {
+            throw SwitchboardError.notFound
+        }
         guard access.canWrite(group: group.ref) else { throw SwitchboardError.forbidden }
         try await db.transaction { db in
             let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id == groupID)

@@ -35,12 +35,14 @@ struct ContactService {
     /// Creates a contact in `groupIDs` (a subscriber's standard group when none is given).
     func create(_ input: Contact, in groupIDs: [UUID], by actor: Actor) async throws -> ContactModel {
         let access = try await access(for: actor)
-        var chosen = try await ContactGroupModel.query(on: db).filter(\.$id ~~ groupIDs).all()
-        if chosen.isEmpty, !access.keepsAddressBooks {
-            chosen = try await standardGroup(of: actor).map { [$0] } ?? []
+        let named = try await ContactGroupModel.query(on: db).filter(\.$id ~~ groupIDs).all()
+        // A group the actor may not read is as unknown as one that does not exist.
+        guard named.count == Set(groupIDs).count, named.allSatisfy({ access.canRead(group: $0.id!) }) else {
+            throw SwitchboardError.notFound
         }
-        let targets = chosen
-        guard targets.count == Set(groupIDs).count || groupIDs.isEmpty else { throw SwitchboardError.notFound }
+        let targets =
+            groupIDs.isEmpty && !access.keepsAddressBooks
+            ? try await standardGroup(of: actor).map { [$0] } ?? [] : named
         guard access.canCreate(in: targets.map(\.ref)) else { throw SwitchboardError.forbidden }
         let contact = try rule { try ContactRules.normalized(input) }
         let model = ContactModel(contact)
@@ -196,7 +198,8 @@ struct ContactService {
         let currentIDs = Set(current.compactMap(\.id))
         let change = GroupChange(
             adding: groups.filter { !currentIDs.contains($0.id!) },
-            removing: current.filter { !wanted.contains($0.id!) })
+            // Groups the actor cannot see were not on their form: those memberships stay.
+            removing: current.filter { !wanted.contains($0.id!) && access.canRead(group: $0.id!) })
         for group in change.adding + change.removing where !access.canWrite(group: group.ref) {
             guard access.canRead(group: group.id!) else { throw SwitchboardError.notFound }
             throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .forbidden
