@@ -11,6 +11,14 @@ document.addEventListener("submit", (event) => {
   form.removeAttribute("data-dirty");
 });
 
+// Sticky bars sit under the top bar, whose height depends on the language and the window.
+const topbar = document.querySelector(".topbar");
+if (topbar) {
+  const measure = () => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`);
+  measure();
+  window.addEventListener("resize", measure);
+}
+
 // Preference forms apply as soon as a choice changes.
 for (const form of document.querySelectorAll("form[data-autosubmit]")) {
   form.addEventListener("change", () => form.requestSubmit());
