@@ -332,6 +332,9 @@ struct ContactPagesTests {
             let rights = try await GroupRightModel.query(on: app.db).filter(\.$user.$id == w.subscriber.id!).all()
             #expect(rights.filter(\.isStandard).map(\.$group.id) == [w.c.id!])
             #expect(rights.first { $0.$group.id == w.c.id }?.right == .write)
+            let audited = try await AuditEventModel.query(on: app.db)
+                .filter(\.$action == AuditAction.groupRightsChanged.rawValue).filter(\.$target == "Group C").all()
+            #expect(audited.map(\.detail) == ["sid=write+standard"])
             let matrix = try await admin.get(Paths.contactGroup(w.c.id!)).body.string
             #expect(matrix.contains("value=\"write\" data-right=\"write\" checked"))
 

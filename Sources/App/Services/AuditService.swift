@@ -16,6 +16,10 @@ enum AuditAction: String, CaseIterable, Sendable {
     case callRequested = "call.originate"
     case contactsDeleted = "contacts.delete"
     case contactsDeletedAll = "contacts.delete_all"
+    case contactGroupCreated = "contact_group.create"
+    case contactGroupUpdated = "contact_group.update"
+    case contactGroupDeleted = "contact_group.delete"
+    case groupRightsChanged = "contact_group.rights"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
 }

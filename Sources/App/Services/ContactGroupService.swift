@@ -29,7 +29,11 @@ struct ContactGroupService {
         try actor.require(.manageContactGroups)
         let group = ContactGroupModel(name: try await checkedName(name, except: nil), kind: kind)
         if kind == .dect { try group.setDECTLimits(dectLimits ?? DECTLimits()) }
-        try await group.create(on: db)
+        try await db.transaction { db in
+            try await group.create(on: db)
+            try await AuditService(db: db).record(
+                .contactGroupCreated, by: actor, target: group.name, detail: "kind=\(kind.rawValue)")
+        }
         return group
     }
 
@@ -51,7 +55,12 @@ struct ContactGroupService {
                 .first { $0.count > dectLimits.maximumNameLength }
             if let longest { try rule { try dectLimits.check(adding: [longest], to: 0) } }
         }
-        try await group.save(on: db)
+        let limits = group.dectLimits.map { " entries=\($0.maximumEntries) name_length=\($0.maximumNameLength)" } ?? ""
+        try await db.transaction { db in
+            try await group.save(on: db)
+            try await AuditService(db: db).record(
+                .contactGroupUpdated, by: actor, target: group.name, detail: "name=\(group.name)" + limits)
+        }
         return group
     }
 
@@ -105,6 +114,13 @@ struct ContactGroupService {
                 try await GroupRightModel(userID: userID, groupID: groupID, right: right, isStandard: entry.isStandard)
                     .create(on: db)
             }
+            let users = try await UserModel.query(on: db).filter(\.$id ~~ Array(entries.keys)).all()
+            let detail = users.sorted { $0.username < $1.username }.map { user -> String in
+                let entry = entries[user.id!]
+                return
+                    "\(user.username)=\(entry?.right?.rawValue ?? "none")\(entry?.isStandard == true ? "+standard" : "")"
+            }.joined(separator: " ")
+            try await AuditService(db: db).record(.groupRightsChanged, by: actor, target: group.name, detail: detail)
         }
     }
 
@@ -156,6 +172,8 @@ struct ContactGroupService {
             try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id == groupID).delete()
             try await GroupRightModel.query(on: db).filter(\.$group.$id == groupID).delete()
             try await group.delete(on: db)
+            try await AuditService(db: db).record(
+                .contactGroupDeleted, by: actor, target: group.name, detail: "contacts=\(group.memberCount)")
         }
     }
 }
