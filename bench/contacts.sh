@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Seeds N contacts into a fresh database and prints the list-query figures. Usage:
+# Seeds N contacts into a fresh database, then prints the contacts-list figures twice: the
+# queries in process (`switchboard dev bench-contacts`) and the pages over HTTP on a running
+# release server (bench/contacts-http.sh). Usage:
 #   bench/contacts.sh N [--postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning
 run() {
   "$bin" dev seed --contacts "$count"
   "$bin" dev bench-contacts --runs 100
+  SWITCHBOARD_BIN=$bin bench/contacts-http.sh "$DATABASE_URL" 100
 }
 
 if [ "${2:-}" = "--postgres" ]; then
