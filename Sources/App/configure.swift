@@ -36,6 +36,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.pbx = LogConnector(logger: app.logger)
 
     app.sessions.use(.fluent)
+    let stored = app.sessions.driver
+    app.sessions.use { _ in ChangedSessionsOnly(base: stored) }
     app.sessions.configuration.cookieName = "switchboard_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(
@@ -74,6 +76,9 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(url.path)), as: .sqlite)
+        // Write-ahead log: a commit is one append (not a journal round trip), and readers —
+        // pages, console commands — never wait for a writer.
+        app.lifecycle.use(SQLiteWriteAheadLog())
     case .postgres(let url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }
@@ -101,5 +106,12 @@ struct SignedInMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.currentUser != nil else { throw SwitchboardError.notSignedIn }
         return try await next.respond(to: request)
+    }
+}
+
+/// Turns on SQLite's write-ahead log once the database is up (it then stays on for the file).
+private struct SQLiteWriteAheadLog: LifecycleHandler {
+    func didBootAsync(_ application: Application) async throws {
+        try await (application.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     }
 }

@@ -8,6 +8,13 @@ import Vapor
 
 // The entry point only makes the app, configures it, runs the command and shuts down.
 var env = try Environment.detect()
+// A product, not a framework demo: production (templates parsed once) unless `--env development`
+// is asked for, which re-reads templates on every page while editing them.
+if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") }) {
+    env = Environment(name: Environment.production.name, arguments: env.arguments)
+}
+// Vapor's production default would be `notice`; the documented default is `info`.
+setenv("LOG_LEVEL", "info", 0)
 try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
 var failed = false
