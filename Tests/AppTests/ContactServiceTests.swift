@@ -217,6 +217,16 @@ struct ContactServiceTests {
             #expect(
                 names(try await contacts.search(ContactSearch(filters: [.number: "9876543"]), by: w.admin)).count == 5)
             #expect(try await contacts.search(ContactSearch(filters: [.name: "qz"]), by: w.admin).contacts.isEmpty)
+            // Matches dense past the first rows but too many to read one by one: the walk goes on.
+            let late = (0..<(ContactSearch.scanLimit + 100)).map { index in
+                ContactModel(Contact(displayName: String(format: "Zfill %05d", index)))
+            }
+            for chunk in stride(from: 0, to: late.count, by: 500) {
+                try await Array(late[chunk..<min(late.count, chunk + 500)]).create(on: app.db)
+            }
+            let dense = try await contacts.search(ContactSearch(filters: [.name: "fill"]), by: w.admin)
+            #expect(names(dense) == (0..<50).map { String(format: "Zfill %05d", $0) })
+            #expect(dense.next != nil)
             // A common substring still fills a page from the first rows.
             let common = try await contacts.search(ContactSearch(filters: [.name: "person m0"]), by: w.subscriber)
             #expect(common.contacts.count == 50 && common.next != nil)

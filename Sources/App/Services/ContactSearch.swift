@@ -123,8 +123,9 @@ extension ContactSearch {
 
     /// How many rows, in display order, are examined before a filter is deemed rare.
     static let window = 2_000
-    /// The most matches the scan of a rare filter collects before walking the order instead.
-    static let scanLimit = 20_000
+    /// The most matches the scan of a rare filter collects before walking the order instead:
+    /// each is then read by its id, and past this many the walk finds a page sooner.
+    static let scanLimit = 2_000
 
     /// One page of contacts `access` may read.
     ///
@@ -146,7 +147,8 @@ extension ContactSearch {
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
         if let indexed = plan.indexedFilter,
-            let candidates = try await scan(sql, indexed, after: windowEnd, isSQLite: sql.dialect.name == "sqlite")
+            let candidates = try await scan(
+                sql, indexed, after: windowEnd, tab: tab, isSQLite: sql.dialect.name == "sqlite")
         {
             guard !candidates.isEmpty else { return page(windowed) }
             let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
@@ -247,16 +249,21 @@ extension ContactSearch {
     /// quicker: matches are dense enough).
     private func scan(
         _ sql: any SQLDatabase, _ filter: (index: String, column: String, pattern: String), after start: Cursor,
-        isSQLite: Bool
+        tab: String?, isSQLite: Bool
     ) async throws -> [UUID]? {
         // SQLite would rather walk the sort index for the range condition: tell it which index to scan.
         let source: SQLQueryString =
             isSQLite ? "contacts INDEXED BY \(unsafeRaw: filter.index)" : "contacts"
-        let query: SQLQueryString = """
+        var query: SQLQueryString = """
             SELECT id FROM \(source) WHERE \(unsafeRaw: filter.column) LIKE \(bind: filter.pattern) ESCAPE '\\' \
-            AND (sort_key > \(bind: start.sortKey) OR (sort_key = \(bind: start.sortKey) AND id > \(bind: start.id))) \
-            LIMIT \(literal: Self.scanLimit + 1)
+            AND (sort_key > \(bind: start.sortKey) OR (sort_key = \(bind: start.sortKey) AND id > \(bind: start.id)))
             """
+        // A letter tab is a range of sort keys, which the index holds: only that letter's matches.
+        if let tab, let letter = tab.lowercased().unicodeScalars.first, ("a"..."z").contains(letter) {
+            let next = String(UnicodeScalar(letter.value + 1)!)
+            query += " AND sort_key >= \(bind: String(letter)) AND sort_key < \(bind: next)"
+        }
+        query += " LIMIT \(literal: Self.scanLimit + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         return ids.count > Self.scanLimit ? nil : ids
     }
