@@ -4,7 +4,7 @@ import SwitchboardCore
 
 /// An address-book entry. Besides the fields people see, it keeps folded copies of the searchable
 /// ones (`search_*`, lower-case without accents) so filters match "emi" in "Émile" with a plain
-/// `LIKE`, and a `sort_key` so pages come out in accent-aware order straight from an index.
+/// substring search, and a `sort_key` so pages come out in accent-aware order straight from an index.
 final class ContactModel: Model, @unchecked Sendable {
     static let schema = "contacts"
 

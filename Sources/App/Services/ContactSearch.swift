@@ -5,7 +5,7 @@ import SwitchboardCore
 
 /// What the contacts list shows: a scope (all, one group, without group), a tab, per-field
 /// filters, and a keyset cursor. Pages come from an index in sort order; filters are folded
-/// substrings (`LIKE '%…%'` on the `search_*` columns).
+/// substrings of the `search_*` columns (`instr`/`strpos`).
 struct ContactSearch: Sendable, Equatable {
     enum Scope: Sendable, Equatable {
         case all
@@ -111,9 +111,15 @@ extension ContactSearch {
         var fixed: [SQLQueryString]
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
-        var indexedFilter: (index: String, column: String, pattern: String)?
+        var indexedFilter: (index: String, column: String, text: String)?
         let key: String
         let id: String
+        let isSQLite: Bool
+
+        /// Rows up to `cursor` (included) in display order.
+        func upTo(_ cursor: Cursor) -> SQLQueryString {
+            "(\(unsafeRaw: key) < \(bind: cursor.sortKey) OR (\(unsafeRaw: key) = \(bind: cursor.sortKey) AND \(unsafeRaw: id) <= \(bind: cursor.id)))"
+        }
 
         /// Rows after `cursor` in display order.
         func after(_ cursor: Cursor) -> SQLQueryString {
@@ -136,19 +142,24 @@ extension ContactSearch {
     /// are then read and ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
-        guard let plan = plan(access) else { return ContactPage(contacts: [], next: nil) }
+        guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
+            return ContactPage(contacts: [], next: nil)
+        }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty {
             return page(try await fetch(sql, plan, plan.fixed + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
-        let windowed = try await fetchWindow(sql, plan, cursor: cursor)
+        let conditions = plan.fixed + plan.filters + (cursor.map { [$0] } ?? [])
+        // The walk, bounded: up to the `window`-th row in display order.
+        guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else {
+            return page(try await fetch(sql, plan, conditions, limit: limit + 1))
+        }
+        let windowed = try await fetch(sql, plan, conditions + [plan.upTo(windowEnd)], limit: limit + 1)
         if windowed.count > limit { return page(windowed) }
-        guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
         if let indexed = plan.indexedFilter,
-            let candidates = try await scan(
-                sql, indexed, after: windowEnd, tab: tab, isSQLite: sql.dialect.name == "sqlite")
+            let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
         {
             guard !candidates.isEmpty else { return page(windowed) }
             let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
@@ -163,7 +174,7 @@ extension ContactSearch {
         return ContactPage(contacts: page, next: next)
     }
 
-    private func plan(_ access: ContactAccess) -> Plan? {
+    private func plan(_ access: ContactAccess, isSQLite: Bool) -> Plan? {
         let readable = access.readableGroupIDs.map(Array.init)
         if readable?.isEmpty == true { return nil }
         var plan: Plan
@@ -172,9 +183,10 @@ extension ContactSearch {
             if let readable, !readable.contains(groupID) { return nil }
             plan = Plan(
                 from: "contact_group_members m JOIN contacts c ON c.id = m.contact_id",
-                fixed: ["m.group_id = \(bind: groupID)"], filters: [], key: "m.sort_key", id: "m.contact_id")
+                fixed: ["m.group_id = \(bind: groupID)"], filters: [], key: "m.sort_key", id: "m.contact_id",
+                isSQLite: isSQLite)
         case .all:
-            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id")
+            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id", isSQLite: isSQLite)
             if let readable {
                 // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
                 // over every membership instead of walking the sort index and stopping at a page.
@@ -185,7 +197,7 @@ extension ContactSearch {
         case .withoutGroup:
             // Contacts in no group exist for those who keep the address books only.
             guard readable == nil else { return nil }
-            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id")
+            plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id", isSQLite: isSQLite)
             plan.fixed.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
         }
         if let tab { plan.fixed.append("c.initial = \(bind: tab)") }
@@ -197,10 +209,9 @@ extension ContactSearch {
                 if field == .number, !raw.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
                 continue
             }
-            let pattern = "%" + Self.escapeLike(text) + "%"
-            plan.filters.append("c.\(unsafeRaw: field.column) LIKE \(bind: pattern) ESCAPE '\\'")
-            if let index = field.coveringIndex, (plan.indexedFilter?.pattern.count ?? 0) < pattern.count {
-                plan.indexedFilter = (index, field.column, pattern)
+            plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
+            if let index = field.coveringIndex, (plan.indexedFilter?.text.count ?? 0) < text.count {
+                plan.indexedFilter = (index, field.column, text)
             }
         }
         return plan
@@ -213,21 +224,6 @@ extension ContactSearch {
         var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM \(plan.from)"
         if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
         query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
-        return try await sql.raw(query).all().map(ContactSummary.init(row:))
-    }
-
-    /// The filters applied to the next `window` rows in display order only.
-    private func fetchWindow(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws
-        -> [ContactSummary]
-    {
-        var inner: SQLQueryString =
-            "SELECT \(unsafeRaw: Self.windowColumns), \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
-        let conditions = plan.fixed + (cursor.map { [$0] } ?? [])
-        if !conditions.isEmpty { inner += " WHERE " + conditions.joined(separator: " AND ") }
-        inner += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: Self.window)"
-        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM (\(inner)) c"
-        query += " WHERE " + plan.filters.joined(separator: " AND ")
-        query += " ORDER BY c.k_key, c.k_id LIMIT \(literal: limit + 1)"
         return try await sql.raw(query).all().map(ContactSummary.init(row:))
     }
 
@@ -248,14 +244,14 @@ extension ContactSearch {
     /// covering index; `nil` when there are more than `scanLimit` (then walking the order is
     /// quicker: matches are dense enough).
     private func scan(
-        _ sql: any SQLDatabase, _ filter: (index: String, column: String, pattern: String), after start: Cursor,
+        _ sql: any SQLDatabase, _ filter: (index: String, column: String, text: String), after start: Cursor,
         tab: String?, isSQLite: Bool
     ) async throws -> [UUID]? {
         // SQLite would rather walk the sort index for the range condition: tell it which index to scan.
         let source: SQLQueryString =
             isSQLite ? "contacts INDEXED BY \(unsafeRaw: filter.index)" : "contacts"
         var query: SQLQueryString = """
-            SELECT id FROM \(source) WHERE \(unsafeRaw: filter.column) LIKE \(bind: filter.pattern) ESCAPE '\\' \
+            SELECT id FROM \(source) WHERE \(Self.contains(filter.column, filter.text, isSQLite: isSQLite)) \
             AND (sort_key > \(bind: start.sortKey) OR (sort_key = \(bind: start.sortKey) AND id > \(bind: start.id)))
             """
         // A letter tab is a range of sort keys, which the index holds: only that letter's matches.
@@ -270,12 +266,12 @@ extension ContactSearch {
 
     private static let columns =
         "c.id, c.sort_key, c.display_name, c.company, c.job_title, c.phones, c.emails, c.addresses"
-    /// What the window passes on: the list's columns and every searchable one.
-    private static let windowColumns =
-        columns + ", " + Field.allCases.map { "c.\($0.column)" }.joined(separator: ", ")
 
-    static func escapeLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
+    /// `column` holds `text` anywhere: a plain substring search (both are folded already), quicker
+    /// than `LIKE '%…%'` and with no wildcard to escape.
+    static func contains(_ column: String, _ text: String, isSQLite: Bool) -> SQLQueryString {
+        isSQLite
+            ? "instr(\(unsafeRaw: column), \(bind: text)) > 0" : "strpos(\(unsafeRaw: column), \(bind: text)) > 0"
     }
+
 }
