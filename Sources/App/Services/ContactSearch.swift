@@ -116,19 +116,20 @@ extension ContactSearch {
         let id: String
         let isSQLite: Bool
 
-        /// Rows up to `cursor` (included) in display order.
+        /// Rows up to `cursor` (included) in display order. Row values, so that the database
+        /// bounds its index range by both columns: thousands of contacts can share one name.
         func upTo(_ cursor: Cursor) -> SQLQueryString {
-            "(\(unsafeRaw: key) < \(bind: cursor.sortKey) OR (\(unsafeRaw: key) = \(bind: cursor.sortKey) AND \(unsafeRaw: id) <= \(bind: cursor.id)))"
+            "(\(unsafeRaw: key), \(unsafeRaw: id)) <= (\(bind: cursor.sortKey), \(bind: cursor.id))"
         }
 
         /// Rows after `cursor` in display order.
         func after(_ cursor: Cursor) -> SQLQueryString {
-            "(\(unsafeRaw: key) > \(bind: cursor.sortKey) OR (\(unsafeRaw: key) = \(bind: cursor.sortKey) AND \(unsafeRaw: id) > \(bind: cursor.id)))"
+            "(\(unsafeRaw: key), \(unsafeRaw: id)) > (\(bind: cursor.sortKey), \(bind: cursor.id))"
         }
     }
 
     /// How many rows, in display order, are examined before a filter is deemed rare.
-    static let window = 2_000
+    static let window = 1_000
     /// The most matches the scan of a rare filter collects before walking the order instead:
     /// each is then read by its id, and past this many the walk finds a page sooner.
     static let scanLimit = 2_000
@@ -252,7 +253,7 @@ extension ContactSearch {
             isSQLite ? "contacts INDEXED BY \(unsafeRaw: filter.index)" : "contacts"
         var query: SQLQueryString = """
             SELECT id FROM \(source) WHERE \(Self.contains(filter.column, filter.text, isSQLite: isSQLite)) \
-            AND (sort_key > \(bind: start.sortKey) OR (sort_key = \(bind: start.sortKey) AND id > \(bind: start.id)))
+            AND (sort_key, id) > (\(bind: start.sortKey), \(bind: start.id))
             """
         // A letter tab is a range of sort keys, which the index holds: only that letter's matches.
         if let tab, let letter = tab.lowercased().unicodeScalars.first, ("a"..."z").contains(letter) {
