@@ -70,6 +70,7 @@ struct LocalizationTests {
         keys += ["groups.created", "groups.saved", "groups.rights_saved", "groups.deleted"]
         keys += ["groups.delete_unconfirmed", "groups.dect_limits_summary", "contact.groups_hint_keeper"]
         keys += ["contact.groups_hint_subscriber", "contact.title_page", "contact.new", "contact.edit"]
+        keys += ["contacts.select_one", "contacts.more_numbers"]
         keys += ["users.created", "users.saved", "users.deleted", "users.password_reset_done"]
         keys += ["error.heading_forbidden", "error.heading_not_found"]
         keys += ForwardingRuleKind.allCases.flatMap {

@@ -121,8 +121,10 @@ struct ContactsListController: RouteCollection {
         let company: String?
         let jobTitle: String?
         let number: String?
-        let numberTypeKey: String?
+        let numberType: String?
         let otherNumbers: Int
+        let otherNumbersLabel: String
+        let selectLabel: String
         let email: String?
         let city: String?
         let url: String
@@ -175,13 +177,20 @@ struct ContactsListController: RouteCollection {
 
         let page = try await query.search.run(on: req.db, access: access)
         let editable = try await req.contactService.editable(page.contacts.map(\.id), by: actor)
+        // Labels translated once here, not by the template for every row.
+        let typeLabels = Dictionary(
+            uniqueKeysWithValues: PhoneType.allCases.map { ($0, req.text("phone_type.\($0.rawValue)")) })
         let rows = page.contacts.map { summary in
             let preferred = summary.phones.first(where: \.preferred) ?? summary.phones.first
             return Row(
                 id: summary.id.uuidString, displayName: summary.displayName, company: summary.company,
                 jobTitle: summary.jobTitle, number: preferred?.number,
-                numberTypeKey: preferred.map { "phone_type.\($0.type.rawValue)" },
-                otherNumbers: max(0, summary.phones.count - 1), email: summary.emails.first?.address,
+                numberType: preferred.map { typeLabels[$0.type] ?? "" },
+                otherNumbers: max(0, summary.phones.count - 1),
+                otherNumbersLabel: req.text(
+                    "contacts.more_numbers", ["count": String(max(0, summary.phones.count - 1))]),
+                selectLabel: req.text("contacts.select_one", ["name": summary.displayName]),
+                email: summary.emails.first?.address,
                 city: summary.addresses.compactMap(\.city).first, url: Paths.contact(summary.id),
                 editable: editable.contains(summary.id))
         }
