@@ -86,6 +86,7 @@ func routes(_ app: Application) throws {
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())
     try signedIn.register(collection: ContactsListController())
     try signedIn.register(collection: ContactController())
+    try signedIn.register(collection: ContactInterchangeController())
     try signedIn.register(collection: ContactGroupsController())
     try signedIn.register(collection: SettingsController())
     try signedIn.register(collection: DialpadController())

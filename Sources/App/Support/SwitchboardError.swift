@@ -32,6 +32,8 @@ enum SwitchboardError: Error, Equatable {
     case numberInvalid
     case pbxFailed(String)
     case payloadTooLarge
+    /// A contact holding more than a QR code can carry, even without notes and addresses.
+    case qrCodeTooLarge
     case internalError
 
     var status: HTTPResponseStatus {
@@ -49,6 +51,7 @@ enum SwitchboardError: Error, Equatable {
         case .usernameTaken, .extensionTaken: .conflict
         case .pbxFailed: .badGateway
         case .payloadTooLarge: .payloadTooLarge
+        case .qrCodeTooLarge: .unprocessableEntity
         case .internalError: .internalServerError
         }
     }
@@ -96,6 +99,7 @@ enum SwitchboardError: Error, Equatable {
         case .numberInvalid: "number_invalid"
         case .pbxFailed: "pbx_failed"
         case .payloadTooLarge: "payload_too_large"
+        case .qrCodeTooLarge: "qr_code_too_large"
         case .internalError: "internal_error"
         }
     }
@@ -177,7 +181,7 @@ enum SwitchboardError: Error, Equatable {
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
-        .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid,
+        .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .qrCodeTooLarge,
     ]
 }
 

@@ -69,6 +69,9 @@ struct ContactController: RouteCollection {
         let canCall: Bool
         let placesRealCalls: Bool
         let vCardURL: String
+        /// `nil` when the contact holds more than a QR code can carry (then the page says so).
+        let qrSVGURL: String?
+        let qrPNGURL: String
         let photoURL: String?
         let photoAction: String
         let photoDeleteAction: String
@@ -124,6 +127,8 @@ struct ContactController: RouteCollection {
                 : groups.contains(where: \.kind.isReadOnly) ? "contact.read_only_linked" : "contact.read_only_rights",
             callAction: Paths.contactCall(id), canCall: actor.user.phoneExtension != nil,
             placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id),
+            qrSVGURL: (try? QRCodeEncoder.matrix(for: contact)) == nil ? nil : Paths.contactQRSVG(id),
+            qrPNGURL: Paths.contactQRPNG(id),
             photoURL: try await req.contactService.hasPhoto(id) ? Paths.contactPhoto(id) : nil,
             photoAction: Paths.contactPhoto(id), photoDeleteAction: Paths.contactPhotoDelete(id),
             initials: LayoutContext.initials(of: model.displayName),
