@@ -3,8 +3,16 @@ import OpenAPIRuntime
 import SwitchboardCore
 import Vapor
 
-/// QR codes under `/api/v1/contacts`, on the same services as the pages.
+/// vCard export and QR codes under `/api/v1/contacts`, on the same services as the pages.
 extension APIHandler {
+    func getContactVCard(_ input: Operations.GetContactVCard.Input) async throws -> Operations.GetContactVCard.Output {
+        let (request, actor) = try context()
+        let version = try ContactInterchangeController.version(input.query.version?.rawValue)
+        let (text, _) = try await request.contactExportService.vCard(
+            of: try uuid(input.path.contactId), version: version, by: actor)
+        return .ok(.init(body: .textVcard(HTTPBody(text))))
+    }
+
     func getContactQRCode(_ input: Operations.GetContactQRCode.Input) async throws -> Operations.GetContactQRCode.Output
     {
         let (request, actor) = try context()
@@ -16,5 +24,37 @@ extension APIHandler {
             return .ok(.init(body: .png(HTTPBody(matrix.png()))))
         }
         return .ok(.init(body: .imageSvgXml(HTTPBody(matrix.svg()))))
+    }
+
+    func exportContactsVCard(_ input: Operations.ExportContactsVCard.Input) async throws
+        -> Operations.ExportContactsVCard.Output
+    {
+        let (request, actor) = try context()
+        let version = try ContactInterchangeController.version(input.query.version?.rawValue)
+        let export = request.contactExportService
+        let scope = try await export.scope(
+            group: try input.query.group.map(uuid), withoutGroup: input.query.withoutGroup ?? false, by: actor)
+        let ids = try await export.contactIDs(in: scope.scope, by: actor)
+        try await export.audit(count: ids.count, scope: scope.audited, version: version, by: actor)
+        return .ok(.init(body: .textVcard(Self.vCardBody(ids, version: version, export: export))))
+    }
+
+    func exportSelectedContactsVCard(_ input: Operations.ExportSelectedContactsVCard.Input) async throws
+        -> Operations.ExportSelectedContactsVCard.Output
+    {
+        let (request, actor) = try context()
+        guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
+        let version = try ContactInterchangeController.version(body.version?.rawValue)
+        let export = request.contactExportService
+        let ids = try await export.contactIDs(selected: try body.ids.map(uuid), by: actor)
+        try await export.audit(count: ids.count, scope: "selection", version: version, by: actor)
+        return .ok(.init(body: .textVcard(Self.vCardBody(ids, version: version, export: export))))
+    }
+
+    // MARK: helpers
+
+    /// The vCards of `ids`, read as they are sent.
+    static func vCardBody(_ ids: [UUID], version: VCardVersion, export: ContactExportService) -> HTTPBody {
+        HTTPBody(export.vCards(of: ids, version: version), length: .unknown, iterationBehavior: .single)
     }
 }

@@ -57,4 +57,5 @@ extension Request {
 extension Request {
     var contactService: ContactService { ContactService(db: db) }
     var contactGroupService: ContactGroupService { ContactGroupService(db: db) }
+    var contactExportService: ContactExportService { ContactExportService(db: db) }
 }
