@@ -93,6 +93,16 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
 
+    // Imports are larger than any other form: their body is read up to the import limit before the CSRF check.
+    let importLimit = app.config.importMaximumBytes
+    let uploads = app.grouped(
+        SignedInMiddleware(),
+        UploadLimitMiddleware(
+            maximumBytes: importLimit + ContactImportController.formOverheadBytes,
+            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImport),
+        CSRF.Middleware())
+    try uploads.register(collection: ContactImportController(maximumFileBytes: importLimit))
+
     let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)
 }

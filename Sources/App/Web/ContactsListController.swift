@@ -156,6 +156,7 @@ struct ContactsListController: RouteCollection {
         let assignableGroups: [Option]
         let currentGroup: Option?
         let canDeleteAll: Bool
+        let canImport: Bool
         /// The vCard file of the scope (all, the group, without group), whatever the tab and filters.
         let exportURL: String
         let returnTo: String
@@ -238,6 +239,7 @@ struct ContactsListController: RouteCollection {
                 access.canWrite(group: group.ref) ? Option(id: group.id!.uuidString, name: group.name) : nil
             },
             canDeleteAll: access.canDeleteAll && scope == .all,
+            canImport: try await req.contactImportService.canImport(actor),
             exportURL: Self.exportURL(scope),
             returnTo: returnTo, emptyKey: emptyKey)
         return try await req.render("contacts/index", titleKey: "nav.contacts", section: "contacts", context)

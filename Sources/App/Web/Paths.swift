@@ -11,6 +11,7 @@ enum Paths {
     static let newContact = "/contacts/new"
     static let contactsSelection = "/contacts/selection"
     static let contactsDeleteAll = "/contacts/delete-all"
+    static let contactsImport = "/contacts/import"
     static let contactsVCard = "/contacts/vcard"
     static let dialpad = "/dialpad"
     static let settings = "/settings"
