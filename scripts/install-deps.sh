@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 purpose=${1:-run}
 packages=(libqrencode-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium chromium-driver sqlite3)
+  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools)
 fi
 
 missing=()

@@ -91,11 +91,22 @@ func routes(_ app: Application) throws {
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())
     try signedIn.register(collection: ContactsListController())
     try signedIn.register(collection: ContactController())
+    try signedIn.register(collection: ContactInterchangeController())
     try signedIn.register(collection: ContactGroupsController())
     try signedIn.register(collection: SettingsController())
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
+
+    // Imports are larger than any other form: their body is read up to the import limit before the CSRF check.
+    let importLimit = app.config.importMaximumBytes
+    let uploads = app.grouped(
+        SignedInMiddleware(),
+        UploadLimitMiddleware(
+            maximumBytes: importLimit + ContactImportController.formOverheadBytes,
+            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImport),
+        CSRF.Middleware())
+    try uploads.register(collection: ContactImportController(maximumFileBytes: importLimit))
 
     let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)

@@ -30,11 +30,7 @@ public enum ContactRules {
         contact.shortCode = clean(input.shortCode)
         contact.birthday = clean(input.birthday)
         guard contact.resolvedDisplayName != nil else { throw .nameMissing }
-        if let code = contact.shortCode,
-            !(1...6).contains(code.count) || !code.allSatisfy({ $0.isASCII && $0.isNumber })
-        {
-            throw .shortCodeInvalid
-        }
+        if let code = contact.shortCode, !isShortCode(code) { throw .shortCodeInvalid }
         if let birthday = contact.birthday, !isBirthday(birthday) { throw .birthdayInvalid }
 
         contact.phones = []
@@ -58,6 +54,11 @@ public enum ContactRules {
                 city: clean(address.city), region: clean(address.region), country: clean(address.country))
         }.filter { !$0.isEmpty }
         return contact
+    }
+
+    /// 1 to 6 digits.
+    public static func isShortCode(_ code: String) -> Bool {
+        (1...6).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// "YYYY-MM-DD" (a real date) or "--MM-DD" when the year is unknown.

@@ -84,6 +84,9 @@ struct LocalizationTests {
         keys += ["dialpad.calling", "dialpad.recorded", "settings.profile_saved", "settings.photo_saved"]
         keys += ["settings.photo_removed", "settings.password_changed", "forwarding.title"]
         keys += ["settings.preferences_saved", "settings.token_revoked", "signin.title", "error.title"]
+        keys += VCardProblem.allForTranslationCheck.map { "import.problem.\(VCardProblem(line: 1, kind: $0).code)" }
+        keys += ContactImportService.Notice.allForTranslationCheck.map { "import.notice.\($0.code)" }
+        keys += ["import.title", "import.report_title", "import.group_required"]
         let unknown = keys.filter { !localization.contains($0) }
         #expect(unknown.isEmpty, "unknown keys: \(unknown)")
     }

@@ -4,12 +4,12 @@ import SQLKit
 import SwitchboardCore
 import Vapor
 
-/// `switchboard dev seed|bench-contacts`: sample data and measurements for development.
+/// `switchboard dev seed|bench-contacts|bench-vcard`: sample data and measurements for development.
 struct DevCommand: AsyncCommandGroup {
-    var help: String { "Development helpers: seed sample contacts, measure the contacts list" }
+    var help: String { "Development helpers: seed sample contacts, measure the contacts list and vCard interchange" }
 
     var commands: [String: any AnyAsyncCommand] {
-        ["seed": SeedCommand(), "bench-contacts": BenchContactsCommand()]
+        ["seed": SeedCommand(), "bench-contacts": BenchContactsCommand(), "bench-vcard": BenchVCardCommand()]
     }
 }
 

@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     /// How long one ring lasts, to turn "ring 4 times" into seconds for the PBX.
     public var ringSeconds: Int = 5
     public var photoRules = PhotoRules()
+    /// The largest file an import accepts (vCard), in bytes.
+    public var importMaximumBytes = 20 * 1_000_000
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -88,6 +90,9 @@ public struct AppConfig: Sendable {
         config.ringSeconds = reader.int("SWITCHBOARD_RING_SECONDS", in: 1...30) ?? config.ringSeconds
         if let kilobytes = reader.int("SWITCHBOARD_PHOTO_MAX_KB", in: 10...20_000) {
             config.photoRules.maximumBytes = kilobytes * 1000
+        }
+        if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
+            config.importMaximumBytes = megabytes * 1_000_000
         }
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config

@@ -16,6 +16,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case callRequested = "call.originate"
     case contactsDeleted = "contacts.delete"
     case contactsDeletedAll = "contacts.delete_all"
+    case contactsImported = "contacts.import"
+    case contactsExported = "contacts.export"
     case contactGroupCreated = "contact_group.create"
     case contactGroupUpdated = "contact_group.update"
     case contactGroupDeleted = "contact_group.delete"

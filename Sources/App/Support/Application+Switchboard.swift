@@ -57,4 +57,8 @@ extension Request {
 extension Request {
     var contactService: ContactService { ContactService(db: db) }
     var contactGroupService: ContactGroupService { ContactGroupService(db: db) }
+    var contactImportService: ContactImportService {
+        ContactImportService(db: db, photoRules: application.config.photoRules)
+    }
+    var contactExportService: ContactExportService { ContactExportService(db: db) }
 }

@@ -32,6 +32,12 @@ enum SwitchboardError: Error, Equatable {
     case numberInvalid
     case pbxFailed(String)
     case payloadTooLarge
+    /// An import file above `SWITCHBOARD_IMPORT_MAX_MB`.
+    case importTooLarge(maximumBytes: Int)
+    /// An import file without a single vCard in it: nothing was imported.
+    case notVCard
+    /// A contact holding more than a QR code can carry, even without notes and addresses.
+    case qrCodeTooLarge
     case internalError
 
     var status: HTTPResponseStatus {
@@ -48,7 +54,8 @@ enum SwitchboardError: Error, Equatable {
         case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
         case .pbxFailed: .badGateway
-        case .payloadTooLarge: .payloadTooLarge
+        case .payloadTooLarge, .importTooLarge: .payloadTooLarge
+        case .notVCard, .qrCodeTooLarge: .unprocessableEntity
         case .internalError: .internalServerError
         }
     }
@@ -96,6 +103,9 @@ enum SwitchboardError: Error, Equatable {
         case .numberInvalid: "number_invalid"
         case .pbxFailed: "pbx_failed"
         case .payloadTooLarge: "payload_too_large"
+        case .importTooLarge: "import_too_large"
+        case .notVCard: "not_vcard"
+        case .qrCodeTooLarge: "qr_code_too_large"
         case .internalError: "internal_error"
         }
     }
@@ -123,6 +133,7 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.birthdayInvalid): "birthday"
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
+        case .notVCard, .importTooLarge: "file"
         default: nil
         }
     }
@@ -153,6 +164,7 @@ enum SwitchboardError: Error, Equatable {
         case .forwarding(.unknownExtension(_, let target)): ["extension": target]
         case .forwarding(.loop(let chain)): ["chain": chain.joined(separator: " → ")]
         case .pbxFailed(let reason): ["reason": reason]
+        case .importTooLarge(let maximum): ["megabytes": String(maximum / 1_000_000)]
         case .contact(.emailInvalid(let value)), .contact(.numberInvalid(let value)): ["value": value]
         case .dect(.groupFull(let maximum, let wouldHave)):
             ["maximum": String(maximum), "count": String(wouldHave)]
@@ -177,7 +189,8 @@ enum SwitchboardError: Error, Equatable {
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
-        .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid,
+        .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
+        .qrCodeTooLarge,
     ]
 }
 

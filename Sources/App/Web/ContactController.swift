@@ -47,6 +47,12 @@ struct ContactController: RouteCollection {
         let lines: [String]
     }
 
+    /// The vCard in another version than 2.1.
+    struct Download: Encodable {
+        let version: String
+        let url: String
+    }
+
     struct GroupBadge: Encodable {
         let name: String
         let kind: String
@@ -69,6 +75,10 @@ struct ContactController: RouteCollection {
         let canCall: Bool
         let placesRealCalls: Bool
         let vCardURL: String
+        let otherVCards: [Download]
+        /// `nil` when the contact holds more than a QR code can carry (then the page says so).
+        let qrSVGURL: String?
+        let qrPNGURL: String
         let photoURL: String?
         let photoAction: String
         let photoDeleteAction: String
@@ -124,6 +134,11 @@ struct ContactController: RouteCollection {
                 : groups.contains(where: \.kind.isReadOnly) ? "contact.read_only_linked" : "contact.read_only_rights",
             callAction: Paths.contactCall(id), canCall: actor.user.phoneExtension != nil,
             placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id),
+            otherVCards: [VCardVersion.v30, .v40].map {
+                Download(version: $0.rawValue, url: Paths.contactVCard(id) + "?version=" + $0.rawValue)
+            },
+            qrSVGURL: (try? QRCodeEncoder.matrix(for: contact)) == nil ? nil : Paths.contactQRSVG(id),
+            qrPNGURL: Paths.contactQRPNG(id),
             photoURL: try await req.contactService.hasPhoto(id) ? Paths.contactPhoto(id) : nil,
             photoAction: Paths.contactPhoto(id), photoDeleteAction: Paths.contactPhotoDelete(id),
             initials: LayoutContext.initials(of: model.displayName),
@@ -436,14 +451,18 @@ struct ContactController: RouteCollection {
         return req.redirect(to: Paths.contact(id))
     }
 
-    /// "Exporter une vCard": version 2.1, what desk phones and Outlook read best.
+    struct VCardQuery: Content {
+        var version: String?
+    }
+
+    /// "Exporter une vCard": version 2.1 (what desk phones and Outlook read best) unless `?version=3.0`
+    /// or `4.0` asks otherwise; the photo comes along.
     func vCard(req: Request) async throws -> Response {
         let actor = try req.actor()
-        let (model, _) = try await req.contactService.contact(try contactID(req), by: actor)
-        let response = Response(status: .ok, body: .init(string: VCardWriter.write(model.toDomain())))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "vcard", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(.attachment, filename: Self.fileName(for: model.displayName))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let version = try ContactInterchangeController.version(try req.query.decode(VCardQuery.self).version)
+        let (text, name) = try await req.contactExportService.vCard(of: try contactID(req), version: version, by: actor)
+        let response = Response(status: .ok, body: .init(string: text))
+        ContactInterchangeController.vCardHeaders(&response.headers, fileName: Self.fileName(for: name))
         return response
     }
 

@@ -158,6 +158,9 @@ struct ContactsListController: RouteCollection {
         let assignableGroups: [Option]
         let currentGroup: Option?
         let canDeleteAll: Bool
+        let canImport: Bool
+        /// The vCard file of the scope (all, the group, without group), whatever the tab and filters.
+        let exportURL: String
         let returnTo: String
         let emptyKey: String
     }
@@ -245,8 +248,18 @@ struct ContactsListController: RouteCollection {
                 access.canWrite(group: group.ref) ? Option(id: group.id!.uuidString, name: group.name) : nil
             },
             canDeleteAll: access.canDeleteAll && scope == .all,
+            canImport: try await req.contactImportService.canImport(actor),
+            exportURL: Self.exportURL(scope),
             returnTo: returnTo, emptyKey: emptyKey)
         return try await req.render("contacts/index", titleKey: "nav.contacts", section: "contacts", context)
+    }
+
+    static func exportURL(_ scope: ContactSearch.Scope) -> String {
+        switch scope {
+        case .all: Paths.contactsVCard
+        case .withoutGroup: Paths.contactsVCard + "?group=none"
+        case .group(let id): Paths.contactsVCard + "?group=" + id.uuidString
+        }
     }
 
     // MARK: selection
@@ -257,6 +270,7 @@ struct ContactsListController: RouteCollection {
         var group: UUID?
         var returnTo: String?
         var confirmed: String?
+        var version: String?
     }
 
     struct ConfirmDeletePage: Encodable {
@@ -282,6 +296,12 @@ struct ContactsListController: RouteCollection {
                 guard form.confirmed == "yes" else { return try await confirmDelete(req, actor: actor, ids, back) }
                 let count = try await req.contactService.delete(ids, by: actor)
                 LayoutContext.Flash.put("success", "contacts.deleted_many", ["count": String(count)], on: req)
+            case "export":
+                let version = try ContactInterchangeController.version(form.version)
+                let export = req.contactExportService
+                let ordered = try await export.contactIDs(selected: ids, by: actor)
+                try await export.audit(count: ordered.count, scope: "selection", version: version, by: actor)
+                return ContactInterchangeController.vCardFile(ordered, version: version, named: "contacts", on: req)
             case "add", "remove":
                 guard let groupID = form.group else { throw SwitchboardError.badRequest }
                 let group = try await req.contactGroupService.group(groupID, by: actor)

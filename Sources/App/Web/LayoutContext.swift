@@ -43,7 +43,8 @@ struct LayoutContext: Encodable {
     static let paths: [String: String] = [
         "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
         "contacts": Paths.contacts, "newContact": Paths.newContact, "contactsSelection": Paths.contactsSelection,
-        "contactsDeleteAll": Paths.contactsDeleteAll, "dialpad": Paths.dialpad, "settings": Paths.settings,
+        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport, "dialpad": Paths.dialpad,
+        "settings": Paths.settings,
         "settingsPreferences": Paths.settingsPreferences, "settingsProfile": Paths.settingsProfile,
         "settingsPhoto": Paths.settingsPhoto, "settingsPhotoDelete": Paths.settingsPhotoDelete,
         "settingsForwarding": Paths.settingsForwarding, "settingsPassword": Paths.settingsPassword,

@@ -11,6 +11,8 @@ enum Paths {
     static let newContact = "/contacts/new"
     static let contactsSelection = "/contacts/selection"
     static let contactsDeleteAll = "/contacts/delete-all"
+    static let contactsImport = "/contacts/import"
+    static let contactsVCard = "/contacts/vcard"
     static let dialpad = "/dialpad"
     static let settings = "/settings"
     static let settingsProfile = "/settings/profile"
@@ -40,6 +42,8 @@ enum Paths {
     static let contactVCardPattern = "/contacts/:contactID/vcard"
     static let contactPhotoPattern = "/contacts/:contactID/photo"
     static let contactPhotoDeletePattern = "/contacts/:contactID/photo/delete"
+    static let contactQRSVGPattern = "/contacts/:contactID/qr.svg"
+    static let contactQRPNGPattern = "/contacts/:contactID/qr.png"
     static let contactGroupPattern = "/admin/contact-groups/:groupID"
     static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
     static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
@@ -56,6 +60,8 @@ enum Paths {
     static func contactVCard(_ id: UUID) -> String { "/contacts/\(id)/vcard" }
     static func contactPhoto(_ id: UUID) -> String { "/contacts/\(id)/photo" }
     static func contactPhotoDelete(_ id: UUID) -> String { "/contacts/\(id)/photo/delete" }
+    static func contactQRSVG(_ id: UUID) -> String { "/contacts/\(id)/qr.svg" }
+    static func contactQRPNG(_ id: UUID) -> String { "/contacts/\(id)/qr.png" }
     static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
     static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
     static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }

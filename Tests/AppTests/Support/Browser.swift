@@ -56,15 +56,19 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
-    /// Sends a multipart form with one file, as a browser's file upload does.
+    /// Sends a multipart form with one file (and other `fields`), as a browser's file upload does.
     @discardableResult
-    func upload(_ path: String, field: String, filename: String, contentType: String, data: Data) async throws
-        -> TestingHTTPResponse
-    {
+    func upload(
+        _ path: String, field: String, filename: String, contentType: String, data: Data,
+        fields: [(String, String)] = []
+    ) async throws -> TestingHTTPResponse {
         let boundary = "----switchboard-test-\(UUID().uuidString)"
         var body = Data()
         func append(_ text: String) { body.append(Data(text.utf8)) }
         append("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf ?? "")\r\n")
+        for (name, value) in fields {
+            append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
         append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n")
         append("Content-Type: \(contentType)\r\n\r\n")
         body.append(data)

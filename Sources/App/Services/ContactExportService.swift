@@ -1,0 +1,129 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+/// "Exporter une vCard" for many contacts: a group, all contacts, those without group, or a selection,
+/// as one file of vCards in display order. Only contacts the actor may read, and every export is audited.
+struct ContactExportService {
+    let db: any Database
+
+    /// A scope of the list, with the name its file takes and how the audit log names it.
+    struct NamedScope {
+        let scope: ContactSearch.Scope
+        let name: String
+        let audited: String
+    }
+
+    /// All contacts, those without group, or a group's (which the actor must be able to read).
+    func scope(group: UUID?, withoutGroup: Bool, by actor: Actor) async throws -> NamedScope {
+        switch (group, withoutGroup) {
+        case (nil, false): return NamedScope(scope: .all, name: "contacts", audited: "all")
+        case (nil, true):
+            return NamedScope(scope: .withoutGroup, name: "contacts without group", audited: "without_group")
+        case (let id?, false):
+            let group = try await ContactGroupService(db: db).group(id, by: actor)
+            return NamedScope(scope: .group(id), name: group.name, audited: "group=\(group.name)")
+        case (_?, true): throw SwitchboardError.badRequest
+        }
+    }
+
+    /// Ids of the contacts of `scope` the actor may read, in display order. A group the actor cannot
+    /// read, and "without group" for a subscriber, are not found.
+    func contactIDs(in scope: ContactSearch.Scope, by actor: Actor) async throws -> [UUID] {
+        let access = try await ContactService(db: db).access(for: actor)
+        switch scope {
+        case .group(let id): _ = try await ContactGroupService(db: db).group(id, by: actor)
+        case .withoutGroup: guard access.keepsAddressBooks else { throw SwitchboardError.notFound }
+        case .all: break
+        }
+        var search = ContactSearch(scope: scope)
+        search.limit = 1_000
+        var ids: [UUID] = []
+        repeat {
+            let page = try await search.run(on: db, access: access)
+            ids += page.contacts.map(\.id)
+            search.after = page.next
+        } while search.after != nil
+        return ids
+    }
+
+    /// A selection in display order. One contact the actor cannot read makes the whole selection
+    /// "not found", as deleting it would.
+    func contactIDs(selected ids: [UUID], by actor: Actor) async throws -> [UUID] {
+        let access = try await ContactService(db: db).access(for: actor)
+        let wanted = Array(Set(ids))
+        var found: [(sortKey: String, id: UUID)] = []
+        for chunk in wanted.chunked(by: 500) {
+            let contacts = try await ContactModel.query(on: db).filter(\.$id ~~ Array(chunk)).field(\.$id)
+                .field(\.$sortKey).all()
+            let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id ~~ Array(chunk))
+                .with(\.$group).all()
+            for contact in contacts {
+                let groups = memberships.filter { $0.$contact.id == contact.id }.map(\.group.ref)
+                guard access.canRead(contactIn: groups) else { throw SwitchboardError.notFound }
+                found.append((contact.sortKey, contact.id!))
+            }
+        }
+        guard found.count == wanted.count else { throw SwitchboardError.notFound }
+        return found.sorted { ($0.sortKey, $0.id.uuidString) < ($1.sortKey, $1.id.uuidString) }.map(\.id)
+    }
+
+    /// Records who exported how many contacts of which scope (`scope` is for people: "group=Sales").
+    func audit(count: Int, scope: String, version: VCardVersion, by actor: Actor) async throws {
+        try await AuditService(db: db).record(
+            .contactsExported, by: actor, target: scope,
+            detail: "format=vcard version=\(version.rawValue) count=\(count)")
+    }
+
+    /// Each contact's vCard with its photo, in the order of `ids`, read a batch at a time as the
+    /// consumer asks for more, so that a large export never sits in memory whole.
+    func vCards(of ids: [UUID], version: VCardVersion) -> VCardBatches {
+        VCardBatches(ids: ids, version: version, db: db)
+    }
+
+    /// One contact's vCard, with its photo.
+    func vCard(of contactID: UUID, version: VCardVersion, by actor: Actor) async throws
+        -> (text: String, displayName: String)
+    {
+        let contacts = ContactService(db: db)
+        let (contact, _) = try await contacts.contact(contactID, by: actor)
+        let photo = try await contacts.photo(of: contactID, by: actor)
+        return (VCardWriter.write(contact.toDomain(), photo: photo?.data, version: version), contact.displayName)
+    }
+}
+
+/// The vCards of a list of contacts, one batch (as UTF-8) per step. A contact deleted meanwhile is left out.
+struct VCardBatches: AsyncSequence, Sendable {
+    typealias Element = ArraySlice<UInt8>
+
+    let ids: [UUID]
+    let version: VCardVersion
+    let db: any Database
+    static let batchSize = 200
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: ArraySlice<UUID>
+        let version: VCardVersion
+        let db: any Database
+
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            guard !remaining.isEmpty else { return nil }
+            let batch = Array(remaining.prefix(VCardBatches.batchSize))
+            remaining = remaining.dropFirst(VCardBatches.batchSize)
+            let contacts = try await ContactModel.query(on: db).filter(\.$id ~~ batch).all()
+            let photos = try await ContactPhotoModel.query(on: db).filter(\.$contact.$id ~~ batch).all()
+            let contactsByID = Dictionary(uniqueKeysWithValues: contacts.map { ($0.id!, $0) })
+            let photosByID = Dictionary(photos.map { ($0.$contact.id, $0.data) }) { first, _ in first }
+            var text = ""
+            for id in batch {
+                guard let contact = contactsByID[id] else { continue }
+                text += VCardWriter.write(contact.toDomain(), photo: photosByID[id], version: version)
+            }
+            return ArraySlice(text.utf8)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(remaining: ids[...], version: version, db: db)
+    }
+}

@@ -1,0 +1,176 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+/// "Importer la vCard": one file of any number of cards into groups the actor may write, in one
+/// transaction, with a report. A card the rules refuse (a DECT limit, say) is left out and reported;
+/// the other cards are imported. A file without any vCard changes nothing.
+struct ContactImportService {
+    let db: any Database
+    let photoRules: PhotoRules
+
+    struct Report: Sendable {
+        struct Imported: Sendable {
+            /// Line of the card's `BEGIN:VCARD`.
+            let line: Int
+            let contactID: UUID
+            let displayName: String
+            let notices: [Notice]
+        }
+
+        struct Refused: Sendable {
+            let line: Int
+            let displayName: String
+            let reason: SwitchboardError
+        }
+
+        var imported: [Imported] = []
+        var refused: [Refused] = []
+        /// What is wrong with the file itself, from the reader (line numbers, in file order).
+        var problems: [VCardProblem] = []
+        var groups: [ContactGroupModel] = []
+    }
+
+    /// What happened to a card's content on its way in.
+    enum Notice: Sendable, Equatable {
+        case card(VCardNotice)
+        /// The card's photo is not a PNG or JPEG within the photo limits; the contact has none.
+        case photoNotKept(PhotoRules.Violation)
+        /// Another contact has this speed-dial code: it went to the notes.
+        case shortCodeTaken(String)
+    }
+
+    /// Imports every card of `data` into `groupIDs` (see `targets(_:by:)` when none is named).
+    func importVCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
+        let targets = try await targets(groupIDs, by: actor)
+        let file = VCardReader.read(data)
+        guard !file.cards.isEmpty || file.problems.contains(where: { $0.kind != .outsideCard }) else {
+            throw SwitchboardError.notVCard
+        }
+        var report = Report(problems: file.problems, groups: targets)
+        let accepted = try await prepare(file.cards, for: targets, report: &report)
+        let refused = report.refused.count
+        let problems = report.problems.count
+        report.imported = try await db.transaction { db in
+            var imported: [Report.Imported] = []
+            // Batches keep each INSERT within the bound-parameter limits of SQLite and PostgreSQL.
+            for chunk in accepted.chunked(by: 200) {
+                let models = chunk.map { ContactModel($0.contact) }
+                try await models.create(on: db)
+                try await ContactService.add(models, to: targets, on: db)
+                let photos = zip(chunk, models).compactMap { card, model in
+                    card.photo.map { photo in
+                        ContactPhotoModel(
+                            contactID: model.id!, mediaType: photo.format.mediaType, data: photo.data,
+                            width: photo.width, height: photo.height)
+                    }
+                }
+                if !photos.isEmpty { try await photos.create(on: db) }
+                imported += zip(chunk, models).map { card, model in
+                    .init(line: card.line, contactID: model.id!, displayName: model.displayName, notices: card.notices)
+                }
+            }
+            let names = targets.map(\.name).sorted().joined(separator: ", ")
+            try await AuditService(db: db).record(
+                .contactsImported, by: actor, target: names.isEmpty ? nil : names,
+                detail: "format=vcard created=\(imported.count) refused=\(refused) problems=\(problems)")
+            return imported
+        }
+        return report
+    }
+
+    /// The groups cards go to: each one the actor can write. None means no group for those who keep the
+    /// address books, and the standard group for a subscriber.
+    func targets(_ groupIDs: [UUID], by actor: Actor) async throws -> [ContactGroupModel] {
+        let contacts = ContactService(db: db)
+        let access = try await contacts.access(for: actor)
+        let ids = Set(groupIDs)
+        let groups = try await ContactGroupModel.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all()
+        guard groups.count == ids.count, groups.allSatisfy({ access.canRead(group: $0.id!) }) else {
+            throw SwitchboardError.notFound
+        }
+        if groups.isEmpty, !access.keepsAddressBooks {
+            guard let standard = try await contacts.standardGroup(of: actor) else { throw SwitchboardError.forbidden }
+            return try await self.targets([standard.requireID()], by: actor)
+        }
+        for group in groups where !access.canWrite(group: group.ref) {
+            throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .forbidden
+        }
+        return groups
+    }
+
+    /// A subscriber without a standard group must name the groups; those keeping the books may import into none.
+    func needsGroup(_ actor: Actor) async throws -> Bool {
+        let contacts = ContactService(db: db)
+        guard try await !contacts.access(for: actor).keepsAddressBooks else { return false }
+        return try await contacts.standardGroup(of: actor) == nil
+    }
+
+    /// Anyone who can write a group, or keeps the address books, may import.
+    func canImport(_ actor: Actor) async throws -> Bool {
+        let access = try await ContactService(db: db).access(for: actor)
+        if access.keepsAddressBooks { return true }
+        let writable = access.rights.filter { $0.value == .write }.map(\.key)
+        guard !writable.isEmpty else { return false }
+        return try await ContactGroupModel.query(on: db).filter(\.$id ~~ writable).filter(\.$kind != .linked).count()
+            > 0
+    }
+
+    private struct Accepted {
+        let line: Int
+        let contact: Contact
+        var notices: [Notice]
+        var photo: (data: Data, format: PhotoRules.ImageFormat, width: Int, height: Int)?
+    }
+
+    /// The cards that can be stored, as they will be; the others go to `report.refused`.
+    private func prepare(_ cards: [VCardCard], for targets: [ContactGroupModel], report: inout Report) async throws
+        -> [Accepted]
+    {
+        let codes = Set(cards.compactMap { $0.contact.shortCode?.trimmingCharacters(in: .whitespaces) })
+        var takenCodes = Set<String>()
+        for chunk in Array(codes).chunked(by: 500) {
+            takenCodes.formUnion(
+                try await ContactModel.query(on: db).filter(\.$shortCode ~~ chunk).all(\.$shortCode).compactMap { $0 })
+        }
+        var dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
+        var accepted: [Accepted] = []
+        for card in cards {
+            let importable = VCardImportRules.importable(card)
+            var contact = importable.contact
+            var notices = importable.notices.map(Notice.card)
+            if let code = contact.shortCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+                if takenCodes.contains(code) {
+                    contact.shortCode = nil
+                    VCardImportRules.keepInNotes(&contact, property: VCardImportRules.shortCodeProperty, value: code)
+                    notices.append(.shortCodeTaken(code))
+                } else {
+                    takenCodes.insert(code)
+                }
+            }
+            let name = contact.resolvedDisplayName ?? ""
+            do {
+                contact = try rule { try ContactRules.normalized(contact) }
+                for group in targets {
+                    guard let limits = group.dectLimits else { continue }
+                    try rule { try limits.check(adding: [name], to: dectCounts[group.id!] ?? 0) }
+                }
+            } catch let error as SwitchboardError {
+                report.refused.append(.init(line: card.line, displayName: name, reason: error))
+                continue
+            }
+            for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
+            var entry = Accepted(line: card.line, contact: contact, notices: notices)
+            if let data = card.photo {
+                do {
+                    let image = try rule { try photoRules.checkImage(data) }
+                    entry.photo = (data, image.format, image.width, image.height)
+                } catch SwitchboardError.photo(let violation) {
+                    entry.notices.append(.photoNotKept(violation))
+                }
+            }
+            accepted.append(entry)
+        }
+        return accepted
+    }
+}
