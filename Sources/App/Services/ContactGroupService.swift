@@ -8,7 +8,11 @@ struct ContactGroupService {
 
     /// Groups the actor may open, by name, with their member counts.
     func list(by actor: Actor) async throws -> [ContactGroupModel] {
-        let access = try await ContactService(db: db).access(for: actor)
+        try await list(within: ContactService(db: db).access(for: actor))
+    }
+
+    /// The same, for a caller that already knows the actor's access.
+    func list(within access: ContactAccess) async throws -> [ContactGroupModel] {
         let query = ContactGroupModel.query(on: db).sort(\.$name)
         if let readable = access.readableGroupIDs { query.filter(\.$id ~~ readable) }
         return try await query.all()

@@ -219,8 +219,11 @@ struct ContactService {
     /// Which of `ids` the actor may edit and delete (for the list's selection). One plain query:
     /// this runs on every page of the list.
     func editable(_ ids: [UUID], by actor: Actor) async throws -> Set<UUID> {
+        try await editable(ids, within: access(for: actor))
+    }
+
+    func editable(_ ids: [UUID], within access: ContactAccess) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        let access = try await access(for: actor)
         let rows = try await (db as! any SQLDatabase).raw(
             """
             SELECT m.contact_id, g.id, g.kind FROM contact_group_members m \

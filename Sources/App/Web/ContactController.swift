@@ -171,11 +171,19 @@ struct ContactController: RouteCollection {
         let country: String
     }
 
+    /// A group offered as a checkbox (contact form, vCard import).
     struct GroupChoice: Encodable {
         let id: String
         let name: String
         let kind: String
         let checked: Bool
+
+        init(_ group: ContactGroupModel, checked: Bool) {
+            id = group.id!.uuidString
+            name = group.name
+            kind = group.kind.rawValue
+            self.checked = checked
+        }
     }
 
     struct FormPage: Encodable {
@@ -348,8 +356,7 @@ struct ContactController: RouteCollection {
             addresses: addresses, phoneTypes: PhoneType.allCases.map(\.rawValue),
             emailTypes: EmailType.allCases.map(\.rawValue), addressTypes: AddressType.allCases.map(\.rawValue),
             groups: writable.map {
-                GroupChoice(
-                    id: $0.id!.uuidString, name: $0.name, kind: $0.kind.rawValue, checked: chosen.contains($0.id!))
+                GroupChoice($0, checked: chosen.contains($0.id!))
             },
             fixedGroups: fixed,
             groupsHintKey: access.keepsAddressBooks ? "contact.groups_hint_keeper" : "contact.groups_hint_subscriber",

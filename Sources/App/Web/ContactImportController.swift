@@ -17,15 +17,8 @@ struct ContactImportController: RouteCollection {
             body: .collect(maxSize: ByteCount(value: maximumFileBytes + Self.formOverheadBytes)), use: upload)
     }
 
-    struct GroupChoice: Encodable {
-        let id: String
-        let name: String
-        let kind: String
-        let checked: Bool
-    }
-
     struct FormPage: Encodable {
-        let groups: [GroupChoice]
+        let groups: [ContactController.GroupChoice]
         let keepsAddressBooks: Bool
         let maximumMegabytes: Int
         let error: String?
@@ -76,8 +69,7 @@ struct ContactImportController: RouteCollection {
         let chosen = checked ?? Set(standard.map { [$0] } ?? [])
         let page = FormPage(
             groups: writable.map {
-                GroupChoice(
-                    id: $0.id!.uuidString, name: $0.name, kind: $0.kind.rawValue, checked: chosen.contains($0.id!))
+                ContactController.GroupChoice($0, checked: chosen.contains($0.id!))
             },
             keepsAddressBooks: access.keepsAddressBooks, maximumMegabytes: maximumFileBytes / 1_000_000,
             error: error)

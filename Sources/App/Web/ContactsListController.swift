@@ -169,7 +169,7 @@ struct ContactsListController: RouteCollection {
         let actor = try req.actor()
         let query = try req.query.decode(ListQuery.self)
         let access = try await req.contactService.access(for: actor)
-        let groups = try await req.contactGroupService.list(by: actor)
+        let groups = try await req.contactGroupService.list(within: access)
         let scope = query.scope
         var currentGroup: ContactGroupModel?
         if case .group(let id) = scope {
@@ -179,7 +179,7 @@ struct ContactsListController: RouteCollection {
         if scope == .withoutGroup, !access.keepsAddressBooks { throw SwitchboardError.notFound }
 
         let page = try await query.search.run(on: req.db, access: access)
-        let editable = try await req.contactService.editable(page.contacts.map(\.id), by: actor)
+        let editable = try await req.contactService.editable(page.contacts.map(\.id), within: access)
         // Labels translated once here, not by the template for every row.
         let typeLabels = Dictionary(
             uniqueKeysWithValues: PhoneType.allCases.map { ($0, req.text("phone_type.\($0.rawValue)")) })
