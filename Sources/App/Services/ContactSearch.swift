@@ -112,6 +112,9 @@ extension ContactSearch {
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
         var indexedFilter: (index: String, column: String, text: String)?
+        /// A name filter of letters and digits only: it matches inside one word of a name, so the
+        /// words index (`contact_words`, `contact_name_words`) finds its contacts.
+        var wordFilter: String?
         let key: String
         let id: String
         let isSQLite: Bool
@@ -133,14 +136,21 @@ extension ContactSearch {
     /// The most matches the scan of a rare filter collects before walking the order instead:
     /// each is then read by its id, and past this many the walk finds a page sooner.
     static let scanLimit = 2_000
+    /// The most words a name filter may match for the words index to be used: past this many the
+    /// filter is common and walking the order finds a page sooner.
+    static let wordLimit = 1_000
+    /// The most contacts the words index may name as candidates, read by their ids.
+    static let wordCandidateLimit = 5_000
 
     /// One page of contacts `access` may read.
     ///
     /// Without filters this is one query walking an index in display order. With filters, the
     /// walk is tried on the next `window` rows first: common substrings fill a page there. When
     /// they do not, the substring is rare, and walking on could visit every contact (3 s at a
-    /// million); instead the filter's narrow covering index is scanned for the few matches, which
-    /// are then read and ordered (see `bench/`).
+    /// million); instead a name filter of letters and digits is looked up in the words of every
+    /// name (a few thousand words, then their contacts by index), and any other rare filter is
+    /// found by scanning its narrow covering index; the few matches are then read by id and
+    /// ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
@@ -159,6 +169,11 @@ extension ContactSearch {
         if windowed.count > limit { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
+        if let word = plan.wordFilter, let candidates = try await nameCandidates(sql, word, isSQLite: plan.isSQLite) {
+            guard !candidates.isEmpty else { return page(windowed) }
+            let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
+            return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
+        }
         if let indexed = plan.indexedFilter,
             let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
         {
@@ -211,6 +226,7 @@ extension ContactSearch {
                 continue
             }
             plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
+            if field == .name, SearchFolding.isWordPart(text) { plan.wordFilter = text }
             if let index = field.coveringIndex, (plan.indexedFilter?.text.count ?? 0) < text.count {
                 plan.indexedFilter = (index, field.column, text)
             }
@@ -263,6 +279,26 @@ extension ContactSearch {
         query += " LIMIT \(literal: Self.scanLimit + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         return ids.count > Self.scanLimit ? nil : ids
+    }
+
+    /// The contacts whose name has a word holding `text`, from the words index; `nil` when the
+    /// filter is too common for it (more than `wordLimit` words or `wordCandidateLimit` contacts).
+    private func nameCandidates(_ sql: any SQLDatabase, _ text: String, isSQLite: Bool) async throws -> [UUID]? {
+        let words = try await sql.raw(
+            """
+            SELECT word FROM contact_words WHERE \(Self.contains("word", text, isSQLite: isSQLite)) \
+            LIMIT \(literal: Self.wordLimit + 1)
+            """
+        ).all().map { try $0.decode(column: "word", as: String.self) }
+        guard words.count <= Self.wordLimit else { return nil }
+        guard !words.isEmpty else { return [] }
+        let ids = try await sql.raw(
+            """
+            SELECT DISTINCT contact_id FROM contact_name_words WHERE word IN (\(binds: words)) \
+            LIMIT \(literal: Self.wordCandidateLimit + 1)
+            """
+        ).all().map { try $0.decode(column: "contact_id", as: UUID.self) }
+        return ids.count > Self.wordCandidateLimit ? nil : ids
     }
 
     private static let columns =
