@@ -218,7 +218,7 @@ struct ContactServiceTests {
             #expect(
                 names(try await contacts.search(ContactSearch(filters: [.number: "9876543"]), by: w.admin)).count == 5)
             #expect(try await contacts.search(ContactSearch(filters: [.name: "qz"]), by: w.admin).contacts.isEmpty)
-            // A filter spanning two words is not in the words index: the covering index is scanned.
+            // A filter spanning two words is not in the words index: the sort index is walked.
             #expect(names(try await contacts.search(ContactSearch(filters: [.name: "zq l"]), by: w.admin)) == ["Zzq Last"])
             #expect(
                 names(try await contacts.search(ContactSearch(filters: [.name: "a e"]), by: w.subscriber)) == [
@@ -236,8 +236,8 @@ struct ContactServiceTests {
                 "SELECT count(*) AS n FROM contact_name_words WHERE word = 'tabu'"
             ).first()?.decode(column: "n", as: Int.self)
             #expect(indexed == 0)
-            // Matches past the first rows: read by id from the words index when it names few enough
-            // contacts; spanning two words and too many to read one by one, the walk goes on.
+            // Matches past the first rows: read in order from the words index, or, spanning two
+            // words, found by walking on.
             let late = (0..<(ContactSearch.scanLimit + 100)).map { index in
                 ContactModel(Contact(displayName: String(format: "Zfill %05d", index)))
             }
@@ -249,6 +249,12 @@ struct ContactServiceTests {
                 #expect(names(dense) == (0..<50).map { String(format: "Zfill %05d", $0) })
                 #expect(dense.next != nil)
             }
+            // The words index names 2 100 contacts the subscriber may not read before the one they may.
+            _ = try await contacts.create(Contact(displayName: "Zfillz Readable"), in: [w.a.requireID()], by: w.admin)
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "fill"]), by: w.subscriber)) == [
+                    "Zfillz Readable"
+                ])
             // A common substring still fills a page from the first rows.
             let common = try await contacts.search(ContactSearch(filters: [.name: "person m0"]), by: w.subscriber)
             #expect(common.contacts.count == 50 && common.next != nil)

@@ -5,7 +5,7 @@ import SwitchboardCore
 
 /// The words of every display name, so a rare name filter is looked up instead of scanned for
 /// (see `ContactSearch`): `contact_words` holds each word once, `contact_name_words` which
-/// contacts have it. The contact row carries its words (`name_words`, a JSON array computed in
+/// contacts have it, in display order (word, sort key, contact). The contact row carries its words (`name_words`, a JSON array computed in
 /// Swift with the rest of the search fields); database triggers fan them out, so every writer —
 /// the services, batch imports, the seed command — keeps the index true without knowing of it.
 struct CreateContactNameWords: AsyncMigration {
@@ -20,26 +20,30 @@ struct CreateContactNameWords: AsyncMigration {
             try await preparePostgres(sql)
         }
         try await backfill(database)
+        // Name filters are checked on the sort key (the same folded name) while walking the sort
+        // index, so the separate name index is no longer read; it only slowed writes.
+        try await sql.drop(index: "contacts_search_name").run()
     }
 
     private func prepareSQLite(_ sql: any SQLDatabase) async throws {
         try await sql.raw("CREATE TABLE contact_words (word TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID").run()
         try await sql.raw(
             """
-            CREATE TABLE contact_name_words (word TEXT NOT NULL, contact_id BLOB NOT NULL, \
-            PRIMARY KEY (word, contact_id)) WITHOUT ROWID
+            CREATE TABLE contact_name_words (word TEXT NOT NULL, sort_key TEXT NOT NULL, contact_id BLOB NOT NULL, \
+            PRIMARY KEY (word, sort_key, contact_id)) WITHOUT ROWID
             """
         ).run()
         try await sql.raw("CREATE INDEX contact_name_words_contact ON contact_name_words (contact_id)").run()
         let fanOut = """
             INSERT OR IGNORE INTO contact_words (word) SELECT value FROM json_each(NEW.name_words);
-            INSERT OR IGNORE INTO contact_name_words (word, contact_id) SELECT value, NEW.id FROM json_each(NEW.name_words);
+            INSERT OR IGNORE INTO contact_name_words (word, sort_key, contact_id)
+                SELECT value, NEW.sort_key, NEW.id FROM json_each(NEW.name_words);
             """
         try await sql.raw("CREATE TRIGGER contacts_name_words_insert AFTER INSERT ON contacts BEGIN \(unsafeRaw: fanOut) END")
             .run()
         try await sql.raw(
             """
-            CREATE TRIGGER contacts_name_words_update AFTER UPDATE OF name_words ON contacts BEGIN
+            CREATE TRIGGER contacts_name_words_update AFTER UPDATE OF name_words, sort_key ON contacts BEGIN
             DELETE FROM contact_name_words WHERE contact_id = OLD.id;
             \(unsafeRaw: fanOut)
             END
@@ -57,7 +61,10 @@ struct CreateContactNameWords: AsyncMigration {
     private func preparePostgres(_ sql: any SQLDatabase) async throws {
         try await sql.raw("CREATE TABLE contact_words (word TEXT PRIMARY KEY)").run()
         try await sql.raw(
-            "CREATE TABLE contact_name_words (word TEXT NOT NULL, contact_id UUID NOT NULL, PRIMARY KEY (word, contact_id))"
+            """
+            CREATE TABLE contact_name_words (word TEXT NOT NULL, sort_key TEXT NOT NULL, contact_id UUID NOT NULL, \
+            PRIMARY KEY (word, sort_key, contact_id))
+            """
         ).run()
         try await sql.raw("CREATE INDEX contact_name_words_contact ON contact_name_words (contact_id)").run()
         try await sql.raw(
@@ -70,8 +77,9 @@ struct CreateContactNameWords: AsyncMigration {
                 IF TG_OP <> 'DELETE' THEN
                     INSERT INTO contact_words (word)
                         SELECT jsonb_array_elements_text(NEW.name_words::jsonb) ON CONFLICT DO NOTHING;
-                    INSERT INTO contact_name_words (word, contact_id)
-                        SELECT jsonb_array_elements_text(NEW.name_words::jsonb), NEW.id ON CONFLICT DO NOTHING;
+                    INSERT INTO contact_name_words (word, sort_key, contact_id)
+                        SELECT jsonb_array_elements_text(NEW.name_words::jsonb), NEW.sort_key, NEW.id
+                        ON CONFLICT DO NOTHING;
                 END IF;
                 RETURN NULL;
             END
@@ -80,7 +88,7 @@ struct CreateContactNameWords: AsyncMigration {
         ).run()
         try await sql.raw(
             """
-            CREATE TRIGGER contacts_name_words AFTER INSERT OR DELETE OR UPDATE OF name_words ON contacts
+            CREATE TRIGGER contacts_name_words AFTER INSERT OR DELETE OR UPDATE OF name_words, sort_key ON contacts
             FOR EACH ROW EXECUTE FUNCTION contacts_name_words_sync()
             """
         ).run()
@@ -111,6 +119,8 @@ struct CreateContactNameWords: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
+        try await sql.create(index: "contacts_search_name").on(ContactModel.schema)
+            .column("search_name").column("sort_key").column("id").run()
         if sql.dialect.name == "sqlite" {
             for trigger in ["contacts_name_words_insert", "contacts_name_words_update", "contacts_name_words_delete"] {
                 try await sql.raw("DROP TRIGGER \(unsafeRaw: trigger)").run()

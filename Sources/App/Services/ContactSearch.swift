@@ -28,13 +28,10 @@ struct ContactSearch: Sendable, Equatable {
             }
         }
 
-        /// The narrow index (column, sort key, id) a rare substring is scanned in, if any.
+        /// The narrow index (column, sort key, id) a rare substring is scanned in, if any. Names
+        /// need none: they are checked on the sort key while walking the sort index.
         var coveringIndex: String? {
-            switch self {
-            case .name: "contacts_search_name"
-            case .number: "contacts_search_number"
-            default: nil
-            }
+            self == .number ? "contacts_search_number" : nil
         }
 
         /// The filter text as the column holds it: folded, or only digits for numbers.
@@ -139,8 +136,9 @@ extension ContactSearch {
     /// The most words a name filter may match for the words index to be used: past this many the
     /// filter is common and walking the order finds a page sooner.
     static let wordLimit = 1_000
-    /// The most contacts the words index may name as candidates, read by their ids.
-    static let wordCandidateLimit = 5_000
+    /// The most contacts the words index may name for a filter: up to this many, reading them
+    /// in display order from the index beats walking the order (they may all sit under one letter).
+    static let wordCandidateLimit = 50_000
 
     /// One page of contacts `access` may read.
     ///
@@ -169,10 +167,10 @@ extension ContactSearch {
         if windowed.count > limit { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
-        if let word = plan.wordFilter, let candidates = try await nameCandidates(sql, word, isSQLite: plan.isSQLite) {
-            guard !candidates.isEmpty else { return page(windowed) }
-            let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
-            return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
+        if let word = plan.wordFilter,
+            let found = try await wordMatches(sql, plan, word, after: windowEnd, needed: needed)
+        {
+            return page(windowed + found)
         }
         if let indexed = plan.indexedFilter,
             let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
@@ -225,8 +223,14 @@ extension ContactSearch {
                 if field == .number, !raw.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
                 continue
             }
-            plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
-            if field == .name, SearchFolding.isWordPart(text) { plan.wordFilter = text }
+            if field == .name, !text.contains("~") {
+                // The sort key is the folded name (with "~" before names outside A–Z), and the
+                // index walked holds it: no row is read to test the filter.
+                plan.filters.append(Self.contains(plan.key, text, isSQLite: isSQLite))
+                if SearchFolding.isWordPart(text) { plan.wordFilter = text }
+            } else {
+                plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
+            }
             if let index = field.coveringIndex, (plan.indexedFilter?.text.count ?? 0) < text.count {
                 plan.indexedFilter = (index, field.column, text)
             }
@@ -281,24 +285,49 @@ extension ContactSearch {
         return ids.count > Self.scanLimit ? nil : ids
     }
 
-    /// The contacts whose name has a word holding `text`, from the words index; `nil` when the
-    /// filter is too common for it (more than `wordLimit` words or `wordCandidateLimit` contacts).
-    private func nameCandidates(_ sql: any SQLDatabase, _ text: String, isSQLite: Bool) async throws -> [UUID]? {
+    /// The next `needed` rows after `start` whose name has a word holding `text`, read from the
+    /// words index in display order; `nil` when the filter is too common for it (more than
+    /// `wordLimit` words or `wordCandidateLimit` contacts). Candidates come in growing chunks,
+    /// each checked against every condition of the page (rights, tab, other filters).
+    private func wordMatches(_ sql: any SQLDatabase, _ plan: Plan, _ text: String, after start: Cursor, needed: Int)
+        async throws -> [ContactSummary]?
+    {
         let words = try await sql.raw(
             """
-            SELECT word FROM contact_words WHERE \(Self.contains("word", text, isSQLite: isSQLite)) \
+            SELECT word FROM contact_words WHERE \(Self.contains("word", text, isSQLite: plan.isSQLite)) \
             LIMIT \(literal: Self.wordLimit + 1)
             """
         ).all().map { try $0.decode(column: "word", as: String.self) }
         guard words.count <= Self.wordLimit else { return nil }
         guard !words.isEmpty else { return [] }
-        let ids = try await sql.raw(
+        let count = try await sql.raw(
             """
-            SELECT DISTINCT contact_id FROM contact_name_words WHERE word IN (\(binds: words)) \
-            LIMIT \(literal: Self.wordCandidateLimit + 1)
+            SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
+            LIMIT \(literal: Self.wordCandidateLimit + 1)) t
             """
-        ).all().map { try $0.decode(column: "contact_id", as: UUID.self) }
-        return ids.count > Self.wordCandidateLimit ? nil : ids
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard count <= Self.wordCandidateLimit else { return nil }
+        var found: [ContactSummary] = []
+        var from = start
+        var chunk = 4 * needed
+        while true {
+            let candidates = try await sql.raw(
+                """
+                SELECT contact_id, sort_key FROM contact_name_words WHERE word IN (\(binds: words)) \
+                AND (sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id)) \
+                ORDER BY sort_key, contact_id LIMIT \(literal: chunk)
+                """
+            ).all().map {
+                Cursor(sortKey: try $0.decode(column: "sort_key", as: String.self), id: try $0.decode(column: "contact_id", as: UUID.self))
+            }
+            guard let last = candidates.last else { return found }
+            let ids = Array(Set(candidates.map(\.id)))
+            let conditions = plan.fixed + plan.filters + [plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))"]
+            found += try await fetch(sql, plan, conditions, limit: needed - found.count)
+            if found.count >= needed || candidates.count < chunk { return found }
+            from = last
+            chunk *= 4
+        }
     }
 
     private static let columns =
