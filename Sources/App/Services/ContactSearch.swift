@@ -105,7 +105,10 @@ extension ContactSearch {
     /// The parts of the page's query: where rows come from, what always holds, and the filters.
     private struct Plan {
         var from: SQLQueryString
+        /// Conditions the walked index answers by itself (group, letter tab).
         var fixed: [SQLQueryString]
+        /// Conditions checked row by row: what `access` may read, "in no group".
+        var checks: [SQLQueryString] = []
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
         var indexedFilter: (index: String, column: String, text: String)?
@@ -156,9 +159,9 @@ extension ContactSearch {
         }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty {
-            return page(try await fetch(sql, plan, plan.fixed + (cursor.map { [$0] } ?? []), limit: limit + 1))
+            return page(try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
-        let conditions = plan.fixed + plan.filters + (cursor.map { [$0] } ?? [])
+        let conditions = plan.fixed + plan.checks + plan.filters + (cursor.map { [$0] } ?? [])
         // The walk, bounded: up to the `window`-th row in display order.
         guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else {
             return page(try await fetch(sql, plan, conditions, limit: limit + 1))
@@ -176,10 +179,11 @@ extension ContactSearch {
             let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
         {
             guard !candidates.isEmpty else { return page(windowed) }
-            let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
+            let conditions = plan.fixed + plan.checks + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
             return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
         }
-        return page(windowed + (try await fetch(sql, plan, plan.fixed + plan.filters + [rest], limit: needed)))
+        return page(
+            windowed + (try await fetch(sql, plan, plan.fixed + plan.checks + plan.filters + [rest], limit: needed)))
     }
 
     private func page(_ rows: [ContactSummary]) -> ContactPage {
@@ -204,7 +208,7 @@ extension ContactSearch {
             if let readable {
                 // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
                 // over every membership instead of walking the sort index and stopping at a page.
-                plan.fixed.append(
+                plan.checks.append(
                     "(SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)) LIMIT 1) IS NOT NULL"
                 )
             }
@@ -212,7 +216,7 @@ extension ContactSearch {
             // Contacts in no group exist for those who keep the address books only.
             guard readable == nil else { return nil }
             plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id", isSQLite: isSQLite)
-            plan.fixed.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
+            plan.checks.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
         }
         if let tab { plan.fixed.append("c.initial = \(bind: tab)") }
         for field in Field.allCases {
@@ -248,7 +252,9 @@ extension ContactSearch {
         return try await sql.raw(query).all().map(ContactSummary.init(row:))
     }
 
-    /// The last row of the window, or `nil` when the window reaches the end of the list.
+    /// The last row of the window, or `nil` when the window reaches the end of the list. The window
+    /// counts rows of the walked index, not rows passing the checks: a subscriber who may read one
+    /// contact in ten would otherwise walk ten times as far before deciding.
     private func boundary(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws -> Cursor? {
         var query: SQLQueryString =
             "SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
@@ -322,7 +328,8 @@ extension ContactSearch {
             }
             guard let last = candidates.last else { return found }
             let ids = Array(Set(candidates.map(\.id)))
-            let conditions = plan.fixed + plan.filters + [plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))"]
+            let conditions =
+                plan.fixed + plan.checks + plan.filters + [plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))"]
             found += try await fetch(sql, plan, conditions, limit: needed - found.count)
             if found.count >= needed || candidates.count < chunk { return found }
             from = last
