@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import SwitchboardCore
 import Testing
 import Vapor
@@ -161,7 +161,9 @@ struct ContactServiceTests {
         }
     }
 
-    @Test("a rare substring past the first rows is found by the words index or the scan, in order, within rights, across pages")
+    @Test(
+        "a rare substring past the first rows is found by the words index or the scan, in order, within rights, across pages"
+    )
     func rareSubstringBeyondTheWindow() async throws {
         try await withApp { app in
             let w = try await world(app)
@@ -219,17 +221,21 @@ struct ContactServiceTests {
                 names(try await contacts.search(ContactSearch(filters: [.number: "9876543"]), by: w.admin)).count == 5)
             #expect(try await contacts.search(ContactSearch(filters: [.name: "qz"]), by: w.admin).contacts.isEmpty)
             // A filter spanning two words is not in the words index: the sort index is walked.
-            #expect(names(try await contacts.search(ContactSearch(filters: [.name: "zq l"]), by: w.admin)) == ["Zzq Last"])
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "zq l"]), by: w.admin)) == ["Zzq Last"])
             #expect(
                 names(try await contacts.search(ContactSearch(filters: [.name: "a e"]), by: w.subscriber)) == [
                     "Alzqa Early"
                 ])
             // The words follow renames and deletions.
-            let tazq = try #require(try await ContactModel.query(on: app.db).filter(\.$displayName == "Tazq Middle").first())
+            let tazq = try #require(
+                try await ContactModel.query(on: app.db).filter(\.$displayName == "Tazq Middle").first())
             _ = try await contacts.update(
                 try tazq.requireID(), with: Contact(displayName: "Tabu Middle"), groups: nil, by: w.admin)
             #expect(names(try await contacts.search(ContactSearch(filters: [.name: "zq"]), by: w.admin)).count == 4)
-            #expect(names(try await contacts.search(ContactSearch(filters: [.name: "abu"]), by: w.admin)) == ["Tabu Middle"])
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "abu"]), by: w.admin)) == ["Tabu Middle"]
+            )
             _ = try await contacts.delete([try tazq.requireID()], by: w.admin)
             #expect(try await contacts.search(ContactSearch(filters: [.name: "abu"]), by: w.admin).contacts.isEmpty)
             let indexed = try await (app.db as! any SQLDatabase).raw(

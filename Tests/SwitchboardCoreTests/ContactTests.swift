@@ -56,8 +56,14 @@ struct SearchFoldingTests {
 
     @Test("words are the runs of letters and digits of a folded name, each once")
     func words() {
-        #expect(SearchFolding.words(ofFolded: "jean-pierre d'arc & fils 2 jean") == ["jean", "pierre", "d", "arc", "fils", "2"])
-        #expect(SearchFolding.words(ofFolded: SearchFolding.fold("Müller-Lüdenscheidt, Œuvre")) == ["muller", "ludenscheidt", "oeuvre"])
+        #expect(
+            SearchFolding.words(ofFolded: "jean-pierre d'arc & fils 2 jean") == [
+                "jean", "pierre", "d", "arc", "fils", "2",
+            ])
+        #expect(
+            SearchFolding.words(ofFolded: SearchFolding.fold("Müller-Lüdenscheidt, Œuvre")) == [
+                "muller", "ludenscheidt", "oeuvre",
+            ])
         #expect(SearchFolding.words(ofFolded: "  --  ").isEmpty)
         #expect(SearchFolding.words(ofFolded: "山田 太郎") == ["山田", "太郎"])
     }

@@ -39,8 +39,10 @@ struct CreateContactNameWords: AsyncMigration {
             INSERT OR IGNORE INTO contact_name_words (word, sort_key, contact_id)
                 SELECT value, NEW.sort_key, NEW.id FROM json_each(NEW.name_words);
             """
-        try await sql.raw("CREATE TRIGGER contacts_name_words_insert AFTER INSERT ON contacts BEGIN \(unsafeRaw: fanOut) END")
-            .run()
+        try await sql.raw(
+            "CREATE TRIGGER contacts_name_words_insert AFTER INSERT ON contacts BEGIN \(unsafeRaw: fanOut) END"
+        )
+        .run()
         try await sql.raw(
             """
             CREATE TRIGGER contacts_name_words_update AFTER UPDATE OF name_words, sort_key ON contacts BEGIN

@@ -159,7 +159,8 @@ extension ContactSearch {
         }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty {
-            return page(try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
+            return page(
+                try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
         let conditions = plan.fixed + plan.checks + plan.filters + (cursor.map { [$0] } ?? [])
         // The walk, bounded: up to the `window`-th row in display order.
@@ -306,12 +307,13 @@ extension ContactSearch {
         ).all().map { try $0.decode(column: "word", as: String.self) }
         guard words.count <= Self.wordLimit else { return nil }
         guard !words.isEmpty else { return [] }
-        let count = try await sql.raw(
-            """
-            SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
-            LIMIT \(literal: Self.wordCandidateLimit + 1)) t
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let count =
+            try await sql.raw(
+                """
+                SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
+                LIMIT \(literal: Self.wordCandidateLimit + 1)) t
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         guard count <= Self.wordCandidateLimit else { return nil }
         var found: [ContactSummary] = []
         var from = start
@@ -324,12 +326,16 @@ extension ContactSearch {
                 ORDER BY sort_key, contact_id LIMIT \(literal: chunk)
                 """
             ).all().map {
-                Cursor(sortKey: try $0.decode(column: "sort_key", as: String.self), id: try $0.decode(column: "contact_id", as: UUID.self))
+                Cursor(
+                    sortKey: try $0.decode(column: "sort_key", as: String.self),
+                    id: try $0.decode(column: "contact_id", as: UUID.self))
             }
             guard let last = candidates.last else { return found }
             let ids = Array(Set(candidates.map(\.id)))
             let conditions =
-                plan.fixed + plan.checks + plan.filters + [plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))"]
+                plan.fixed + plan.checks + plan.filters + [
+                    plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))",
+                ]
             found += try await fetch(sql, plan, conditions, limit: needed - found.count)
             if found.count >= needed || candidates.count < chunk { return found }
             from = last
