@@ -107,7 +107,8 @@ extension ContactSearch {
         var from: SQLQueryString
         /// Conditions the walked index answers by itself (group, letter tab).
         var fixed: [SQLQueryString]
-        /// Conditions checked row by row: what `access` may read, "in no group".
+        /// Conditions checked row by row: what `access` may read, "in no group". They come after
+        /// the filters, so only the rows that match are probed.
         var checks: [SQLQueryString] = []
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
@@ -162,7 +163,7 @@ extension ContactSearch {
             return page(
                 try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
-        let conditions = plan.fixed + plan.checks + plan.filters + (cursor.map { [$0] } ?? [])
+        let conditions = plan.fixed + plan.filters + plan.checks + (cursor.map { [$0] } ?? [])
         // The walk, bounded: up to the `window`-th row in display order.
         guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else {
             return page(try await fetch(sql, plan, conditions, limit: limit + 1))
@@ -180,11 +181,11 @@ extension ContactSearch {
             let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
         {
             guard !candidates.isEmpty else { return page(windowed) }
-            let conditions = plan.fixed + plan.checks + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
+            let conditions = plan.fixed + plan.filters + plan.checks + [rest, "c.id IN (\(binds: candidates))"]
             return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
         }
         return page(
-            windowed + (try await fetch(sql, plan, plan.fixed + plan.checks + plan.filters + [rest], limit: needed)))
+            windowed + (try await fetch(sql, plan, plan.fixed + plan.filters + plan.checks + [rest], limit: needed)))
     }
 
     private func page(_ rows: [ContactSummary]) -> ContactPage {
@@ -333,7 +334,7 @@ extension ContactSearch {
             guard let last = candidates.last else { return found }
             let ids = Array(Set(candidates.map(\.id)))
             let conditions =
-                plan.fixed + plan.checks + plan.filters + [
+                plan.fixed + plan.filters + plan.checks + [
                     plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))",
                 ]
             found += try await fetch(sql, plan, conditions, limit: needed - found.count)
