@@ -24,6 +24,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateAddressBooks())
     app.migrations.add(CreateContactPhotos())
     app.migrations.add(CreateContactSearchIndexes())
+    app.migrations.add(CreatePBXTokens())
+    app.migrations.add(CreateContactNumberKeys())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -33,7 +35,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
-    app.pbx = LogConnector(logger: app.logger)
+    app.pbx = try makePBXConnector(config.pbx, app: app)
+    app.pbxTokenCache = PBXTokenCache()
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver
@@ -58,6 +61,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(ContactGroupsCommand(), as: "contact-groups")
     app.asyncCommands.use(DevCommand(), as: "dev")
+    app.asyncCommands.use(PBXTokenCommand(), as: "pbx-token")
 
     try routes(app)
 
