@@ -101,6 +101,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
+    try signedIn.register(collection: PBXTokensController())
 
     // Imports are larger than any other form: their body is read up to the import limit before the CSRF check.
     let importLimit = app.config.importMaximumBytes
