@@ -219,7 +219,8 @@ struct PBXLookupTests {
             let actor = Actor(user: admin, clientAddress: nil)
             _ = try await ContactService(db: app.db).update(
                 try contact.requireID(),
-                with: Contact(displayName: "Marie Curie", phones: [PhoneEntry(type: .business, number: "04 72 00 00 00")]),
+                with: Contact(
+                    displayName: "Marie Curie", phones: [PhoneEntry(type: .business, number: "04 72 00 00 00")]),
                 by: actor)
             #expect(try await get(app, "/api/v1/pbx/lookup?number=0123456789", token: token).0 == .notFound)
             #expect(try await get(app, "/api/v1/pbx/lookup?number=0472000000", token: token).0 == .ok)
@@ -425,7 +426,9 @@ struct KamailioConnectorTests {
             "SWITCHBOARD_TRUNK_PREFIX": "", "SWITCHBOARD_COUNTRY_CODE": "1", "SWITCHBOARD_INTERNATIONAL_PREFIX": "011",
         ])
         #expect(config.pbx.connector == "kamailio")
-        #expect(config.pbx.dialPlan == DialPlan(countryCode: "1", trunkPrefix: "", internationalPrefix: "011", outsideLinePrefix: "0"))
+        #expect(
+            config.pbx.dialPlan
+                == DialPlan(countryCode: "1", trunkPrefix: "", internationalPrefix: "011", outsideLinePrefix: "0"))
         #expect(throws: AppConfig.Invalid.self) {
             try AppConfig.fromEnvironment(["SWITCHBOARD_KAMAILIO_URL": "ftp://x", "SWITCHBOARD_COUNTRY_CODE": "+33"])
         }

@@ -32,7 +32,8 @@ struct CreatePBXTokenCommand: AsyncCommand {
             if signature.quiet {
                 context.console.output(created.secret.consoleText())
             } else {
-                context.console.output("PBX token “\(created.token.name)” created. Its secret, shown once:".consoleText())
+                context.console.output(
+                    "PBX token “\(created.token.name)” created. Its secret, shown once:".consoleText())
                 context.console.output(created.secret.consoleText())
             }
         }

@@ -50,7 +50,8 @@ struct KamailioConnector: PBXConnector {
         }
         let reply = try? JSONDecoder().decode(RPCResponse.self, from: Data(buffer: answer))
         if let error = reply?.error {
-            logger.warning("Kamailio refused \(request.fromExtension) → \(request.dialed): \(error.code) \(error.message)")
+            logger.warning(
+                "Kamailio refused \(request.fromExtension) → \(request.dialed): \(error.code) \(error.message)")
             throw PBXError.refused("\(error.message) (\(error.code))")
         }
         guard status == .ok, reply != nil else {

@@ -124,8 +124,10 @@ struct PBXService {
             .limit(200)
             .all()
         let candidates = try rows.map { row in
-            (number: try row.decode(column: "number", as: String.self),
-             name: try row.decode(column: "display_name", as: String.self))
+            (
+                number: try row.decode(column: "number", as: String.self),
+                name: try row.decode(column: "display_name", as: String.self)
+            )
         }
         // The same order whatever the database returns: ties go to the first name alphabetically.
         let sorted = candidates.sorted { ($0.name, $0.number) < ($1.name, $1.number) }
