@@ -31,6 +31,7 @@ struct PBXService {
         let diversion: String?
     }
 
+    /// Without `origin`, the call is internal when the caller is one of the users' extensions.
     func route(callee rawCallee: String, caller: String?, origin rawOrigin: String?) async throws -> Route {
         guard let callee = PhoneNumber.cleaned(rawCallee), !callee.isEmpty else { throw SwitchboardError.badRequest }
         var origin: CallOrigin?
@@ -38,10 +39,19 @@ struct PBXService {
             guard let given = CallOrigin(rawValue: rawOrigin) else { throw SwitchboardError.badRequest }
             origin = given
         }
-        guard let user = try await UserModel.query(on: db).filter(\.$phoneExtension == callee).first() else {
-            throw SwitchboardError.notFound
+        // The callee and, when the origin is to be inferred, a caller that looks like an extension:
+        // one query for both.
+        var callerExtension: String?
+        if origin == nil, let caller, case .internal(let number)? = settings.dialPlan.understand(caller, fromPBX: true)
+        {
+            callerExtension = number
         }
-        if origin == nil { origin = try await inferOrigin(of: caller) }
+        let wanted = [callee] + (callerExtension.map { [$0] } ?? [])
+        let users = try await UserModel.query(on: db).filter(\.$phoneExtension ~~ wanted).all()
+        guard let user = users.first(where: { $0.phoneExtension == callee }) else { throw SwitchboardError.notFound }
+        if origin == nil {
+            origin = users.contains { $0.phoneExtension == callerExtension } ? .internal : .external
+        }
         let rules = try await ForwardingRuleModel.settings(for: user.requireID(), on: db)
         let handling = ForwardingEvaluation.handling(of: origin!, under: rules, ringSeconds: ringSeconds)
         let calleeURI = uri(callee)
@@ -61,15 +71,6 @@ struct PBXService {
                 rings: rings, ringSeconds: seconds, destination: self.destination(destination, of: callee),
                 diversion: "<\(calleeURI)>;reason=no-answer;counter=1")
         }
-    }
-
-    /// Internal when the caller is one of the users' extensions, external otherwise.
-    func inferOrigin(of caller: String?) async throws -> CallOrigin {
-        guard let caller, case .internal(let number)? = settings.dialPlan.understand(caller, fromPBX: true) else {
-            return .external
-        }
-        let known = try await UserModel.query(on: db).filter(\.$phoneExtension == number).count()
-        return known > 0 ? .internal : .external
     }
 
     func uri(_ user: String) -> String { "sip:\(user)@\(settings.sipDomain)" }
