@@ -6,7 +6,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: run build test test-core test-sqlite test-postgres test-browser deps deps-test format lint clean
+.PHONY: run build test test-core test-sqlite test-postgres test-browser test-pbx deps deps-test format lint clean
 
 deps:
 	@scripts/install-deps.sh run
@@ -21,7 +21,7 @@ build: deps
 run: build
 	$(BIN_DIR)/switchboard serve
 
-## Every test: Swift tests on SQLite, again on PostgreSQL, then the browser tests in Chromium.
+## Every test: Swift tests on SQLite, again on PostgreSQL, then the browser and telephony (Kamailio + SIPp) tests.
 test: deps-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
@@ -37,6 +37,11 @@ test-postgres:
 test-browser:
 	@echo "== Browser tests (headless Chromium)"
 	SWITCHBOARD_BIN=$(BIN_DIR)/switchboard .venv/bin/python -m pytest -q e2e
+
+## The telephony tests alone (Kamailio + SIPp + Chromium); `test-browser` runs them with the others.
+test-pbx:
+	@echo "== Telephony tests (Kamailio, SIPp phones)"
+	SWITCHBOARD_BIN=$(BIN_DIR)/switchboard .venv/bin/python -m pytest -q e2e/test_pbx.py
 
 format:
 	$(SWIFT) format format --in-place --recursive --configuration .swift-format Package.swift Sources Tests

@@ -25,6 +25,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateContactPhotos())
     app.migrations.add(CreateContactSearchIndexes())
     app.migrations.add(CreateContactNameWords())
+    app.migrations.add(CreatePBXTokens())
+    app.migrations.add(CreateContactNumberKeys())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -34,7 +36,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
-    app.pbx = LogConnector(logger: app.logger)
+    app.pbx = try makePBXConnector(config.pbx, app: app)
+    app.pbxTokenCache = PBXTokenCache()
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver
@@ -59,6 +62,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(ContactGroupsCommand(), as: "contact-groups")
     app.asyncCommands.use(DevCommand(), as: "dev")
+    app.asyncCommands.use(PBXTokenCommand(), as: "pbx-token")
 
     try routes(app)
 
@@ -98,6 +102,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
+    try signedIn.register(collection: PBXTokensController())
 
     // Imports are larger than any other form: their body is read up to the import limit before the CSRF check.
     let importLimit = app.config.importMaximumBytes

@@ -106,6 +106,41 @@ public struct CallerIDMatcher: Sendable {
         }
     }
 
+    /// How many trailing digits index a stored number for caller-ID (`storageKey`).
+    public static let storedDigits = 8
+
+    /// The index key of a number on file, independent of the dial plan: its last
+    /// `storedDigits` digits as written ("+33 (0)1 23 45 67 89" → "23456789").
+    public static func storageKey(for raw: String) -> String? {
+        guard let cleaned = PhoneNumber.cleaned(raw) else { return nil }
+        return String(cleaned.filter(\.isNumber).suffix(storedDigits))
+    }
+
+    /// The storage keys under which a number on file can match `presented` by the rules of
+    /// `bestMatch`: the presented digits, its international form, and its national form with
+    /// the trunk prefix (a short national number is stored either way).
+    public func searchKeys(for presented: String) -> [String] {
+        guard let understood = plan.understand(presented, fromPBX: true) else { return [] }
+        var forms: [String] = []
+        switch understood {
+        case .internal(let number):
+            forms.append(number)
+        case .external(let e164):
+            let digits = String(e164.dropFirst())
+            forms.append(digits)
+            if digits.hasPrefix(plan.countryCode) {
+                forms.append(plan.trunkPrefix + digits.dropFirst(plan.countryCode.count))
+            }
+            forms.append(plan.internationalPrefix + digits)
+        }
+        var keys: [String] = []
+        for form in forms {
+            let key = String(form.filter(\.isNumber).suffix(Self.storedDigits))
+            if !key.isEmpty, !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
     /// Picks the best entry for `presented` among `candidates` (number on file, name).
     public func bestMatch(for presented: String, among candidates: [(number: String, name: String)])
         -> (name: String, match: Match)?

@@ -164,7 +164,10 @@ struct DialpadTests {
             #expect(dialed.status == .seeOther)
             let connector = try #require(app.pbx as? LogConnector)
             #expect(
-                connector.requests == [OriginateRequest(fromExtension: "601", number: "+33123456789", username: "uma")])
+                connector.requests == [
+                    OriginateRequest(
+                        fromExtension: "601", number: "+33123456789", username: "uma", dialed: "0123456789")
+                ])
             #expect(
                 try await browser.get(Paths.dialpad).body.string.contains("Call to +33123456789 from 601 recorded."))
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "call.originate").count() == 1)

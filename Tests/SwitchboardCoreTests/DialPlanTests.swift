@@ -77,3 +77,40 @@ struct CallerIDMatcherTests {
         #expect(matcher.bestMatch(for: "not a number", among: book) == nil)
     }
 }
+
+@Suite("Caller-ID index keys")
+struct CallerIDIndexTests {
+    /// The lookup reads only the numbers whose `storageKey` is among the presented number's
+    /// `searchKeys`: it must find what a scan of every number finds.
+    @Test(arguments: ["33", "49"])
+    func indexAgreesWithAFullScan(countryCode: String) {
+        let matcher = CallerIDMatcher(
+            plan: DialPlan(
+                countryCode: countryCode, trunkPrefix: "0", internationalPrefix: "00", outsideLinePrefix: "0"))
+        let book: [(number: String, name: String)] = [
+            ("+33 1 23 45 67 89", "Émile Zola"), ("06 12 34 56 78", "Jeanne Dupré"), ("201", "Reception"),
+            ("030 12345", "Berlin short"), ("+49 30 12345", "Berlin short"), ("0049 89 1234 5678", "München"),
+            ("+44 20 7946 0000", "London office"), ("+1 212 555 0100", "New York"),
+            ("+33 (0)4 72 00 00 00", "Lyon"),
+        ]
+        let presented = [
+            "+33123456789", "00033123456789", "00123456789", "0123456789", "0612345678", "00612345678", "201",
+            "+442079460000", "0030 12345", "+4930 12345", "003012345", "+49 89 12345678", "0089 12345678",
+            "0472000000", "+33472000000", "+99 9 23 45 67 89", "12345678", "0999999999",
+        ]
+        for number in presented {
+            let keys = Set(matcher.searchKeys(for: number))
+            let indexed = book.filter { CallerIDMatcher.storageKey(for: $0.number).map(keys.contains) ?? false }
+            let scanned = matcher.bestMatch(for: number, among: book)
+            let found = matcher.bestMatch(for: number, among: indexed)
+            #expect(found?.name == scanned?.name, "\(number) in +\(countryCode)")
+            #expect(found?.match == scanned?.match, "\(number) in +\(countryCode)")
+        }
+    }
+
+    @Test func storageKeys() {
+        #expect(CallerIDMatcher.storageKey(for: "+33 (0)1 23 45 67 89") == "23456789")
+        #expect(CallerIDMatcher.storageKey(for: "201") == "201")
+        #expect(CallerIDMatcher.storageKey(for: "call me") == nil)
+    }
+}

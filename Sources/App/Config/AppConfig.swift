@@ -25,6 +25,28 @@ public struct AppConfig: Sendable {
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
+    /// The telephone system: which connector places calls, how numbers are dialled there.
+    public var pbx = PBXSettings()
+
+    /// `SWITCHBOARD_PBX` and the variables of the connectors and of the dial plan.
+    public struct PBXSettings: Sendable {
+        /// `log` (development default), `kamailio` or `asterisk`; checked by `makePBXConnector`.
+        public var connector = "log"
+        /// Kamailio's `jsonrpcs` endpoint (xhttp), e.g. `http://127.0.0.1:5060/RPC`.
+        public var kamailioURL = "http://127.0.0.1:5060/RPC"
+        /// The SIP domain of extensions and dialled numbers: `sip:201@<domain>`.
+        public var sipDomain = "127.0.0.1"
+        /// Optional outbound proxy for the bridge's first INVITE (`op` of `dlg.bridge_dlg`).
+        public var kamailioOutboundProxy: String?
+        /// How long a call request may wait for the PBX's answer.
+        public var timeoutMilliseconds = 5000
+        /// Where voicemail is reached; `{extension}` and `{domain}` are filled in.
+        public var voicemailURIPattern = "sip:vm{extension}@{domain}"
+        /// Country, trunk, international and outside-line prefixes.
+        public var dialPlan = DialPlan()
+
+        public init() {}
+    }
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -94,6 +116,32 @@ public struct AppConfig: Sendable {
         if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
             config.importMaximumBytes = megabytes * 1_000_000
         }
+        config.pbx.connector = reader.string("SWITCHBOARD_PBX")?.lowercased() ?? config.pbx.connector
+        config.pbx.kamailioURL = reader.string("SWITCHBOARD_KAMAILIO_URL") ?? config.pbx.kamailioURL
+        if URL(string: config.pbx.kamailioURL)?.host == nil
+            || !(config.pbx.kamailioURL.hasPrefix("http://") || config.pbx.kamailioURL.hasPrefix("https://"))
+        {
+            reader.problems.append(
+                "SWITCHBOARD_KAMAILIO_URL must be an http:// or https:// URL, got \"\(config.pbx.kamailioURL)\"")
+        }
+        config.pbx.kamailioOutboundProxy = reader.string("SWITCHBOARD_KAMAILIO_OUTBOUND_PROXY")
+        config.pbx.sipDomain = reader.string("SWITCHBOARD_SIP_DOMAIN") ?? config.pbx.sipDomain
+        config.pbx.timeoutMilliseconds =
+            reader.int("SWITCHBOARD_PBX_TIMEOUT_MS", in: 100...60_000) ?? config.pbx.timeoutMilliseconds
+        if let pattern = reader.string("SWITCHBOARD_VOICEMAIL_URI") {
+            if !pattern.contains("{extension}") {
+                reader.problems.append("SWITCHBOARD_VOICEMAIL_URI must contain {extension}, got \"\(pattern)\"")
+            }
+            config.pbx.voicemailURIPattern = pattern
+        }
+        config.pbx.dialPlan.countryCode =
+            reader.digits("SWITCHBOARD_COUNTRY_CODE", allowEmpty: false) ?? config.pbx.dialPlan.countryCode
+        config.pbx.dialPlan.trunkPrefix = reader.digits("SWITCHBOARD_TRUNK_PREFIX") ?? config.pbx.dialPlan.trunkPrefix
+        config.pbx.dialPlan.internationalPrefix =
+            reader.digits("SWITCHBOARD_INTERNATIONAL_PREFIX", allowEmpty: false)
+            ?? config.pbx.dialPlan.internationalPrefix
+        config.pbx.dialPlan.outsideLinePrefix =
+            reader.digits("SWITCHBOARD_OUTSIDE_LINE_PREFIX") ?? config.pbx.dialPlan.outsideLinePrefix
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
     }
@@ -116,6 +164,17 @@ private struct EnvironmentReader {
             return nil
         }
         return value
+    }
+
+    /// Digits only (a prefix or country code); `""` is a value when `allowEmpty` (no prefix).
+    mutating func digits(_ name: String, allowEmpty: Bool = true) -> String? {
+        guard let raw = env[name]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if raw.isEmpty && allowEmpty { return "" }
+        guard !raw.isEmpty, raw.count <= 6, raw.allSatisfy({ ("0"..."9").contains($0) }) else {
+            problems.append("\(name) must be digits (at most 6)\(allowEmpty ? " or empty" : ""), got \"\(raw)\"")
+            return nil
+        }
+        return raw
     }
 
     mutating func bool(_ name: String) -> Bool? {

@@ -3,15 +3,56 @@ import Vapor
 /// A request to ring the user's own extension, then connect it to `number` (soft call, dialpad).
 struct OriginateRequest: Sendable, Equatable {
     let fromExtension: String
+    /// The number as the user meant it, normalised ("+33123456789", "202").
     let number: String
     let username: String
+    /// What the PBX dials for it under the dial plan (outside-line and trunk prefixes): "00123456789".
+    let dialed: String
+
+    init(fromExtension: String, number: String, username: String, dialed: String? = nil) {
+        self.fromExtension = fromExtension
+        self.number = number
+        self.username = username
+        self.dialed = dialed ?? number
+    }
 }
 
-/// How Switchboard asks the telephone system to place calls. The `log` connector is the
-/// development default; the Kamailio and Asterisk connectors come with the telephony release.
+/// Why the telephone system did not take a call request; `CallService` turns it into a
+/// translated message.
+enum PBXError: Error, Equatable {
+    /// No answer: connection refused, timeout, name not resolved. The detail is for the log.
+    case unreachable(String)
+    /// The PBX answered and refused; `reason` is its own words (shown to the user).
+    case refused(String)
+}
+
+/// A bad `SWITCHBOARD_PBX` (or connector setting): the server does not start.
+struct PBXConfigurationError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The connector named by `SWITCHBOARD_PBX`.
+func makePBXConnector(_ settings: AppConfig.PBXSettings, app: Application) throws -> any PBXConnector {
+    switch settings.connector {
+    case "log":
+        return LogConnector(logger: app.logger)
+    case "kamailio":
+        return KamailioConnector(settings: settings, client: app.http.client.shared, logger: app.logger)
+    case "asterisk":
+        throw PBXConfigurationError(
+            description: "SWITCHBOARD_PBX=asterisk: the Asterisk connector is not part of this build")
+    default:
+        throw PBXConfigurationError(
+            description: "SWITCHBOARD_PBX must be log, kamailio or asterisk, got \"\(settings.connector)\"")
+    }
+}
+
+/// How Switchboard asks the telephone system to place calls, chosen by `SWITCHBOARD_PBX`
+/// (`makePBXConnector`): `log` (development default), `kamailio`, `asterisk`.
 protocol PBXConnector: Sendable {
     /// `false` for connectors that only record: the interface says no call will ring.
     var placesRealCalls: Bool { get }
+    /// Throws `PBXError` when the PBX cannot be reached or refuses.
     func originate(_ request: OriginateRequest) async throws
 }
 

@@ -24,6 +24,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case groupRightsChanged = "contact_group.rights"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
+    case pbxTokenCreated = "pbx_token.create"
+    case pbxTokenRevoked = "pbx_token.revoke"
 }
 
 struct AuditService {

@@ -26,6 +26,14 @@ extension Application {
         set { storage[MetricsKey.self] = newValue }
     }
 
+    private struct PBXTokenCacheKey: StorageKey { typealias Value = PBXTokenCache }
+
+    /// Set once by `configure`.
+    var pbxTokenCache: PBXTokenCache {
+        get { storage[PBXTokenCacheKey.self]! }
+        set { storage[PBXTokenCacheKey.self] = newValue }
+    }
+
     var signInDecoyDigest: String {
         get { storage[DecoyKey.self]! }
         set { storage[DecoyKey.self] = newValue }
@@ -51,7 +59,13 @@ extension Request {
     var auditService: AuditService { AuditService(db: db) }
     var profileService: ProfileService { ProfileService(db: db, photoRules: application.config.photoRules) }
     var forwardingService: ForwardingService { ForwardingService(db: db) }
-    var callService: CallService { CallService(db: db, pbx: application.pbx) }
+    var callService: CallService {
+        CallService(db: db, pbx: application.pbx, dialPlan: application.config.pbx.dialPlan)
+    }
+    var pbxService: PBXService {
+        PBXService(db: db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds)
+    }
+    var pbxTokenService: PBXTokenService { PBXTokenService(db: db, cache: application.pbxTokenCache) }
 }
 
 extension Request {

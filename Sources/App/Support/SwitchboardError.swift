@@ -31,6 +31,8 @@ enum SwitchboardError: Error, Equatable {
     case noExtension
     case numberInvalid
     case pbxFailed(String)
+    /// The PBX did not answer (down, wrong address, timeout).
+    case pbxUnreachable
     case payloadTooLarge
     /// An import file above `SWITCHBOARD_IMPORT_MAX_MB`.
     case importTooLarge(maximumBytes: Int)
@@ -53,7 +55,7 @@ enum SwitchboardError: Error, Equatable {
         case .groupNameInvalid, .standardNeedsWrite, .dectLimitsInvalid: .unprocessableEntity
         case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
-        case .pbxFailed: .badGateway
+        case .pbxFailed, .pbxUnreachable: .badGateway
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
         case .internalError: .internalServerError
@@ -102,6 +104,7 @@ enum SwitchboardError: Error, Equatable {
         case .noExtension: "no_extension"
         case .numberInvalid: "number_invalid"
         case .pbxFailed: "pbx_failed"
+        case .pbxUnreachable: "pbx_unreachable"
         case .payloadTooLarge: "payload_too_large"
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
@@ -185,7 +188,7 @@ enum SwitchboardError: Error, Equatable {
         .photo(.badDimensions(width: 1, height: 1, allowed: 1...2)),
         .forwarding(.destinationMissing(.unconditional)), .forwarding(.ringsOutOfRange(.internalCalls)),
         .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),
-        .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"),
+        .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"), .pbxUnreachable,
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,

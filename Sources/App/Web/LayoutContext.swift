@@ -17,6 +17,7 @@ struct LayoutContext: Encodable {
         let users: Bool
         let contactGroups: Bool
         let audit: Bool
+        let pbxTokens: Bool
     }
 
     struct Flash: Encodable {
@@ -50,6 +51,7 @@ struct LayoutContext: Encodable {
         "settingsForwarding": Paths.settingsForwarding, "settingsPassword": Paths.settingsPassword,
         "settingsTokens": Paths.settingsTokens,
         "users": Paths.users, "newUser": Paths.newUser, "contactGroups": Paths.contactGroups, "audit": Paths.audit,
+        "pbxTokens": Paths.pbxTokens,
     ]
 
     init(request: Request, titleKey: String, section: String, hasPhoto: Bool = false) {
@@ -68,7 +70,8 @@ struct LayoutContext: Encodable {
         nav = Navigation(
             users: user != nil && AccessPolicy.allows(role, .administerUsers),
             contactGroups: user != nil && AccessPolicy.allows(role, .manageContactGroups),
-            audit: user != nil && AccessPolicy.allows(role, .viewAuditLog))
+            audit: user != nil && AccessPolicy.allows(role, .viewAuditLog),
+            pbxTokens: user?.role == .admin)
         // Anonymous pages other than sign-in have no form: no session is started for them (crawlers).
         csrf = user != nil || section == "signIn" ? CSRF.token(for: request) : ""
         flash = Flash.take(from: request)

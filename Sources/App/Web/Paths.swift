@@ -26,6 +26,7 @@ enum Paths {
     static let newUser = "/admin/users/new"
     static let contactGroups = "/admin/contact-groups"
     static let audit = "/admin/audit"
+    static let pbxTokens = "/admin/pbx-tokens"
     static let healthz = "/healthz"
     static let metrics = "/metrics"
     static let openAPIDocument = "/api/openapi.yaml"
@@ -35,6 +36,7 @@ enum Paths {
     static let userDeletePattern = "/admin/users/:userID/delete"
     static let userForwardingPattern = "/admin/users/:userID/forwarding"
     static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
+    static let pbxTokenRevokePattern = "/admin/pbx-tokens/:tokenID/revoke"
     static let contactPattern = "/contacts/:contactID"
     static let contactEditPattern = "/contacts/:contactID/edit"
     static let contactDeletePattern = "/contacts/:contactID/delete"
@@ -53,6 +55,7 @@ enum Paths {
     static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
     static func userForwarding(_ id: UUID) -> String { "/admin/users/\(id)/forwarding" }
     static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
+    static func pbxTokenRevoke(_ id: UUID) -> String { "/admin/pbx-tokens/\(id)/revoke" }
     static func contact(_ id: UUID) -> String { "/contacts/\(id)" }
     static func contactEdit(_ id: UUID) -> String { "/contacts/\(id)/edit" }
     static func contactDelete(_ id: UUID) -> String { "/contacts/\(id)/delete" }

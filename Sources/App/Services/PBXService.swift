@@ -1,0 +1,169 @@
+import Fluent
+import SQLKit
+import SwitchboardCore
+import Vapor
+
+/// What the PBX asks at call time: the routing decision for a call to an extension, and the
+/// caller-ID name of a number.
+struct PBXService {
+    let db: any Database
+    let settings: AppConfig.PBXSettings
+    let ringSeconds: Int
+
+    var matcher: CallerIDMatcher { CallerIDMatcher(plan: settings.dialPlan) }
+
+    // MARK: routing decision
+
+    struct Destination: Content, Equatable {
+        let kind: String
+        let number: String?
+        let uri: String
+    }
+
+    struct Route: Content, Equatable {
+        let action: String
+        let callee: String
+        let calleeUri: String
+        let origin: String
+        let rings: Int?
+        let ringSeconds: Int?
+        let destination: Destination?
+        let diversion: String?
+    }
+
+    /// Without `origin`, the call is internal when the caller is one of the users' extensions.
+    func route(callee rawCallee: String, caller: String?, origin rawOrigin: String?) async throws -> Route {
+        guard let callee = PhoneNumber.cleaned(rawCallee), !callee.isEmpty else { throw SwitchboardError.badRequest }
+        var origin: CallOrigin?
+        if let rawOrigin, !rawOrigin.isEmpty {
+            guard let given = CallOrigin(rawValue: rawOrigin) else { throw SwitchboardError.badRequest }
+            origin = given
+        }
+        // The callee and, when the origin is to be inferred, a caller that looks like an extension:
+        // one query for both.
+        var callerExtension: String?
+        if origin == nil, let caller, case .internal(let number)? = settings.dialPlan.understand(caller, fromPBX: true)
+        {
+            callerExtension = number
+        }
+        let wanted = [callee] + (callerExtension.map { [$0] } ?? [])
+        let users = try await UserModel.query(on: db).filter(\.$phoneExtension ~~ wanted).all()
+        guard let user = users.first(where: { $0.phoneExtension == callee }) else { throw SwitchboardError.notFound }
+        if origin == nil {
+            origin = users.contains { $0.phoneExtension == callerExtension } ? .internal : .external
+        }
+        let rules = try await ForwardingRuleModel.settings(for: user.requireID(), on: db)
+        let handling = ForwardingEvaluation.handling(of: origin!, under: rules, ringSeconds: ringSeconds)
+        let calleeURI = uri(callee)
+        switch handling {
+        case .ring:
+            return Route(
+                action: "ring", callee: callee, calleeUri: calleeURI, origin: origin!.rawValue, rings: nil,
+                ringSeconds: nil, destination: nil, diversion: nil)
+        case .forwardImmediately(let destination):
+            return Route(
+                action: "forward", callee: callee, calleeUri: calleeURI, origin: origin!.rawValue, rings: nil,
+                ringSeconds: nil, destination: self.destination(destination, of: callee),
+                diversion: "<\(calleeURI)>;reason=unconditional;counter=1")
+        case .ringThenForward(let rings, let seconds, let destination):
+            return Route(
+                action: "ring_then_forward", callee: callee, calleeUri: calleeURI, origin: origin!.rawValue,
+                rings: rings, ringSeconds: seconds, destination: self.destination(destination, of: callee),
+                diversion: "<\(calleeURI)>;reason=no-answer;counter=1")
+        }
+    }
+
+    func uri(_ user: String) -> String { "sip:\(user)@\(settings.sipDomain)" }
+
+    func destination(_ destination: ForwardingDestination, of callee: String) -> Destination {
+        switch destination {
+        case .phoneExtension(let target):
+            return Destination(kind: "extension", number: target, uri: uri(target))
+        case .external(let number):
+            let dialed = settings.dialPlan.dialString(for: number) ?? number
+            return Destination(kind: "external", number: dialed, uri: uri(dialed))
+        case .voicemail:
+            let uri = settings.voicemailURIPattern
+                .replacingOccurrences(of: "{extension}", with: callee)
+                .replacingOccurrences(of: "{domain}", with: settings.sipDomain)
+            return Destination(kind: "voicemail", number: nil, uri: uri)
+        }
+    }
+
+    // MARK: caller-ID
+
+    struct Lookup: Content, Equatable {
+        let number: String
+        let name: String
+        let match: String
+        let source: String
+    }
+
+    /// The name for a presented number, or `nil` when nobody has it.
+    func lookup(_ presented: String) async throws -> Lookup? {
+        guard let understood = settings.dialPlan.understand(presented, fromPBX: true) else {
+            throw SwitchboardError.numberInvalid
+        }
+        if case .internal(let number) = understood,
+            let user = try await UserModel.query(on: db).filter(\.$phoneExtension == number).first()
+        {
+            return Lookup(number: presented, name: user.displayName, match: "exact", source: "user")
+        }
+        let keys = matcher.searchKeys(for: presented)
+        guard !keys.isEmpty else { return nil }
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.select()
+            .column(SQLColumn("number", table: ContactNumberKeyModel.schema))
+            .column(SQLColumn("display_name", table: ContactModel.schema))
+            .from(ContactNumberKeyModel.schema)
+            .join(
+                ContactModel.schema,
+                on: SQLColumn("id", table: ContactModel.schema), .equal,
+                SQLColumn("contact_id", table: ContactNumberKeyModel.schema)
+            )
+            .where(SQLColumn("key", table: ContactNumberKeyModel.schema), .in, SQLBind.group(keys))
+            .limit(200)
+            .all()
+        let candidates = try rows.map { row in
+            (
+                number: try row.decode(column: "number", as: String.self),
+                name: try row.decode(column: "display_name", as: String.self)
+            )
+        }
+        // The same order whatever the database returns: ties go to the first name alphabetically.
+        let sorted = candidates.sorted { ($0.name, $0.number) < ($1.name, $1.number) }
+        guard let best = matcher.bestMatch(for: presented, among: sorted) else { return nil }
+        let match: String =
+            switch best.match {
+            case .exact: "exact"
+            case .national: "national"
+            case .trailingDigits: "trailing_digits"
+            }
+        return Lookup(number: presented, name: best.name, match: match, source: "contact")
+    }
+}
+
+/// Keeps `contact_number_keys` in step with the contacts' numbers (called wherever contacts are
+/// created or their numbers change; deleting a contact deletes its keys by cascade).
+enum ContactNumberKeys {
+    static func rows(for contact: ContactModel) -> [ContactNumberKeyModel] {
+        guard let id = contact.id else { return [] }
+        var seen: Set<String> = []
+        return contact.phones.compactMap { phone in
+            guard let key = CallerIDMatcher.storageKey(for: phone.number), !key.isEmpty,
+                seen.insert(phone.number).inserted
+            else { return nil }
+            return ContactNumberKeyModel(contactID: id, key: key, number: phone.number)
+        }
+    }
+
+    static func insert(for contacts: [ContactModel], on db: any Database) async throws {
+        let rows = contacts.flatMap(rows(for:))
+        for chunk in rows.chunked(by: 500) { try await Array(chunk).create(on: db) }
+    }
+
+    static func replace(for contact: ContactModel, on db: any Database) async throws {
+        try await ContactNumberKeyModel.query(on: db).filter(\.$contact.$id == contact.requireID()).delete()
+        try await insert(for: [contact], on: db)
+    }
+}
