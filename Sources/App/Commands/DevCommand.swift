@@ -55,7 +55,6 @@ struct SeedCommand: AsyncCommand {
             }
             try await db.transaction { db in
                 try await contacts.create(on: db)
-                try await ContactNumberKeys.insert(for: contacts, on: db)
                 if !members.isEmpty { try await members.create(on: db) }
             }
             done += size

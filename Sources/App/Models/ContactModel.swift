@@ -44,6 +44,9 @@ final class ContactModel: Model, @unchecked Sendable {
     @Field(key: "search_number") var searchNumber: String
     /// The words of `search_name` as a JSON array; database triggers index them (`CreateContactNameWords`).
     @Field(key: "name_words") var nameWords: String
+    /// Caller-ID keys of the numbers as a JSON array of [key, number]; database triggers index
+    /// them (`CreateContactNumberKeys`).
+    @Field(key: "number_keys") var numberKeys: String
 
     init() {}
 
@@ -72,6 +75,7 @@ extension ContactModel {
         let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
         searchName = fold(displayName)
         nameWords = Self.nameWords(ofFolded: searchName)
+        numberKeys = Self.numberKeys(of: contact.phones)
         sortKey = ContactModel.sortKey(for: displayName)
         initial = SearchFolding.initial(of: displayName)
         searchFirstName = fold(firstName)
@@ -93,6 +97,19 @@ extension ContactModel {
     /// and digits only, so they need no escaping.
     static func nameWords(ofFolded name: String) -> String {
         "[" + SearchFolding.words(ofFolded: name).map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    }
+
+    /// Each number once under its caller-ID key (`CallerIDMatcher.storageKey`), as the JSON array
+    /// of [key, number] pairs the `number_keys` column holds.
+    static func numberKeys(of phones: [PhoneEntry]) -> String {
+        var seen: Set<String> = []
+        let pairs = phones.compactMap { phone -> [String]? in
+            guard let key = CallerIDMatcher.storageKey(for: phone.number), !key.isEmpty,
+                seen.insert(phone.number).inserted
+            else { return nil }
+            return [key, phone.number]
+        }
+        return String(decoding: (try? JSONEncoder().encode(pairs)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// Folded name, so "Émile" sorts with "emile"; names outside A–Z come after Z, as in the tabs.

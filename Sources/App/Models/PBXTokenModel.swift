@@ -28,23 +28,3 @@ final class PBXTokenModel: Model, @unchecked Sendable {
         self.createdBy = createdBy
     }
 }
-
-/// One number of a contact under its caller-ID key (`CallerIDMatcher.lookupKey`): the
-/// lookup reads a handful of rows by index instead of every contact.
-final class ContactNumberKeyModel: Model, @unchecked Sendable {
-    static let schema = "contact_number_keys"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "key") var key: String
-    /// The number as stored on the contact.
-    @Field(key: "number") var number: String
-    @Parent(key: "contact_id") var contact: ContactModel
-
-    init() {}
-
-    init(contactID: UUID, key: String, number: String) {
-        self.$contact.id = contactID
-        self.key = key
-        self.number = number
-    }
-}

@@ -57,7 +57,6 @@ struct ContactImportService {
             for chunk in accepted.chunked(by: 200) {
                 let models = chunk.map { ContactModel($0.contact) }
                 try await models.create(on: db)
-                try await ContactNumberKeys.insert(for: models, on: db)
                 try await ContactService.add(models, to: targets, on: db)
                 let photos = zip(chunk, models).compactMap { card, model in
                     card.photo.map { photo in

@@ -50,7 +50,6 @@ struct ContactService {
         try await db.transaction { db in
             try await Self.checkShortCode(contact.shortCode, except: nil, on: db)
             try await model.create(on: db)
-            try await ContactNumberKeys.insert(for: [model], on: db)
             try await Self.add([model], to: targets, on: db)
         }
         return model
@@ -76,7 +75,6 @@ struct ContactService {
             try await Self.checkShortCode(contact.shortCode, except: id, on: db)
             model.apply(contact)
             try await model.save(on: db)
-            try await ContactNumberKeys.replace(for: model, on: db)
             try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id == id)
                 .set(\.$sortKey, to: model.sortKey).update()
             try await Self.apply(change, to: model, on: db)

@@ -113,15 +113,15 @@ struct PBXService {
         guard !keys.isEmpty else { return nil }
         let sql = db as! any SQLDatabase
         let rows = try await sql.select()
-            .column(SQLColumn("number", table: ContactNumberKeyModel.schema))
+            .column(SQLColumn("number", table: "contact_number_keys"))
             .column(SQLColumn("display_name", table: ContactModel.schema))
-            .from(ContactNumberKeyModel.schema)
+            .from("contact_number_keys")
             .join(
                 ContactModel.schema,
                 on: SQLColumn("id", table: ContactModel.schema), .equal,
-                SQLColumn("contact_id", table: ContactNumberKeyModel.schema)
+                SQLColumn("contact_id", table: "contact_number_keys")
             )
-            .where(SQLColumn("key", table: ContactNumberKeyModel.schema), .in, SQLBind.group(keys))
+            .where(SQLColumn("key", table: "contact_number_keys"), .in, SQLBind.group(keys))
             .limit(200)
             .all()
         let candidates = try rows.map { row in
@@ -140,30 +140,5 @@ struct PBXService {
             case .trailingDigits: "trailing_digits"
             }
         return Lookup(number: presented, name: best.name, match: match, source: "contact")
-    }
-}
-
-/// Keeps `contact_number_keys` in step with the contacts' numbers (called wherever contacts are
-/// created or their numbers change; deleting a contact deletes its keys by cascade).
-enum ContactNumberKeys {
-    static func rows(for contact: ContactModel) -> [ContactNumberKeyModel] {
-        guard let id = contact.id else { return [] }
-        var seen: Set<String> = []
-        return contact.phones.compactMap { phone in
-            guard let key = CallerIDMatcher.storageKey(for: phone.number), !key.isEmpty,
-                seen.insert(phone.number).inserted
-            else { return nil }
-            return ContactNumberKeyModel(contactID: id, key: key, number: phone.number)
-        }
-    }
-
-    static func insert(for contacts: [ContactModel], on db: any Database) async throws {
-        let rows = contacts.flatMap(rows(for:))
-        for chunk in rows.chunked(by: 500) { try await Array(chunk).create(on: db) }
-    }
-
-    static func replace(for contact: ContactModel, on db: any Database) async throws {
-        try await ContactNumberKeyModel.query(on: db).filter(\.$contact.$id == contact.requireID()).delete()
-        try await insert(for: [contact], on: db)
     }
 }
