@@ -198,7 +198,7 @@ struct CSVImportService {
         } catch let error as SwitchboardError {
             throw error
         } catch {
-            db.logger.error("CSV import rolled back: \(String(reflecting: error))")
+            db.logger.error("CSV import rolled back: \(error)")
             throw SwitchboardError.importFailed
         }
     }
