@@ -70,7 +70,9 @@ public struct CSVMapping: Equatable, Sendable {
             case .labelledAddress(let slot, let part): labelled[slot, default: ([], [], [:])].address[part] = value
             }
         }
-        if let middleName { contact.firstName = [contact.firstName, middleName].compactMap { $0 }.joined(separator: " ") }
+        if let middleName {
+            contact.firstName = [contact.firstName, middleName].compactMap { $0 }.joined(separator: " ")
+        }
         if birth.month != nil || birth.day != nil {
             contact.birthday = Self.birthday(year: birth.year, month: birth.month, day: birth.day)
         }

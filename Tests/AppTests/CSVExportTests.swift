@@ -79,12 +79,14 @@ struct CSVExportTests {
             let tricky = Contact(
                 firstName: "=cmd", lastName: "Tricky", company: "@Acme", department: "-Ops", notes: "+1+1\nline 2",
                 phones: [
-                    .init(type: .business, number: "+33 1 99 99 99 99"), .init(type: .mobile, number: "06 99 99 99 99", preferred: true),
+                    .init(type: .business, number: "+33 1 99 99 99 99"),
+                    .init(type: .mobile, number: "06 99 99 99 99", preferred: true),
                 ],
                 emails: [.init(type: .private, address: "t@tricky.example")])
             _ = try await contacts.create(tricky, in: [w.a.requireID()], by: w.admin)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let file = try await export(admin, [("scope", "group"), ("group", w.a.id!.uuidString), ("delimiter", ","), ("confirm", "on")])
+            let file = try await export(
+                admin, [("scope", "group"), ("group", w.a.id!.uuidString), ("delimiter", ","), ("confirm", "on")])
             let text = file.body.string
             #expect(text.contains(",'=cmd,Tricky,'@Acme,'-Ops,") && text.contains(",+33 1 99 99 99 99,"))
             #expect(text.contains("\"'+1+1\nline 2\""))
@@ -121,7 +123,10 @@ struct CSVExportTests {
             #expect(String(decoding: data, as: UTF8.self).contains("Anne"))
             _ = try await ContactGroupService(db: app.db).create(name: "Imported", kind: .standard, by: w.admin)
             try await app.runCommand(
-                ["contacts", "import", path, "--template", "switchboard", "--group", "Imported", "--duplicates", "keep"])
+                [
+                    "contacts", "import", path, "--template", "switchboard", "--group", "Imported", "--duplicates",
+                    "keep",
+                ])
             let imported = try await ContactGroupModel.query(on: app.db).filter(\.$name == "Imported").first()
             #expect(imported?.memberCount == 1)
         }

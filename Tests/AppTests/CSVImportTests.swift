@@ -71,7 +71,10 @@ struct CSVImportTests {
             #expect(amelie.company == "Boulangerie Dupont" && amelie.addresses.first?.postalCode == "69001")
             #expect(try await ContactService(db: app.db).groups(of: amelie.id!).map(\.name) == ["Group A"])
             let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.import").all()
-            #expect(audit.contains { ($0.detail ?? "").contains("format=csv template=outlook created=1 updated=0 skipped=1 failed=1") })
+            #expect(
+                audit.contains {
+                    ($0.detail ?? "").contains("format=csv template=outlook created=1 updated=0 skipped=1 failed=1")
+                })
             // the file is gone once imported
             let again = try await confirm(admin, groups: [w.a], duplicates: "skip")
             #expect(again.body.string.contains("no longer available"))
@@ -114,14 +117,17 @@ struct CSVImportTests {
         try await withApp { app in
             _ = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let file = "phonebook_v1;first_name;last_name;phone.business\n;Anne;Alpha;+33 1 11 11 11 11\n;Zed;Zulu;+33 9 99 99 99 99\n"
+            let file =
+                "phonebook_v1;first_name;last_name;phone.business\n;Anne;Alpha;+33 1 11 11 11 11\n;Zed;Zulu;+33 9 99 99 99 99\n"
             _ = try await upload(admin, Data(file.utf8))
             let first = try await confirm(admin, groups: [], duplicates: "keep").body.string
             #expect(first.contains("data-testid=\"csv-created\">2<"))
             _ = try await upload(admin, Data(file.utf8))
             let second = try await confirm(admin, groups: [], duplicates: "keep").body.string
-            #expect(second.contains("data-testid=\"csv-created\">0<") && second.contains("data-testid=\"csv-updated\">2<"))
-            let group = try #require(try await ContactGroupModel.query(on: app.db).filter(\.$kind == .phoneBookV1).first())
+            #expect(
+                second.contains("data-testid=\"csv-created\">0<") && second.contains("data-testid=\"csv-updated\">2<"))
+            let group = try #require(
+                try await ContactGroupModel.query(on: app.db).filter(\.$kind == .phoneBookV1).first())
             #expect(group.memberCount == 2)
             #expect(try await named(app, "Zed Zulu").count == 1)
         }
@@ -134,16 +140,22 @@ struct CSVImportTests {
             let admin = try await InterchangeWorld.signedIn(app, "admin")
             let sql = app.db as! any SQLDatabase
             if onSQLite {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     CREATE TRIGGER csv_boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Boom'
                     BEGIN SELECT RAISE(ABORT, 'boom'); END
-                    """).run()
+                    """
+                ).run()
             } else {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     CREATE FUNCTION csv_boom() RETURNS trigger AS $$ BEGIN
                     IF NEW.display_name = 'Boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                    """).run()
-                try await sql.raw("CREATE TRIGGER csv_boom BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION csv_boom()").run()
+                    """
+                ).run()
+                try await sql.raw(
+                    "CREATE TRIGGER csv_boom BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION csv_boom()"
+                ).run()
             }
             let before = try await InterchangeWorld.count(app)
             let members = try await ContactGroupModel.find(w.a.id, on: app.db)?.memberCount
@@ -208,9 +220,12 @@ struct CSVImportTests {
             let preview = try await upload(admin, Data(file.utf8)).body.string
             #expect(preview.contains("<option value=\"custom\" selected>"))
             let map = [("map[]", "display_name"), ("map[]", "phone.business"), ("map[]", "phone.mobile")]
-            let base = [("encoding", "utf-8"), ("delimiter", "|"), ("template", "custom"), ("previousTemplate", "custom")]
+            let base = [
+                ("encoding", "utf-8"), ("delimiter", "|"), ("template", "custom"), ("previousTemplate", "custom"),
+            ]
             let saved = try await admin.post(
-                Paths.contactsImportCSVPreview, pairs: base + map + [("action", "save"), ("mappingName", "Annuaire RH")])
+                Paths.contactsImportCSVPreview,
+                pairs: base + map + [("action", "save"), ("mappingName", "Annuaire RH")])
             #expect(saved.body.string.contains("Mapping “Annuaire RH” saved."))
             let model = try #require(try await CSVImportMappingModel.query(on: app.db).first())
             #expect(model.fields == "display_name,phone.business,phone.mobile")

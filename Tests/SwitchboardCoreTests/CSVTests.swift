@@ -58,16 +58,18 @@ struct CSVFixtureTests {
         #expect(contacts[1].phones.allSatisfy { $0.type == .private })
     }
 
-    @Test("every other exporter: the suggested template and the first name and number", arguments: [
-        ("outlook-en.csv", "outlook", "John Q Smith", "+1 217 555 0100"),
-        ("outlook-de.csv", "outlook", "Jürgen Müller", "+49 89 1234-567"),
-        ("google-legacy.csv", "google-legacy", "Paul Lefèvre", "06 11 22 33 44"),
-        ("thunderbird.csv", "thunderbird", "Ingrid Berg", "+46 8 123 456 78"),
-        ("yealink.csv", "yealink", "Reception", "101"),
-        ("fanvil.csv", "fanvil", "Lobby", "200"),
-        ("grandstream.csv", "grandstream", "Olga Ivanova", "+33 1 70 00 00 10"),
-        ("wazo.csv", "wazo", "Brown Emmett", "5555551234"),
-    ])
+    @Test(
+        "every other exporter: the suggested template and the first name and number",
+        arguments: [
+            ("outlook-en.csv", "outlook", "John Q Smith", "+1 217 555 0100"),
+            ("outlook-de.csv", "outlook", "Jürgen Müller", "+49 89 1234-567"),
+            ("google-legacy.csv", "google-legacy", "Paul Lefèvre", "06 11 22 33 44"),
+            ("thunderbird.csv", "thunderbird", "Ingrid Berg", "+46 8 123 456 78"),
+            ("yealink.csv", "yealink", "Reception", "101"),
+            ("fanvil.csv", "fanvil", "Lobby", "200"),
+            ("grandstream.csv", "grandstream", "Olga Ivanova", "+33 1 70 00 00 10"),
+            ("wazo.csv", "wazo", "Brown Emmett", "5555551234"),
+        ])
     func exporters(file: String, template: String, name: String, number: String) throws {
         let (_, _, suggested, contacts) = try CSVFixture.read(file)
         #expect(suggested == template)

@@ -16,13 +16,19 @@ struct ImportContactsCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "The CSV file")
         var file: String
-        @Option(name: "template", help: "switchboard, outlook, google, google-legacy, thunderbird, yealink, fanvil, grandstream, wazo, or a saved mapping's name (default: suggested from the header)")
+        @Option(
+            name: "template",
+            help:
+                "switchboard, outlook, google, google-legacy, thunderbird, yealink, fanvil, grandstream, wazo, or a saved mapping's name (default: suggested from the header)"
+        )
         var template: String?
         @Option(name: "group", help: "Target groups' names, separated by commas")
         var group: String?
         @Option(name: "duplicates", help: "update, skip or keep (default: skip)")
         var duplicates: String?
-        @Option(name: "encoding", help: "utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1, iso-8859-15 (default: detected)")
+        @Option(
+            name: "encoding",
+            help: "utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1, iso-8859-15 (default: detected)")
         var encoding: String?
         @Option(name: "delimiter", help: ", ; tab or | (default: detected)")
         var delimiter: String?
@@ -33,10 +39,14 @@ struct ImportContactsCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         try await context.explainingErrors {
             let url = URL(fileURLWithPath: signature.file)
-            guard let data = try? Data(contentsOf: url) else { throw CommandFailure(description: "Cannot read \(signature.file)") }
+            guard let data = try? Data(contentsOf: url) else {
+                throw CommandFailure(description: "Cannot read \(signature.file)")
+            }
             var rule = CSVImportService.DuplicateRule.skip
             if let raw = signature.duplicates {
-                guard let chosen = CSVImportService.DuplicateRule(rawValue: raw) else { throw SwitchboardError.badRequest }
+                guard let chosen = CSVImportService.DuplicateRule(rawValue: raw) else {
+                    throw SwitchboardError.badRequest
+                }
                 rule = chosen
             }
             var options = CSVImportController.options(
@@ -53,7 +63,9 @@ struct ImportContactsCommand: AsyncCommand {
                 }
             }
             var groups: [UUID] = []
-            for name in (signature.group ?? "").split(separator: ",").map(String.init) { groups.append(try await context.group(named: name).requireID()) }
+            for name in (signature.group ?? "").split(separator: ",").map(String.init) {
+                groups.append(try await context.group(named: name).requireID())
+            }
             let service = CSVImportService(db: context.application.db)
             let report = try await service.importCSV(
                 data, options: options, into: groups, duplicates: rule, by: context.consoleActor)
@@ -61,9 +73,10 @@ struct ImportContactsCommand: AsyncCommand {
                 "created \(report.count(.created)), updated \(report.count(.updated)), skipped \(report.count(.skipped)), failed \(report.count(.failed))"
                     + (report.groups.isEmpty ? "" : " — into \(report.groups.joined(separator: ", "))"))
             for entry in report.entries where entry.outcome != .created {
-                let reason = entry.reason.map {
-                    context.application.localization.text($0.messageKey, in: .en, $0.arguments)
-                } ?? (entry.outcome == .skipped ? "duplicate of an existing contact" : "")
+                let reason =
+                    entry.reason.map {
+                        context.application.localization.text($0.messageKey, in: .en, $0.arguments)
+                    } ?? (entry.outcome == .skipped ? "duplicate of an existing contact" : "")
                 context.say("line \(entry.line)\t\(entry.outcome.rawValue)\t\(entry.displayName)\t\(reason)")
             }
         }
@@ -105,7 +118,9 @@ struct ExportContactsCommand: AsyncCommand {
                     throw CommandFailure(description: "Cannot write \(output)")
                 }
                 defer { try? handle.close() }
-                for try await batch in service.batches(of: export.ids, delimiter: delimiter) { handle.write(Data(batch)) }
+                for try await batch in service.batches(of: export.ids, delimiter: delimiter) {
+                    handle.write(Data(batch))
+                }
                 context.console.error("Exported \(export.ids.count) contacts to \(output).", newLine: true)
             } else {
                 for try await batch in service.batches(of: export.ids, delimiter: delimiter) {

@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import SwitchboardCore
 
 extension CSVImportService {
@@ -25,7 +25,9 @@ extension CSVImportService {
             for row in try await sql.raw("SELECT id, search_name, short_code FROM contacts").all() {
                 let id = try row.decode(column: "id", as: UUID.self)
                 importer.names[try row.decode(column: "search_name", as: String.self), default: []].append(id)
-                if let code = try row.decodeNil(column: "short_code") ? nil : row.decode(column: "short_code", as: String.self) {
+                if let code = try row.decodeNil(column: "short_code")
+                    ? nil : row.decode(column: "short_code", as: String.self)
+                {
                     importer.takenCodes.insert(code)
                 }
             }
@@ -51,7 +53,10 @@ extension CSVImportService {
                 let contact: Contact
                 switch row.result {
                 case .failure(let error):
-                    report.add(.init(line: row.line, outcome: .failed, displayName: row.displayName, contactID: nil, reason: error))
+                    report.add(
+                        .init(
+                            line: row.line, outcome: .failed, displayName: row.displayName, contactID: nil,
+                            reason: error))
                     continue
                 case .success(let value): contact = value
                 }
@@ -63,19 +68,24 @@ extension CSVImportService {
                     return duplicates == nil ? other.fingerprint == key.fingerprint : other.matches(key)
                 }
                 if let match, duplicates == .skip {
-                    report.add(.init(line: row.line, outcome: .skipped, displayName: name, contactID: match.id, reason: nil))
+                    report.add(
+                        .init(line: row.line, outcome: .skipped, displayName: name, contactID: match.id, reason: nil))
                     continue
                 }
                 let updating = match != nil && duplicates != .keep
                 if let code = contact.shortCode, takenCodes.contains(code), !(updating && match?.shortCode == code) {
-                    report.add(.init(line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: .shortCodeTaken))
+                    report.add(
+                        .init(
+                            line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: .shortCodeTaken
+                        ))
                     continue
                 }
                 if let match, updating {
                     match.apply(duplicates == .update ? match.toDomain().merging(contact) : contact)
                     if !created.contains(where: { $0 === match }) { updated[match.id!] = match }
                     if let code = contact.shortCode { takenCodes.insert(code) }
-                    report.add(.init(line: row.line, outcome: .updated, displayName: name, contactID: match.id, reason: nil))
+                    report.add(
+                        .init(line: row.line, outcome: .updated, displayName: name, contactID: match.id, reason: nil))
                     continue
                 }
                 do {
@@ -84,7 +94,8 @@ extension CSVImportService {
                         try rule { try limits.check(adding: [name], to: dectCounts[group.id!] ?? 0) }
                     }
                 } catch let error as SwitchboardError {
-                    report.add(.init(line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: error))
+                    report.add(
+                        .init(line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: error))
                     continue
                 }
                 for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
@@ -94,7 +105,8 @@ extension CSVImportService {
                 candidates[model.id!] = model
                 names[nameKey, default: []].append(model.id!)
                 if let code = contact.shortCode { takenCodes.insert(code) }
-                report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: model.id, reason: nil))
+                report.add(
+                    .init(line: row.line, outcome: .created, displayName: name, contactID: model.id, reason: nil))
             }
             for chunk in created.chunked(by: 200) { try await chunk.create(on: db) }
             for model in updated.values { try await model.save(on: db) }

@@ -87,7 +87,8 @@ struct CSVImportService {
     static func check(_ row: CSVRow, with mapping: CSVMapping) -> CheckedRow {
         let contact = mapping.contact(from: row)
         do {
-            return CheckedRow(line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(contact) }))
+            return CheckedRow(
+                line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(contact) }))
         } catch let error as SwitchboardError {
             return CheckedRow(line: row.line, cells: row.cells, result: .failure(error))
         } catch {
@@ -205,8 +206,7 @@ struct CSVImportService {
 
     /// The group legacy phone-book exports land in: the first "phone book v1" group, made when there is none.
     private func phoneBookV1Group(by actor: Actor) async throws -> ContactGroupModel {
-        if let group = try await ContactGroupModel.query(on: db).filter(\.$kind == .phoneBookV1).sort(\.$name).first()
-        {
+        if let group = try await ContactGroupModel.query(on: db).filter(\.$kind == .phoneBookV1).sort(\.$name).first() {
             return group
         }
         return try await ContactGroupService(db: db).create(name: "Phone book v1", kind: .phoneBookV1, by: actor)

@@ -34,8 +34,9 @@ struct CSVUploadStore: Sendable {
     private func url(_ id: String) -> URL { directory.appendingPathComponent("\(id).csv") }
 
     private func removeExpired() {
-        let files = (try? FileManager.default.contentsOfDirectory(
-            at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(
+                at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         let limit = Date().addingTimeInterval(-lifetime)
         for file in files {
             let modified = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate

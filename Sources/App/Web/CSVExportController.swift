@@ -32,7 +32,8 @@ struct CSVExportController: RouteCollection {
         let query = try req.query.decode(ExportForm.self)
         var values = query
         if values.scope == nil {
-            values.scope = query.group.flatMap(UUID.init(uuidString:)) != nil ? "group" : query.tab != nil ? "letter" : "all"
+            values.scope =
+                query.group.flatMap(UUID.init(uuidString:)) != nil ? "group" : query.tab != nil ? "letter" : "all"
             values.letter = query.tab
         }
         return try await render(req, values, error: nil)
@@ -43,7 +44,8 @@ struct CSVExportController: RouteCollection {
         let form = try req.content.decode(ExportForm.self)
         guard form.confirm == "on" || form.confirm == "true" || form.confirm == "1" else {
             return try await render(
-                req, form, error: req.message(for: .exportNotConfirmed), status: SwitchboardError.exportNotConfirmed.status)
+                req, form, error: req.message(for: .exportNotConfirmed),
+                status: SwitchboardError.exportNotConfirmed.status)
         }
         let delimiter: CSVDelimiter = form.delimiter == "," ? .comma : .semicolon
         let scope: CSVExportService.Scope

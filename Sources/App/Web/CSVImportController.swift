@@ -138,9 +138,12 @@ struct CSVImportController: RouteCollection {
         let page = UploadPage(
             maximumMegabytes: req.application.config.importMaximumBytes / 1_000_000,
             encodings: CSVEncoding.allCases.map(\.rawValue),
-            delimiters: CSVDelimiter.allCases.map { Choice(value: $0.name, label: req.text($0.labelKey), selected: false) },
+            delimiters: CSVDelimiter.allCases.map {
+                Choice(value: $0.name, label: req.text($0.labelKey), selected: false)
+            },
             templates: try await templateChoices(req, selected: nil), error: error)
-        return try await req.render("contacts/csv-import", titleKey: "csv.import_title", section: "contacts", page, status: status)
+        return try await req.render(
+            "contacts/csv-import", titleKey: "csv.import_title", section: "contacts", page, status: status)
     }
 
     struct Choice: Encodable {
@@ -162,7 +165,8 @@ struct CSVImportController: RouteCollection {
         return CSVTemplate.builtIn.map { Choice(value: $0.id, label: $0.name, selected: $0.id == selected) }
             + saved.map {
                 let value = "saved:\($0.id!.uuidString)"
-                return Choice(value: value, label: req.text("csv.saved_mapping", ["name": $0.name]), selected: value == selected)
+                return Choice(
+                    value: value, label: req.text("csv.saved_mapping", ["name": $0.name]), selected: value == selected)
             }
     }
 
@@ -171,7 +175,8 @@ struct CSVImportController: RouteCollection {
         notice: String? = nil, status: HTTPStatus = .ok
     ) async throws -> Response {
         let page = try await CSVPreviewPage.build(req, actor: actor, preview, form: form, error: error, notice: notice)
-        return try await req.render("contacts/csv-preview", titleKey: "csv.preview_title", section: "contacts", page, status: status)
+        return try await req.render(
+            "contacts/csv-preview", titleKey: "csv.preview_title", section: "contacts", page, status: status)
     }
 }
 

@@ -72,10 +72,13 @@ struct CSVPreviewPage: Encodable {
             switch row.result {
             case .success(let contact):
                 return Row(
-                    line: row.line, name: contact.resolvedDisplayName ?? "", number: contact.preferredPhone?.number ?? "",
+                    line: row.line, name: contact.resolvedDisplayName ?? "",
+                    number: contact.preferredPhone?.number ?? "",
                     email: contact.emails.first?.address ?? "", company: contact.company ?? "", problem: nil)
             case .failure(let error):
-                return Row(line: row.line, name: row.displayName, number: "", email: "", company: "", problem: req.message(for: error))
+                return Row(
+                    line: row.line, name: row.displayName, number: "", email: "", company: "",
+                    problem: req.message(for: error))
             }
         }
         let problems = preview.problems.map { row -> Problem in
@@ -83,7 +86,9 @@ struct CSVPreviewPage: Encodable {
             return Problem(line: row.line, name: row.displayName, reason: req.message(for: error))
         }
         return CSVPreviewPage(
-            encodings: CSVEncoding.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == file.encoding) },
+            encodings: CSVEncoding.allCases.map {
+                .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == file.encoding)
+            },
             delimiters: CSVDelimiter.allCases.map {
                 .init(value: $0.name, label: req.text($0.labelKey), selected: $0 == file.delimiter)
             },
@@ -95,7 +100,8 @@ struct CSVPreviewPage: Encodable {
             isPhoneBookV1: file.isPhoneBookV1,
             groups: writable.map { ContactController.GroupChoice($0, checked: checked.contains($0.id!)) },
             duplicates: CSVImportService.DuplicateRule.allCases.map {
-                .init(value: $0.rawValue, label: req.text("csv.duplicates.\($0.rawValue)"), selected: $0.rawValue == rule)
+                .init(
+                    value: $0.rawValue, label: req.text("csv.duplicates.\($0.rawValue)"), selected: $0.rawValue == rule)
             },
             mappingName: form?.mappingName ?? "", error: error, notice: notice)
     }

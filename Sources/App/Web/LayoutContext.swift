@@ -43,7 +43,8 @@ struct LayoutContext: Encodable {
     static let paths: [String: String] = [
         "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
         "contacts": Paths.contacts, "newContact": Paths.newContact, "contactsSelection": Paths.contactsSelection,
-        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport, "contactsImportCSV": Paths.contactsImportCSV,
+        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport,
+        "contactsImportCSV": Paths.contactsImportCSV,
         "contactsImportCSVPreview": Paths.contactsImportCSVPreview, "contactsExportCSV": Paths.contactsExportCSV,
         "dialpad": Paths.dialpad,
         "settings": Paths.settings,
