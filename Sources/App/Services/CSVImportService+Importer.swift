@@ -1,11 +1,12 @@
 import Fluent
 import Foundation
-import SQLKit
 import SwitchboardCore
 
 extension CSVImportService {
-    /// Applies batches of checked rows inside the import's transaction. It knows every existing contact by its
-    /// folded display name (ids only), and reads the contacts of a batch's names to compare them in full.
+    /// Applies batches of checked rows inside the import's transaction. Every contact (those already stored and
+    /// those this import creates) is indexed in memory once by what makes a duplicate — its fields' fingerprint,
+    /// and each (folded name, dialled number) pair — so a row finds its duplicate in constant time however many
+    /// contacts share a name; only the contacts a batch updates are read back from the database.
     struct Importer {
         static let batchSize = 500
 
@@ -13,7 +14,8 @@ extension CSVImportService {
         let targets: [ContactGroupModel]
         /// `nil` for a phone-book v1 file: an identical contact is overwritten, every other row is created.
         let duplicates: DuplicateRule?
-        var names: [String: [UUID]] = [:]
+        var byFingerprint: [Int: UUID] = [:]
+        var byNameAndNumber: [String: UUID] = [:]
         var takenCodes: Set<String> = []
         var dectCounts: [UUID: Int] = [:]
 
@@ -21,33 +23,54 @@ extension CSVImportService {
             -> Importer
         {
             var importer = Importer(db: db, targets: targets, duplicates: duplicates)
-            let sql = db as! any SQLDatabase
-            for row in try await sql.raw("SELECT id, search_name, short_code FROM contacts").all() {
-                let id = try row.decode(column: "id", as: UUID.self)
-                importer.names[try row.decode(column: "search_name", as: String.self), default: []].append(id)
-                if let code = try row.decodeNil(column: "short_code")
-                    ? nil : row.decode(column: "short_code", as: String.self)
-                {
-                    importer.takenCodes.insert(code)
+            var after: UUID?
+            while true {
+                let query = ContactModel.query(on: db).sort(\.$id).limit(2_000)
+                if let after { query.filter(\.$id > after) }
+                let page = try await query.all()
+                for model in page {
+                    importer.index(CSVDuplicateKey(model.toDomain()), id: model.id!)
+                    if let code = model.shortCode { importer.takenCodes.insert(code) }
                 }
+                guard page.count == 2_000, let last = page.last?.id else { break }
+                after = last
             }
             importer.dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
             return importer
         }
 
+        private mutating func index(_ key: CSVDuplicateKey, id: UUID) {
+            byFingerprint[key.fingerprint.hashValue] = id
+            for number in key.numbers { byNameAndNumber[key.name + "\u{1F}" + number] = id }
+        }
+
+        /// The contact `key` duplicates: identical fields, or (unless a phone-book v1 file) same name and number.
+        private func match(_ key: CSVDuplicateKey) -> UUID? {
+            if let id = byFingerprint[key.fingerprint.hashValue] { return id }
+            guard duplicates != nil else { return nil }
+            for number in key.numbers.sorted() {
+                if let id = byNameAndNumber[key.name + "\u{1F}" + number] { return id }
+            }
+            return nil
+        }
+
         mutating func run(_ batch: [CheckedRow], report: inout Report) async throws {
             guard !batch.isEmpty else { return }
-            var wanted = Set<UUID>()
-            for row in batch {
-                if case .success(let contact) = row.result { wanted.formUnion(names[Self.nameKey(contact)] ?? []) }
-            }
-            var candidates: [UUID: ContactModel] = [:]
-            for chunk in Array(wanted).chunked(by: 500) {
-                for model in try await ContactModel.query(on: db).filter(\.$id ~~ chunk).all() {
-                    candidates[model.id!] = model
+            // The stored contacts this batch may update, read in one query.
+            var models: [UUID: ContactModel] = [:]
+            if duplicates != .skip && duplicates != .keep {
+                let wanted = batch.compactMap { row -> UUID? in
+                    guard case .success(let contact) = row.result else { return nil }
+                    return match(CSVDuplicateKey(contact))
+                }
+                for chunk in Array(Set(wanted)).chunked(by: 500) {
+                    for model in try await ContactModel.query(on: db).filter(\.$id ~~ chunk).all() {
+                        models[model.id!] = model
+                    }
                 }
             }
             var created: [ContactModel] = []
+            var createdIDs: Set<UUID> = []
             var updated: [UUID: ContactModel] = [:]
             for row in batch {
                 let contact: Contact
@@ -62,30 +85,27 @@ extension CSVImportService {
                 }
                 let name = contact.resolvedDisplayName ?? ""
                 let key = CSVDuplicateKey(contact)
-                let nameKey = Self.nameKey(contact)
-                let match = (names[nameKey] ?? []).lazy.compactMap { candidates[$0] }.first { model in
-                    let other = CSVDuplicateKey(model.toDomain())
-                    return duplicates == nil ? other.fingerprint == key.fingerprint : other.matches(key)
-                }
-                if let match, duplicates == .skip {
+                let matched = match(key)
+                if let matched, duplicates == .skip {
                     report.add(
-                        .init(line: row.line, outcome: .skipped, displayName: name, contactID: match.id, reason: nil))
+                        .init(line: row.line, outcome: .skipped, displayName: name, contactID: matched, reason: nil))
                     continue
                 }
-                let updating = match != nil && duplicates != .keep
-                if let code = contact.shortCode, takenCodes.contains(code), !(updating && match?.shortCode == code) {
+                let target = duplicates == .keep ? nil : matched.flatMap { models[$0] }
+                if let code = contact.shortCode, takenCodes.contains(code), target?.shortCode != code {
                     report.add(
                         .init(
                             line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: .shortCodeTaken
                         ))
                     continue
                 }
-                if let match, updating {
-                    match.apply(duplicates == .update ? match.toDomain().merging(contact) : contact)
-                    if !created.contains(where: { $0 === match }) { updated[match.id!] = match }
+                if let target {
+                    target.apply(duplicates == .update ? target.toDomain().merging(contact) : contact)
+                    if !createdIDs.contains(target.id!) { updated[target.id!] = target }
+                    index(CSVDuplicateKey(target.toDomain()), id: target.id!)
                     if let code = contact.shortCode { takenCodes.insert(code) }
                     report.add(
-                        .init(line: row.line, outcome: .updated, displayName: name, contactID: match.id, reason: nil))
+                        .init(line: row.line, outcome: .updated, displayName: name, contactID: target.id, reason: nil))
                     continue
                 }
                 do {
@@ -102,8 +122,9 @@ extension CSVImportService {
                 let model = ContactModel(contact)
                 model.id = UUID()
                 created.append(model)
-                candidates[model.id!] = model
-                names[nameKey, default: []].append(model.id!)
+                createdIDs.insert(model.id!)
+                models[model.id!] = model
+                index(key, id: model.id!)
                 if let code = contact.shortCode { takenCodes.insert(code) }
                 report.add(
                     .init(line: row.line, outcome: .created, displayName: name, contactID: model.id, reason: nil))
@@ -112,8 +133,5 @@ extension CSVImportService {
             for model in updated.values { try await model.save(on: db) }
             try await ContactService.add(created + Array(updated.values), to: targets, on: db)
         }
-
-        /// As `ContactModel.searchName` holds it.
-        static func nameKey(_ contact: Contact) -> String { SearchFolding.fold(contact.resolvedDisplayName ?? "") }
     }
 }
