@@ -27,6 +27,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateContactNameWords())
     app.migrations.add(CreatePBXTokens())
     app.migrations.add(CreateContactNumberKeys())
+    app.migrations.add(CreateCSVImportMappings())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -63,6 +64,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ContactGroupsCommand(), as: "contact-groups")
     app.asyncCommands.use(DevCommand(), as: "dev")
     app.asyncCommands.use(PBXTokenCommand(), as: "pbx-token")
+    app.asyncCommands.use(ContactsCommand(), as: "contacts")
 
     try routes(app)
 
@@ -113,6 +115,15 @@ func routes(_ app: Application) throws {
             error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImport),
         CSRF.Middleware())
     try uploads.register(collection: ContactImportController(maximumFileBytes: importLimit))
+    let csvUploads = app.grouped(
+        SignedInMiddleware(),
+        UploadLimitMiddleware(
+            maximumBytes: importLimit + ContactImportController.formOverheadBytes,
+            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImportCSV),
+        CSRF.Middleware())
+    try csvUploads.register(collection: CSVImportController(maximumFileBytes: importLimit))
+    try signedIn.register(collection: CSVImportController.Preview())
+    try signedIn.register(collection: CSVExportController())
 
     let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)

@@ -48,10 +48,12 @@ struct BenchVCardCommand: AsyncCommand {
         context.say("The sample contacts stay in group “\(group.name)”.")
     }
 
-    static func rate(_ label: String, cards: Int, since start: ContinuousClock.Instant) -> String {
+    static func rate(_ label: String, cards: Int, since start: ContinuousClock.Instant, unit: String = "cards")
+        -> String
+    {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return label.padding(toLength: 30, withPad: " ", startingAt: 0)
-            + String(format: "%8.0f cards/s  (%d cards in %.3f s)", Double(cards) / seconds, cards, seconds)
+            + String(format: "%8.0f \(unit)/s  (%d \(unit) in %.3f s)", Double(cards) / seconds, cards, seconds)
     }
 }

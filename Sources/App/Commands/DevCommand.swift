@@ -9,7 +9,10 @@ struct DevCommand: AsyncCommandGroup {
     var help: String { "Development helpers: seed sample contacts, measure the contacts list and vCard interchange" }
 
     var commands: [String: any AnyAsyncCommand] {
-        ["seed": SeedCommand(), "bench-contacts": BenchContactsCommand(), "bench-vcard": BenchVCardCommand()]
+        [
+            "seed": SeedCommand(), "bench-contacts": BenchContactsCommand(), "bench-vcard": BenchVCardCommand(),
+            "bench-csv": BenchCSVCommand(),
+        ]
     }
 }
 

@@ -29,14 +29,14 @@ struct ContactExportService {
 
     /// Ids of the contacts of `scope` the actor may read, in display order. A group the actor cannot
     /// read, and "without group" for a subscriber, are not found.
-    func contactIDs(in scope: ContactSearch.Scope, by actor: Actor) async throws -> [UUID] {
+    func contactIDs(in scope: ContactSearch.Scope, tab: String? = nil, by actor: Actor) async throws -> [UUID] {
         let access = try await ContactService(db: db).access(for: actor)
         switch scope {
         case .group(let id): _ = try await ContactGroupService(db: db).group(id, by: actor)
         case .withoutGroup: guard access.keepsAddressBooks else { throw SwitchboardError.notFound }
         case .all: break
         }
-        var search = ContactSearch(scope: scope)
+        var search = ContactSearch(scope: scope, tab: tab)
         search.limit = 1_000
         var ids: [UUID] = []
         repeat {

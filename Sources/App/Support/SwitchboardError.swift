@@ -38,6 +38,16 @@ enum SwitchboardError: Error, Equatable {
     case importTooLarge(maximumBytes: Int)
     /// An import file without a single vCard in it: nothing was imported.
     case notVCard
+    /// A CSV file without a header row and at least one row: nothing was imported.
+    case notCSV
+    /// The uploaded CSV file is no longer kept (an hour passed, or it was imported already).
+    case csvUploadExpired
+    /// A saved column mapping needs a name of 1 to 100 characters.
+    case mappingNameInvalid
+    /// The legal notice before a CSV export was not confirmed: no file.
+    case exportNotConfirmed
+    /// The database failed during an import; the transaction was rolled back and nothing changed.
+    case importFailed
     /// A contact holding more than a QR code can carry, even without notes and addresses.
     case qrCodeTooLarge
     case internalError
@@ -58,6 +68,8 @@ enum SwitchboardError: Error, Equatable {
         case .pbxFailed, .pbxUnreachable: .badGateway
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
+        case .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
+        case .importFailed: .internalServerError
         case .internalError: .internalServerError
         }
     }
@@ -108,6 +120,11 @@ enum SwitchboardError: Error, Equatable {
         case .payloadTooLarge: "payload_too_large"
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
+        case .notCSV: "not_csv"
+        case .csvUploadExpired: "csv_upload_expired"
+        case .mappingNameInvalid: "mapping_name_invalid"
+        case .exportNotConfirmed: "export_not_confirmed"
+        case .importFailed: "import_failed"
         case .qrCodeTooLarge: "qr_code_too_large"
         case .internalError: "internal_error"
         }
@@ -136,7 +153,9 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.birthdayInvalid): "birthday"
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
-        case .notVCard, .importTooLarge: "file"
+        case .notVCard, .importTooLarge, .notCSV, .csvUploadExpired: "file"
+        case .mappingNameInvalid: "mappingName"
+        case .exportNotConfirmed: "confirm"
         default: nil
         }
     }
@@ -193,7 +212,7 @@ enum SwitchboardError: Error, Equatable {
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
-        .qrCodeTooLarge,
+        .qrCodeTooLarge, .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
     ]
 }
 

@@ -83,12 +83,14 @@ struct ContactsListController: RouteCollection {
             return items
         }
 
-        static func url(_ items: [(String, String)]) -> String {
-            guard !items.isEmpty else { return Paths.contacts }
+        static func url(_ items: [(String, String)]) -> String { url(Paths.contacts, items) }
+
+        static func url(_ path: String, _ items: [(String, String)]) -> String {
+            guard !items.isEmpty else { return path }
             var components = URLComponents()
             components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
             let query = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? ""
-            return Paths.contacts + "?" + query
+            return path + "?" + query
         }
     }
 
@@ -161,6 +163,10 @@ struct ContactsListController: RouteCollection {
         let canImport: Bool
         /// The vCard file of the scope (all, the group, without group), whatever the tab and filters.
         let exportURL: String
+        /// CSV import is for those who keep the address books, from "All contacts" (as in the seed).
+        let canImportCSV: Bool
+        /// The CSV export form, with this view's group and tab chosen.
+        let exportCSVURL: String
         let returnTo: String
         let emptyKey: String
     }
@@ -250,6 +256,11 @@ struct ContactsListController: RouteCollection {
             canDeleteAll: access.canDeleteAll && scope == .all,
             canImport: try await req.contactImportService.canImport(actor),
             exportURL: Self.exportURL(scope),
+            canImportCSV: access.keepsAddressBooks && scope == .all,
+            exportCSVURL: ListQuery.url(
+                Paths.contactsExportCSV,
+                (query.scope == .withoutGroup ? [] : query.group.map { [("group", $0)] } ?? [])
+                    + (query.validTab.map { [("tab", $0)] } ?? [])),
             returnTo: returnTo, emptyKey: emptyKey)
         return try await req.render("contacts/index", titleKey: "nav.contacts", section: "contacts", context)
     }

@@ -44,7 +44,10 @@ struct LayoutContext: Encodable {
     static let paths: [String: String] = [
         "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
         "contacts": Paths.contacts, "newContact": Paths.newContact, "contactsSelection": Paths.contactsSelection,
-        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport, "dialpad": Paths.dialpad,
+        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport,
+        "contactsImportCSV": Paths.contactsImportCSV,
+        "contactsImportCSVPreview": Paths.contactsImportCSVPreview, "contactsExportCSV": Paths.contactsExportCSV,
+        "dialpad": Paths.dialpad,
         "settings": Paths.settings,
         "settingsPreferences": Paths.settingsPreferences, "settingsProfile": Paths.settingsProfile,
         "settingsPhoto": Paths.settingsPhoto, "settingsPhotoDelete": Paths.settingsPhotoDelete,

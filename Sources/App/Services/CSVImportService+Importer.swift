@@ -1,0 +1,137 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+extension CSVImportService {
+    /// Applies batches of checked rows inside the import's transaction. Every contact (those already stored and
+    /// those this import creates) is indexed in memory once by what makes a duplicate — its fields' fingerprint,
+    /// and each (folded name, dialled number) pair — so a row finds its duplicate in constant time however many
+    /// contacts share a name; only the contacts a batch updates are read back from the database.
+    struct Importer {
+        static let batchSize = 500
+
+        let db: any Database
+        let targets: [ContactGroupModel]
+        /// `nil` for a phone-book v1 file: an identical contact is overwritten, every other row is created.
+        let duplicates: DuplicateRule?
+        var byFingerprint: [Int: UUID] = [:]
+        var byNameAndNumber: [String: UUID] = [:]
+        var takenCodes: Set<String> = []
+        var dectCounts: [UUID: Int] = [:]
+
+        static func start(on db: any Database, targets: [ContactGroupModel], duplicates: DuplicateRule?) async throws
+            -> Importer
+        {
+            var importer = Importer(db: db, targets: targets, duplicates: duplicates)
+            var after: UUID?
+            while true {
+                let query = ContactModel.query(on: db).sort(\.$id).limit(2_000)
+                if let after { query.filter(\.$id > after) }
+                let page = try await query.all()
+                for model in page {
+                    importer.index(CSVDuplicateKey(model.toDomain()), id: model.id!)
+                    if let code = model.shortCode { importer.takenCodes.insert(code) }
+                }
+                guard page.count == 2_000, let last = page.last?.id else { break }
+                after = last
+            }
+            importer.dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
+            return importer
+        }
+
+        private mutating func index(_ key: CSVDuplicateKey, id: UUID) {
+            byFingerprint[key.fingerprint.hashValue] = id
+            for number in key.numbers { byNameAndNumber[key.name + "\u{1F}" + number] = id }
+        }
+
+        /// The contact `key` duplicates: identical fields, or (unless a phone-book v1 file) same name and number.
+        private func match(_ key: CSVDuplicateKey) -> UUID? {
+            if let id = byFingerprint[key.fingerprint.hashValue] { return id }
+            guard duplicates != nil else { return nil }
+            for number in key.numbers.sorted() {
+                if let id = byNameAndNumber[key.name + "\u{1F}" + number] { return id }
+            }
+            return nil
+        }
+
+        mutating func run(_ batch: [CheckedRow], report: inout Report) async throws {
+            guard !batch.isEmpty else { return }
+            // The stored contacts this batch may update, read in one query.
+            var models: [UUID: ContactModel] = [:]
+            if duplicates != .skip && duplicates != .keep {
+                let wanted = batch.compactMap { row -> UUID? in
+                    guard case .success(let contact) = row.result else { return nil }
+                    return match(CSVDuplicateKey(contact))
+                }
+                for chunk in Array(Set(wanted)).chunked(by: 500) {
+                    for model in try await ContactModel.query(on: db).filter(\.$id ~~ chunk).all() {
+                        models[model.id!] = model
+                    }
+                }
+            }
+            var created: [ContactModel] = []
+            var createdIDs: Set<UUID> = []
+            var updated: [UUID: ContactModel] = [:]
+            for row in batch {
+                let contact: Contact
+                switch row.result {
+                case .failure(let error):
+                    report.add(
+                        .init(
+                            line: row.line, outcome: .failed, displayName: row.displayName, contactID: nil,
+                            reason: error))
+                    continue
+                case .success(let value): contact = value
+                }
+                let name = contact.resolvedDisplayName ?? ""
+                let key = CSVDuplicateKey(contact)
+                let matched = match(key)
+                if let matched, duplicates == .skip {
+                    report.add(
+                        .init(line: row.line, outcome: .skipped, displayName: name, contactID: matched, reason: nil))
+                    continue
+                }
+                let target = duplicates == .keep ? nil : matched.flatMap { models[$0] }
+                if let code = contact.shortCode, takenCodes.contains(code), target?.shortCode != code {
+                    report.add(
+                        .init(
+                            line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: .shortCodeTaken
+                        ))
+                    continue
+                }
+                if let target {
+                    target.apply(duplicates == .update ? target.toDomain().merging(contact) : contact)
+                    if !createdIDs.contains(target.id!) { updated[target.id!] = target }
+                    index(CSVDuplicateKey(target.toDomain()), id: target.id!)
+                    if let code = contact.shortCode { takenCodes.insert(code) }
+                    report.add(
+                        .init(line: row.line, outcome: .updated, displayName: name, contactID: target.id, reason: nil))
+                    continue
+                }
+                do {
+                    for group in targets {
+                        guard let limits = group.dectLimits else { continue }
+                        try rule { try limits.check(adding: [name], to: dectCounts[group.id!] ?? 0) }
+                    }
+                } catch let error as SwitchboardError {
+                    report.add(
+                        .init(line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: error))
+                    continue
+                }
+                for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
+                let model = ContactModel(contact)
+                model.id = UUID()
+                created.append(model)
+                createdIDs.insert(model.id!)
+                models[model.id!] = model
+                index(key, id: model.id!)
+                if let code = contact.shortCode { takenCodes.insert(code) }
+                report.add(
+                    .init(line: row.line, outcome: .created, displayName: name, contactID: model.id, reason: nil))
+            }
+            for chunk in created.chunked(by: 200) { try await chunk.create(on: db) }
+            for model in updated.values { try await model.save(on: db) }
+            try await ContactService.add(created + Array(updated.values), to: targets, on: db)
+        }
+    }
+}

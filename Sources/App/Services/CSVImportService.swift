@@ -1,0 +1,235 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+
+/// "Importation CSV" (admins and sub-admins): read a file with the chosen or detected encoding, delimiter and
+/// template, show what it holds, then import it in one transaction with a duplicate rule.
+struct CSVImportService {
+    let db: any Database
+
+    /// What the user chose in the preview; `nil` means "detect" (or "suggest", for the template).
+    struct Options: Sendable, Equatable {
+        var encoding: CSVEncoding?
+        var delimiter: CSVDelimiter?
+        /// A built-in template's id, or `saved:<uuid>`.
+        var template: String?
+        /// A mapping built by hand, one field per column; wins over `template`.
+        var mapping: CSVMapping?
+    }
+
+    enum DuplicateRule: String, CaseIterable, Sendable {
+        case update, skip, keep
+    }
+
+    /// A file read with its options: header, mapping and a reader positioned after the header.
+    struct ParsedFile {
+        let encoding: CSVEncoding
+        let delimiter: CSVDelimiter
+        let header: [String]
+        /// `builtin id`, `saved:<uuid>` or `custom`.
+        let template: String
+        let templateName: String?
+        let suggested: String?
+        let mapping: CSVMapping
+        let isPhoneBookV1: Bool
+        var rows: CSVReader
+    }
+
+    func parse(_ data: Data, options: Options) async throws -> ParsedFile {
+        let encoding = options.encoding ?? CSVEncoding.detect(data)
+        let utf8 = encoding.utf8Bytes(of: data)
+        let delimiter = options.delimiter ?? CSVDelimiter.detect(utf8)
+        var rows = CSVReader(utf8: utf8, delimiter: delimiter)
+        guard let header = rows.next()?.cells, header.contains(where: { !$0.isEmpty }) else {
+            throw SwitchboardError.notCSV
+        }
+        let suggested = CSVTemplate.suggest(for: header)
+        var template = options.template ?? suggested?.id ?? "custom"
+        var name: String?
+        var mapping: CSVMapping
+        if let custom = options.mapping {
+            mapping = custom
+            template = "custom"
+        } else if template.hasPrefix("saved:"), let id = UUID(uuidString: String(template.dropFirst(6))),
+            let saved = try await CSVImportMappingModel.find(id, on: db), let savedMapping = saved.mapping
+        {
+            mapping = savedMapping
+            name = saved.name
+        } else if let builtIn = CSVTemplate.builtIn(id: template) {
+            mapping = builtIn.mapping(for: header)
+            name = builtIn.name
+        } else {
+            mapping = CSVMapping(fields: header.map { _ in .ignore })
+            template = "custom"
+        }
+        // A mapping as long as the header: missing columns are ignored, extra fields dropped.
+        mapping.fields = header.indices.map { $0 < mapping.fields.count ? mapping.fields[$0] : .ignore }
+        let phoneBookV1 = template == "switchboard" && CSVTemplate.isPhoneBookV1(header)
+        return ParsedFile(
+            encoding: encoding, delimiter: delimiter, header: header, template: template, templateName: name,
+            suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, rows: rows)
+    }
+
+    /// A row as it will be imported, or why it cannot be.
+    struct CheckedRow {
+        let line: Int
+        let cells: [String]
+        let result: Result<Contact, SwitchboardError>
+
+        var displayName: String {
+            switch result {
+            case .success(let contact): contact.resolvedDisplayName ?? ""
+            case .failure: cells.first { !$0.isEmpty } ?? ""
+            }
+        }
+    }
+
+    static func check(_ row: CSVRow, with mapping: CSVMapping) -> CheckedRow {
+        let contact = mapping.contact(from: row)
+        do {
+            return CheckedRow(
+                line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(contact) }))
+        } catch let error as SwitchboardError {
+            return CheckedRow(line: row.line, cells: row.cells, result: .failure(error))
+        } catch {
+            return CheckedRow(line: row.line, cells: row.cells, result: .failure(.badRequest))
+        }
+    }
+
+    /// What the preview shows: the first rows, and every row the rules refuse (up to `problemLimit`).
+    struct Preview {
+        let file: ParsedFile
+        let sample: [CheckedRow]
+        let problems: [CheckedRow]
+        let rowCount: Int
+        let problemCount: Int
+    }
+
+    func preview(_ data: Data, options: Options, sampleSize: Int = 20, problemLimit: Int = 200) async throws
+        -> Preview
+    {
+        var file = try await parse(data, options: options)
+        var sample: [CheckedRow] = []
+        var problems: [CheckedRow] = []
+        var rowCount = 0
+        var problemCount = 0
+        while let row = file.rows.next() {
+            rowCount += 1
+            let checked = Self.check(row, with: file.mapping)
+            if sample.count < sampleSize { sample.append(checked) }
+            if case .failure = checked.result {
+                problemCount += 1
+                if problems.count < problemLimit { problems.append(checked) }
+            }
+        }
+        return Preview(file: file, sample: sample, problems: problems, rowCount: rowCount, problemCount: problemCount)
+    }
+
+    // MARK: import
+
+    struct Report: Sendable {
+        enum Outcome: String, Sendable {
+            case created, updated, skipped, failed
+        }
+
+        struct Entry: Sendable {
+            let line: Int
+            let outcome: Outcome
+            let displayName: String
+            let contactID: UUID?
+            let reason: SwitchboardError?
+        }
+
+        var counts: [Outcome: Int] = [:]
+        /// At most `entryLimit` entries of each outcome, in file order.
+        var entries: [Entry] = []
+        var groups: [String] = []
+        var phoneBookV1 = false
+        static let entryLimit = 500
+
+        mutating func add(_ entry: Entry) {
+            counts[entry.outcome, default: 0] += 1
+            if counts[entry.outcome]! <= Self.entryLimit { entries.append(entry) }
+        }
+
+        func count(_ outcome: Outcome) -> Int { counts[outcome, default: 0] }
+    }
+
+    /// Imports every row of `data` in one transaction. A row the rules refuse (no name, a bad number, a taken
+    /// speed-dial code, a full DECT group) is reported as failed and the others are imported; a database
+    /// error rolls the whole import back and is thrown as `.importFailed`.
+    func importCSV(
+        _ data: Data, options: Options, into groupIDs: [UUID], duplicates: DuplicateRule, by actor: Actor
+    ) async throws -> Report {
+        let access = try await ContactService(db: db).access(for: actor)
+        guard access.keepsAddressBooks else { throw SwitchboardError.forbidden }
+        let file = try await parse(data, options: options)
+        let targets: [ContactGroupModel]
+        if file.isPhoneBookV1 {
+            targets = [try await phoneBookV1Group(by: actor)]
+        } else {
+            targets = try await ContactImportService(db: db, photoRules: PhotoRules()).targets(groupIDs, by: actor)
+        }
+        let phoneBookV1 = file.isPhoneBookV1
+        let template = file.template
+        do {
+            return try await db.transaction { db in
+                // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
+                var file = try await CSVImportService(db: db).parse(data, options: options)
+                var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
+                var importer = try await Importer.start(
+                    on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
+                var batch: [CheckedRow] = []
+                while let row = file.rows.next() {
+                    batch.append(Self.check(row, with: file.mapping))
+                    if batch.count == Importer.batchSize {
+                        try await importer.run(batch, report: &report)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                try await importer.run(batch, report: &report)
+                let names = targets.map(\.name).sorted().joined(separator: ", ")
+                try await AuditService(db: db).record(
+                    .contactsImported, by: actor, target: names.isEmpty ? nil : names,
+                    detail:
+                        "format=csv template=\(template) created=\(report.count(.created)) updated=\(report.count(.updated)) skipped=\(report.count(.skipped)) failed=\(report.count(.failed))"
+                )
+                return report
+            }
+        } catch let error as SwitchboardError {
+            throw error
+        } catch {
+            db.logger.error("CSV import rolled back: \(error)")
+            throw SwitchboardError.importFailed
+        }
+    }
+
+    /// The group legacy phone-book exports land in: the first "phone book v1" group, made when there is none.
+    private func phoneBookV1Group(by actor: Actor) async throws -> ContactGroupModel {
+        if let group = try await ContactGroupModel.query(on: db).filter(\.$kind == .phoneBookV1).sort(\.$name).first() {
+            return group
+        }
+        return try await ContactGroupService(db: db).create(name: "Phone book v1", kind: .phoneBookV1, by: actor)
+    }
+
+    // MARK: saved mappings
+
+    func savedMappings() async throws -> [CSVImportMappingModel] {
+        try await CSVImportMappingModel.query(on: db).sort(\.$name).all()
+    }
+
+    /// Saves (or replaces) the mapping called `name`.
+    func save(_ mapping: CSVMapping, named rawName: String, by actor: Actor) async throws -> CSVImportMappingModel {
+        guard try await ContactService(db: db).access(for: actor).keepsAddressBooks else {
+            throw SwitchboardError.forbidden
+        }
+        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(name.count) else { throw SwitchboardError.mappingNameInvalid }
+        let model =
+            try await CSVImportMappingModel.query(on: db).filter(\.$name == name).first()
+            ?? CSVImportMappingModel(name: name, mapping: mapping)
+        model.fields = mapping.keys.joined(separator: ",")
+        try await model.save(on: db)
+        return model
+    }
+}

@@ -1,0 +1,178 @@
+import SwitchboardCore
+import Vapor
+
+/// APERÇU: what the file holds as we read it, the mapping, the rows' problems, and the import choices.
+struct CSVPreviewPage: Encodable {
+    struct Column: Encodable {
+        let index: Int
+        let header: String
+        let sample: String
+        let options: [CSVImportController.Choice]
+    }
+
+    struct Row: Encodable {
+        let line: Int
+        let name: String
+        let number: String
+        let email: String
+        let company: String
+        let problem: String?
+    }
+
+    struct Problem: Encodable {
+        let line: Int
+        let name: String
+        let reason: String
+    }
+
+    let encodings: [CSVImportController.Choice]
+    let delimiters: [CSVImportController.Choice]
+    let templates: [CSVImportController.Choice]
+    let template: String
+    let templateName: String?
+    let suggestedName: String?
+    let isCustom: Bool
+    let columns: [Column]
+    let rows: [Row]
+    let rowCount: Int
+    let problemCount: Int
+    let problems: [Problem]
+    let moreProblems: Int
+    let isPhoneBookV1: Bool
+    let groups: [ContactController.GroupChoice]
+    let duplicates: [CSVImportController.Choice]
+    let mappingName: String
+    let error: String?
+    let notice: String?
+
+    static func build(
+        _ req: Request, actor: Actor, _ preview: CSVImportService.Preview, form: CSVImportController.PreviewForm?,
+        error: String?, notice: String?
+    ) async throws -> CSVPreviewPage {
+        let file = preview.file
+        let access = try await req.contactService.access(for: actor)
+        let writable = try await req.contactGroupService.list(by: actor).filter {
+            access.canWrite(group: $0.ref) && $0.kind != .phoneBookV1
+        }
+        let checked = Set(form?.groups ?? [])
+        let rule = form?.duplicates ?? CSVImportService.DuplicateRule.skip.rawValue
+        let first = preview.sample.first
+        let columns = file.header.enumerated().map { index, header in
+            let field = file.mapping.fields[index]
+            var options = CSVField.choices.map {
+                CSVImportController.Choice(value: $0.key, label: label(of: $0, on: req), selected: $0 == field)
+            }
+            if !CSVField.choices.contains(field) {
+                options.append(.init(value: field.key, label: req.text("csv.field.as_template"), selected: true))
+            }
+            let sample = first.flatMap { index < $0.cells.count ? $0.cells[index] : nil } ?? ""
+            return Column(index: index, header: header, sample: sample, options: options)
+        }
+        let rows = preview.sample.map { row -> Row in
+            switch row.result {
+            case .success(let contact):
+                return Row(
+                    line: row.line, name: contact.resolvedDisplayName ?? "",
+                    number: contact.preferredPhone?.number ?? "",
+                    email: contact.emails.first?.address ?? "", company: contact.company ?? "", problem: nil)
+            case .failure(let error):
+                return Row(
+                    line: row.line, name: row.displayName, number: "", email: "", company: "",
+                    problem: req.message(for: error))
+            }
+        }
+        let problems = preview.problems.map { row -> Problem in
+            guard case .failure(let error) = row.result else { fatalError("only failures are problems") }
+            return Problem(line: row.line, name: row.displayName, reason: req.message(for: error))
+        }
+        return CSVPreviewPage(
+            encodings: CSVEncoding.allCases.map {
+                .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == file.encoding)
+            },
+            delimiters: CSVDelimiter.allCases.map {
+                .init(value: $0.name, label: req.text($0.labelKey), selected: $0 == file.delimiter)
+            },
+            templates: try await CSVImportController.templateChoices(req, selected: file.template),
+            template: file.template, templateName: file.templateName,
+            suggestedName: file.suggested.flatMap { CSVTemplate.builtIn(id: $0)?.name },
+            isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
+            problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
+            isPhoneBookV1: file.isPhoneBookV1,
+            groups: writable.map { ContactController.GroupChoice($0, checked: checked.contains($0.id!)) },
+            duplicates: CSVImportService.DuplicateRule.allCases.map {
+                .init(
+                    value: $0.rawValue, label: req.text("csv.duplicates.\($0.rawValue)"), selected: $0.rawValue == rule)
+            },
+            mappingName: form?.mappingName ?? "", error: error, notice: notice)
+    }
+
+    /// "Business phone", "Private address – city".
+    static func label(of field: CSVField, on req: Request) -> String {
+        switch field {
+        case .phone(let type): req.text("csv.field.phone", ["type": req.text("phone_type.\(type.rawValue)")])
+        case .email(let type): req.text("csv.field.email", ["type": req.text("email_type.\(type.rawValue)")])
+        case .address(let type, let part):
+            req.text(
+                "csv.field.address",
+                ["type": req.text("address_type.\(type.rawValue)"), "part": req.text("csv.field.\(part.rawValue)")])
+        default: req.text("csv.field.\(field.key)")
+        }
+    }
+}
+
+/// The CSV import report: counts, then every created, updated, skipped and failed row with its line.
+struct CSVReportPage: Encodable {
+    struct Entry: Encodable {
+        let line: Int
+        let outcome: String
+        let name: String
+        let url: String?
+        let reason: String
+    }
+
+    let created: Int
+    let updated: Int
+    let skipped: Int
+    let failed: Int
+    let groups: [String]
+    let phoneBookV1: Bool
+    let entries: [Entry]
+    let truncated: Bool
+    let listURL: String
+    let importURL: String
+
+    init(_ report: CSVImportService.Report, on req: Request) {
+        created = report.count(.created)
+        updated = report.count(.updated)
+        skipped = report.count(.skipped)
+        failed = report.count(.failed)
+        groups = report.groups
+        phoneBookV1 = report.phoneBookV1
+        entries = report.entries.map { entry in
+            let reason: String =
+                switch entry.outcome {
+                case .failed: entry.reason.map(req.message(for:)) ?? ""
+                case .skipped: req.text("csv.reason.duplicate")
+                case .updated: req.text(report.phoneBookV1 ? "csv.reason.identical" : "csv.reason.updated")
+                case .created: ""
+                }
+            return Entry(
+                line: entry.line, outcome: req.text("csv.outcome.\(entry.outcome.rawValue)"), name: entry.displayName,
+                url: entry.contactID.map(Paths.contact), reason: reason)
+        }
+        truncated = report.counts.values.contains { $0 > CSVImportService.Report.entryLimit }
+        listURL = Paths.contacts
+        importURL = Paths.contactsImportCSV
+    }
+}
+
+extension CSVDelimiter {
+    var labelKey: String {
+        switch self {
+        case .comma: "csv.delimiter.comma"
+        case .semicolon: "csv.delimiter.semicolon"
+        case .tab: "csv.delimiter.tab"
+        case .pipe: "csv.delimiter.pipe"
+        }
+    }
+}

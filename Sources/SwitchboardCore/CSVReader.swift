@@ -1,0 +1,159 @@
+/// One record of a CSV file, with the line it starts on (1-based, counting the header).
+public struct CSVRow: Equatable, Sendable {
+    public let line: Int
+    public var cells: [String]
+
+    public init(line: Int, cells: [String]) {
+        self.line = line
+        self.cells = cells
+    }
+}
+
+/// An RFC 4180 reader over UTF-8 bytes, one row at a time: quoted cells with doubled quotes, line breaks inside
+/// quotes, CR LF / LF / CR endings; blank lines are skipped. Rows are produced as they are asked for, so an
+/// import of 100 000 rows holds the file once and one batch of rows, never every row.
+///
+/// Why not the mirror's CSV packages (yaslab/CSV.swift 2.5.2, SwiftCSV 0.10.0): SwiftCSV parses the whole
+/// string up front (no streaming), and CSV.swift streams but decodes only UTF-8/16/32 itself, so Windows-1252
+/// and ISO-8859 files would have to be transcoded before it anyway; the reader below is ~80 lines, has no
+/// dependency (SwitchboardCore stays Foundation-only) and keeps each row's line number for the report.
+public struct CSVReader: Sequence, IteratorProtocol {
+    private let bytes: [UInt8]
+    private let delimiter: UInt8
+    private var index = 0
+    private var line = 1
+
+    public init(utf8 bytes: [UInt8], delimiter: CSVDelimiter) {
+        self.bytes = bytes
+        self.delimiter = delimiter.byte
+    }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    public mutating func next() -> CSVRow? {
+        while index < bytes.count {
+            let start = line
+            let cells = readRecord()
+            if cells.count == 1, cells[0].isEmpty { continue }
+            return CSVRow(line: start, cells: cells)
+        }
+        return nil
+    }
+
+    /// Reads up to and including the record's line ending.
+    private mutating func readRecord() -> [String] {
+        var cells: [String] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var cell: [UInt8] = []
+            var i = index
+            let end = buffer.count
+            while true {
+                if i < end, buffer[i] == Self.quote {
+                    // Quoted cell: up to the closing quote; "" is a quote; anything after it up to the delimiter is kept.
+                    cell.removeAll(keepingCapacity: true)
+                    i += 1
+                    while i < end {
+                        let byte = buffer[i]
+                        if byte == Self.quote {
+                            if i + 1 < end, buffer[i + 1] == Self.quote {
+                                cell.append(Self.quote)
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            break
+                        }
+                        if byte == Self.lf || (byte == Self.cr && (i + 1 >= end || buffer[i + 1] != Self.lf)) {
+                            line += 1
+                        }
+                        cell.append(byte)
+                        i += 1
+                    }
+                    while i < end, buffer[i] != delimiter, buffer[i] != Self.lf, buffer[i] != Self.cr {
+                        cell.append(buffer[i])
+                        i += 1
+                    }
+                    cells.append(String(decoding: cell, as: UTF8.self))
+                } else {
+                    let start = i
+                    while i < end, buffer[i] != delimiter, buffer[i] != Self.lf, buffer[i] != Self.cr { i += 1 }
+                    cells.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
+                }
+                if i < end, buffer[i] == delimiter {
+                    i += 1
+                    continue
+                }
+                // End of record: CR LF, LF, CR or the end of the file.
+                if i < end, buffer[i] == Self.cr { i += 1 }
+                if i < end, buffer[i] == Self.lf { i += 1 }
+                line += 1
+                break
+            }
+            index = i
+        }
+        return cells
+    }
+}
+
+/// Writes CSV records: a cell is quoted when it holds the delimiter, a quote or a line break.
+public enum CSVWriter {
+    public static func record(_ cells: [String], delimiter: CSVDelimiter) -> String {
+        var out = ""
+        for (position, cell) in cells.enumerated() {
+            if position > 0 { out.append(delimiter.rawValue) }
+            if cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                || cell.contains(delimiter.rawValue)
+            {
+                out.append("\"")
+                out.append(cell.replacingOccurrences(of: "\"", with: "\"\""))
+                out.append("\"")
+            } else {
+                out.append(cell)
+            }
+        }
+        out.append("\r\n")
+        return out
+    }
+
+    /// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) gets a
+    /// leading `'`, which spreadsheets show as text. Plain phone numbers are left alone: a `+`, then only
+    /// digits, spaces and `( ) . / -`, with at least six digits (`+33 1 23 45 67 89`) — no letter, no
+    /// operator other than the leading sign, so nothing a spreadsheet could call or reference. A cell that
+    /// already starts with `'` before such a character gets one more, so that `denormalised` is exact.
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first else { return cell }
+        if Self.formulaStarts.contains(first) {
+            return isPlainPhoneNumber(cell) ? cell : "'" + cell
+        }
+        if first == "'", let second = cell.unicodeScalars.dropFirst().first, Self.formulaStarts.contains(second) {
+            return "'" + cell
+        }
+        return cell
+    }
+
+    /// Undoes `neutralised` (Switchboard's own format only).
+    public static func denormalised(_ cell: String) -> String {
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first,
+            Self.formulaStarts.contains(second) || second == "'"
+        else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    public static func isPlainPhoneNumber(_ cell: String) -> Bool {
+        guard cell.hasPrefix("+") else { return false }
+        var digits = 0
+        for scalar in cell.unicodeScalars.dropFirst() {
+            switch scalar {
+            case "0"..."9": digits += 1
+            case " ", "(", ")", ".", "/", "-": continue
+            default: return false
+            }
+        }
+        return digits >= 6
+    }
+}

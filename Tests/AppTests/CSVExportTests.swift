@@ -1,0 +1,143 @@
+import Fluent
+import Foundation
+import SwitchboardCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// "Exporter le CSV": the legal notice first, only what the user may read, audited, and read back losslessly.
+@Suite("Interchange: CSV export")
+struct CSVExportTests {
+    private func export(_ browser: Browser, _ pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        try await browser.get(Paths.contactsExportCSV)
+        return try await browser.post(Paths.contactsExportCSV, pairs: pairs)
+    }
+
+    /// Display names of the rows of an exported file (first column).
+    private func names(_ body: ByteBuffer) -> [String] {
+        let bytes = Array(body.readableBytesView)
+        var reader = CSVReader(utf8: CSVEncoding.utf8.utf8Bytes(of: Data(bytes)), delimiter: .semicolon)
+        _ = reader.next()
+        return reader.map { $0.cells[0] }
+    }
+
+    @Test("without the notice confirmed there is no file; with it, UTF-8 with BOM, ‘;’, the header, and an audit")
+    func noticeAndFormat() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let form = try await admin.get(Paths.contactsExportCSV + "?group=\(w.b.id!.uuidString)").body.string
+            #expect(form.contains("data-testid=\"legal-notice\"") && form.contains("specialised dealer") == false)
+            #expect(form.contains("dealer or to the manufacturer"))
+            let refused = try await export(admin, [("scope", "group"), ("group", w.b.id!.uuidString)])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.headers.contentDisposition == nil)
+            #expect(refused.body.string.contains("no file was created"))
+            let file = try await export(
+                admin, [("scope", "group"), ("group", w.b.id!.uuidString), ("delimiter", ";"), ("confirm", "on")])
+            #expect(file.status == .ok)
+            #expect(file.headers.contentDisposition?.filename == "Group B.csv")
+            let bytes = Array(file.body.readableBytesView)
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+            let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(text.hasPrefix("display_name;title;first_name;last_name;company;"))
+            #expect(text.contains(";Émile;Zola;Fasquelle & Fils;") && text.contains(";+33 1 23 45 67 89;"))
+            let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.export").all()
+            #expect(audit.count == 1)
+            #expect(audit.first?.target == "group=Group B" && audit.first?.detail == "format=csv delimiter=; count=1")
+            #expect(audit.first?.actorName == "admin")
+        }
+    }
+
+    @Test("a subscriber exports only what they may read: all, a letter, never an unreadable group")
+    func scopeAndRights() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let sid = try await InterchangeWorld.signedIn(app, "sid")
+            let all = try await export(sid, [("scope", "all"), ("confirm", "on")])
+            #expect(names(all.body).count == 2)
+            let body = all.body.string
+            #expect(body.contains("Anne") && body.contains("Émile") && !body.contains("Cleo") && !body.contains("Nina"))
+            let letter = try await export(sid, [("scope", "letter"), ("letter", "Z"), ("confirm", "on")]).body.string
+            #expect(letter.contains("Émile") == false && letter.contains("Anne") == false)
+            let letterA = try await export(sid, [("scope", "letter"), ("letter", "A"), ("confirm", "on")]).body.string
+            #expect(letterA.contains("Anne") && !letterA.contains("Émile"))
+            let hidden = try await export(sid, [("scope", "group"), ("group", w.c.id!.uuidString), ("confirm", "on")])
+            #expect(hidden.status == .notFound)
+            let events = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.export").all()
+            #expect(events.map(\.target).sorted { ($0 ?? "") < ($1 ?? "") } == ["all", "letter=A", "letter=Z"])
+        }
+    }
+
+    @Test("formula cells are neutralised, phone numbers are not, and importing the file gives the same contacts")
+    func roundTrip() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let contacts = ContactService(db: app.db)
+            let tricky = Contact(
+                firstName: "=cmd", lastName: "Tricky", company: "@Acme", department: "-Ops", notes: "+1+1\nline 2",
+                phones: [
+                    .init(type: .business, number: "+33 1 99 99 99 99"),
+                    .init(type: .mobile, number: "06 99 99 99 99", preferred: true),
+                ],
+                emails: [.init(type: .private, address: "t@tricky.example")])
+            _ = try await contacts.create(tricky, in: [w.a.requireID()], by: w.admin)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let file = try await export(
+                admin, [("scope", "group"), ("group", w.a.id!.uuidString), ("delimiter", ","), ("confirm", "on")])
+            let text = file.body.string
+            #expect(text.contains(",'=cmd,Tricky,'@Acme,'-Ops,") && text.contains(",+33 1 99 99 99 99,"))
+            #expect(text.contains("\"'+1+1\nline 2\""))
+            // when: the file goes back in, into a fresh group, keeping both
+            let copy = try await ContactGroupService(db: app.db).create(name: "Copy", kind: .standard, by: w.admin)
+            _ = try await admin.get(Paths.contactsImportCSV)
+            let preview = try await admin.upload(
+                Paths.contactsImportCSV, field: "file", filename: "a.csv", contentType: "text/csv",
+                data: Data(file.body.readableBytesView))
+            #expect(preview.body.string.contains("Suggested template for this header row: Switchboard."))
+            let report = try await admin.post(
+                Paths.contactsImportCSVPreview,
+                pairs: [("action", "import"), ("duplicates", "keep"), ("groups[]", copy.id!.uuidString)])
+            #expect(report.body.string.contains("data-testid=\"csv-created\">2<"))
+            // then: the copies equal the originals
+            let originals = try await ContactGroupMemberModel.query(on: app.db).filter(\.$group.$id == w.a.id!)
+                .with(\.$contact).all().map { $0.contact.toDomain() }
+            let copies = try await ContactGroupMemberModel.query(on: app.db).filter(\.$group.$id == copy.id!)
+                .with(\.$contact).all().map { $0.contact.toDomain() }
+            let key = { (contact: Contact) in contact.resolvedDisplayName ?? "" }
+            #expect(originals.sorted { key($0) < key($1) } == copies.sorted { key($0) < key($1) })
+            #expect(copies.contains(tricky))
+        }
+    }
+
+    @Test("the command line exports a group to a file, and imports it back with a report")
+    func commandLine() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-\(UUID().uuidString).csv").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await app.runCommand(["contacts", "export", "--group", "Group A", "--output", path])
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(String(decoding: data, as: UTF8.self).contains("Anne"))
+            _ = try await ContactGroupService(db: app.db).create(name: "Imported", kind: .standard, by: w.admin)
+            try await app.runCommand(
+                [
+                    "contacts", "import", path, "--template", "switchboard", "--group", "Imported", "--duplicates",
+                    "keep",
+                ])
+            let imported = try await ContactGroupModel.query(on: app.db).filter(\.$name == "Imported").first()
+            #expect(imported?.memberCount == 1)
+        }
+    }
+}
+
+extension Application {
+    /// Runs a `switchboard` command in-process, as `Application.execute` does.
+    func runCommand(_ arguments: [String]) async throws {
+        var context = CommandContext(console: console, input: CommandInput(arguments: ["switchboard"] + arguments))
+        context.application = self
+        try await console.run(asyncCommands.group(), with: context)
+    }
+}

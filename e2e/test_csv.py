@@ -1,0 +1,97 @@
+"""CSV in Chromium: an admin imports a French Outlook file through upload → preview → import; a subscriber
+exports a group after ticking the legal notice, and the downloaded file holds only what they may read."""
+import tempfile
+import time
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import ROOT, screenshot
+from pages import click_and_wait, open_page, sign_in
+
+ADMIN_PASSWORD = "e2e-admin-password"
+SAM_PASSWORD = "sam-password-123"
+OUTLOOK_FR = ROOT / "Tests" / "AppTests" / "Fixtures" / "outlook-fr-windows1252.csv"
+
+
+def listed_names(driver):
+    return [link.text for link in driver.find_elements(By.CSS_SELECTOR, "tr[data-contact-row] .contact-name")]
+
+
+def test_admin_imports_outlook_csv_and_subscriber_exports_a_group(server_factory, browser_factory):
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    server.cli("contact-groups", "create", "Clients")
+    server.cli("contact-groups", "create", "Direction")
+    server.create_user("sam", SAM_PASSWORD, extension="201")
+    server.cli("contact-groups", "grant", "sam", "Clients", "--right", "read")
+    with tempfile.TemporaryDirectory() as folder:
+        secret = Path(folder) / "direction.csv"
+        secret.write_text("display_name,phone.business\nSecret Person,+33 1 99 00 00 00\n", encoding="utf-8")
+        report = server.cli("contacts", "import", str(secret), "--group", "Direction")
+        assert "created 1" in report
+
+    admin = browser_factory()
+    sign_in(admin, server.url, "admin", ADMIN_PASSWORD)
+    open_page(admin, server.url + "/contacts")
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=import-csv]")
+    assert admin.find_element(By.TAG_NAME, "h1").text == "Import CSV"
+    admin.find_element(By.ID, "file").send_keys(str(OUTLOOK_FR))
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-upload-submit]")
+
+    # The preview: the suggested template, the detected encoding and delimiter, the problem row; nothing written.
+    assert admin.find_element(By.TAG_NAME, "h1").text == "Preview"
+    assert "Outlook" in admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-suggested]").text
+    assert Select(admin.find_element(By.ID, "template")).first_selected_option.text == "Outlook"
+    assert Select(admin.find_element(By.ID, "encoding")).first_selected_option.text == "windows-1252"
+    assert Select(admin.find_element(By.ID, "delimiter")).first_selected_option.get_attribute("value") == ";"
+    rows = admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]").text
+    assert "Émile Zola" in rows and "Société d’Études Fasquelle" in rows
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-summary]").text == "3 rows, 1 with a problem."
+    screenshot(admin, "csv-preview")
+    admin.find_element(By.CSS_SELECTOR, "input[data-group-name='Clients']").click()
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-import-submit]")
+
+    # The report, then the contacts.
+    assert admin.find_element(By.TAG_NAME, "h1").text == "CSV import report"
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-created]").text == "2"
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-failed]").text == "1"
+    failed = [r.text for r in admin.find_elements(By.CSS_SELECTOR, "[data-testid=csv-report-rows] tbody tr")]
+    assert any(r.startswith("4 failed") for r in failed)
+    screenshot(admin, "csv-report")
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=import-see-contacts]")
+    names = listed_names(admin)
+    assert "Émile Zola" in names and "Amélie Françoise Dupont" in names and "Secret Person" in names
+
+    # Sam reads Clients only: he exports it after ticking the notice; the file is what he may read.
+    sam = browser_factory()
+    with tempfile.TemporaryDirectory() as downloads:
+        sam.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        sign_in(sam, server.url, "sam", SAM_PASSWORD)
+        open_page(sam, server.url + "/contacts")
+        assert not sam.find_elements(By.CSS_SELECTOR, "[data-testid=import-csv]")
+        click_and_wait(sam, By.CSS_SELECTOR, "[data-testid=export-csv]")
+        assert "dealer or to the manufacturer" in sam.find_element(By.CSS_SELECTOR, "[data-testid=legal-notice]").text
+        sam.find_element(By.CSS_SELECTOR, "[data-testid=scope-group]").click()
+        Select(sam.find_element(By.CSS_SELECTOR, "[data-testid=export-group]")).select_by_visible_text("Clients")
+        # Without the tick the browser does not send the form (and the server would refuse it).
+        sam.find_element(By.CSS_SELECTOR, "[data-testid=csv-export-submit]").click()
+        assert sam.find_element(By.TAG_NAME, "h1").text == "Export CSV"
+        sam.find_element(By.CSS_SELECTOR, "[data-testid=export-confirm]").click()
+        screenshot(sam, "csv-export")
+        sam.find_element(By.CSS_SELECTOR, "[data-testid=csv-export-submit]").click()
+        deadline = time.time() + 20
+        files = []
+        while time.time() < deadline:
+            files = [p for p in Path(downloads).iterdir() if p.suffix == ".csv"]
+            if files:
+                break
+            time.sleep(0.2)
+        assert [p.name for p in files] == ["Clients.csv"]
+        data = files[0].read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data[3:].decode("utf-8")
+    assert text.startswith("display_name;title;first_name;last_name;")
+    assert "Émile" in text and "Amélie" in text
+    assert "Secret Person" not in text
+    assert len([line for line in text.split("\r\n") if line]) == 3
