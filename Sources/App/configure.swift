@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateAddressBooks())
     app.migrations.add(CreateContactPhotos())
     app.migrations.add(CreateContactSearchIndexes())
+    app.migrations.add(CreateLinkedSources())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -34,6 +35,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
     app.pbx = LogConnector(logger: app.logger)
+    app.linkedSyncRegistry = LinkedSyncRegistry()
+    if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver
@@ -93,6 +96,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ContactController())
     try signedIn.register(collection: ContactInterchangeController())
     try signedIn.register(collection: ContactGroupsController())
+    try signedIn.register(collection: LinkedSourceController())
     try signedIn.register(collection: SettingsController())
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())

@@ -5,15 +5,20 @@ import Vapor
 /// `switchboard contact-groups list|create|grant`: contact groups and rights from the shell
 /// (provisioning scripts, benchmarks). Same services and rules as the pages.
 struct ContactGroupsCommand: AsyncCommandGroup {
-    var help: String { "Manage contact groups: list, create, grant" }
+    var help: String { "Manage contact groups: list, create, grant, sync" }
 
     var commands: [String: any AnyAsyncCommand] {
-        ["list": ListContactGroupsCommand(), "create": CreateContactGroupCommand(), "grant": GrantCommand()]
+        [
+            "list": ListContactGroupsCommand(), "create": CreateContactGroupCommand(), "grant": GrantCommand(),
+            "sync": SyncLinkedGroupCommand(),
+        ]
     }
 }
 
 extension CommandContext {
-    var contactGroupService: ContactGroupService { ContactGroupService(db: application.db) }
+    var contactGroupService: ContactGroupService {
+        ContactGroupService(db: application.db, maximumLinkedGroups: application.config.maximumLinkedGroups)
+    }
 
     func group(named name: String) async throws -> ContactGroupModel {
         guard let group = try await ContactGroupModel.query(on: application.db).filter(\.$name == name).first() else {
@@ -81,6 +86,27 @@ struct GrantCommand: AsyncCommand {
                 GroupRight(rawValue: raw), isStandard: signature.standard, for: user.requireID(),
                 on: group.requireID(), by: context.consoleActor)
             context.say("\(user.username): \(raw) on “\(group.name)”\(signature.standard ? " (standard group)" : "").")
+        }
+    }
+}
+
+struct SyncLinkedGroupCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "name", help: "The linked contact group's name")
+        var name: String
+    }
+
+    var help: String { "Synchronise a linked contact group with its CardDAV address book now" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await context.explainingErrors {
+            let group = try await context.group(named: signature.name)
+            let outcome = try await context.application.linkedSourceService(on: context.application.db)
+                .syncNow(group.requireID(), by: context.consoleActor)
+            if let error = outcome.error { throw SwitchboardError.carddav(error) }
+            context.say(
+                "“\(group.name)”: \(outcome.created) created, \(outcome.updated) updated, \(outcome.deleted) deleted, "
+                    + "\(outcome.failed) failed.")
         }
     }
 }

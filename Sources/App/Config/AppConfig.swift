@@ -25,6 +25,12 @@ public struct AppConfig: Sendable {
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
+    /// Seals the secrets of linked address books (`SWITCHBOARD_SECRET_KEY`); without it they cannot be saved.
+    public var secretKey: String?
+    /// How many linked contact groups an installation may have.
+    public var maximumLinkedGroups = 5
+    /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
+    public var scheduledSync = false
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -94,6 +100,13 @@ public struct AppConfig: Sendable {
         if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
             config.importMaximumBytes = megabytes * 1_000_000
         }
+        if let key = reader.string("SWITCHBOARD_SECRET_KEY") {
+            if key.count < 16 { reader.problems.append("SWITCHBOARD_SECRET_KEY must have at least 16 characters") }
+            config.secretKey = key
+        }
+        config.maximumLinkedGroups =
+            reader.int("SWITCHBOARD_MAX_LINKED_GROUPS", in: 0...1000) ?? config.maximumLinkedGroups
+        config.scheduledSync = reader.bool("SWITCHBOARD_SCHEDULED_SYNC") ?? true
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
     }

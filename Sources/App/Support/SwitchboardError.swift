@@ -38,6 +38,11 @@ enum SwitchboardError: Error, Equatable {
     case notVCard
     /// A contact holding more than a QR code can carry, even without notes and addresses.
     case qrCodeTooLarge
+    case linkedSource(LinkedSourceViolation)
+    case linkedGroupLimit(maximum: Int)
+    case linkedNotConfigured
+    case syncRunning
+    case carddav(CardDAVError)
     case internalError
 
     var status: HTTPResponseStatus {
@@ -56,6 +61,10 @@ enum SwitchboardError: Error, Equatable {
         case .pbxFailed: .badGateway
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
+        case .linkedSource: .unprocessableEntity
+        case .linkedGroupLimit, .linkedNotConfigured, .syncRunning: .conflict
+        case .carddav(.secretKeyMissing), .carddav(.secretUnreadable): .serviceUnavailable
+        case .carddav: .badGateway
         case .internalError: .internalServerError
         }
     }
@@ -106,6 +115,17 @@ enum SwitchboardError: Error, Equatable {
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
         case .qrCodeTooLarge: "qr_code_too_large"
+        case .linkedSource(.urlInvalid): "linked_url_invalid"
+        case .linkedSource(.usernameMissing): "linked_username_missing"
+        case .linkedSource(.secretMissing): "linked_secret_missing"
+        case .linkedSource(.clientIDMissing): "linked_client_id_missing"
+        case .linkedSource(.tokenURLInvalid): "linked_token_url_invalid"
+        case .linkedSource(.intervalInvalid): "linked_interval_invalid"
+        case .linkedSource(.addressBookNotChosen): "linked_address_book_not_chosen"
+        case .linkedGroupLimit: "linked_group_limit"
+        case .linkedNotConfigured: "linked_not_configured"
+        case .syncRunning: "sync_running"
+        case .carddav(let error): "carddav_\(error.code)"
         case .internalError: "internal_error"
         }
     }
@@ -134,6 +154,14 @@ enum SwitchboardError: Error, Equatable {
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
         case .notVCard, .importTooLarge: "file"
+        case .linkedSource(.urlInvalid), .carddav: "serverURL"
+        case .linkedSource(.usernameMissing): "username"
+        case .linkedSource(.secretMissing): "secret"
+        case .linkedSource(.clientIDMissing): "clientID"
+        case .linkedSource(.tokenURLInvalid): "tokenURL"
+        case .linkedSource(.intervalInvalid): "interval"
+        case .linkedSource(.addressBookNotChosen): "addressBook"
+        case .linkedGroupLimit: "kind"
         default: nil
         }
     }
@@ -169,6 +197,8 @@ enum SwitchboardError: Error, Equatable {
         case .dect(.groupFull(let maximum, let wouldHave)):
             ["maximum": String(maximum), "count": String(wouldHave)]
         case .dect(.nameTooLong(let name, let maximum)): ["name": name, "maximum": String(maximum)]
+        case .linkedGroupLimit(let maximum): ["maximum": String(maximum)]
+        case .carddav(let error): ["detail": error.detail]
         default: [:]
         }
     }
@@ -190,7 +220,12 @@ enum SwitchboardError: Error, Equatable {
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
-        .qrCodeTooLarge,
+        .qrCodeTooLarge, .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
+        .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
+        .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,
+        .carddav(.unreachable("x")), .carddav(.authenticationRefused(401)), .carddav(.tokenRefused("x")),
+        .carddav(.unexpectedStatus(500)), .carddav(.badAnswer("x")), .carddav(.notAddressBook),
+        .carddav(.syncTokenInvalid), .carddav(.secretKeyMissing), .carddav(.secretUnreadable),
     ]
 }
 
