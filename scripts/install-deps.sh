@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Switchboard needs, only those missing. Usage:
 #   scripts/install-deps.sh run     what `make run` needs
-#   scripts/install-deps.sh test    plus PostgreSQL, Chromium and its driver, the Python venv for browser tests
+#   scripts/install-deps.sh test    plus PostgreSQL, Chromium and its driver, Radicale (CardDAV tests), the Python venv for browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose=${1:-run}
 packages=(libqrencode-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools)
+  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale)
 fi
 
 missing=()

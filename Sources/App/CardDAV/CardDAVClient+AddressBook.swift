@@ -124,8 +124,15 @@ extension CardDAVClient {
     /// `/.well-known/carddav` (RFC 6764) or the URL → `current-user-principal` →
     /// `addressbook-home-set` → the address books in it.
     func discover(_ server: URL) async throws -> [DiscoveredBook] {
-        if let state = try? await bookState(server), state.isAddressBook {
-            return [DiscoveredBook(url: server.absoluteString, name: state.displayName ?? server.lastPathComponent)]
+        do {
+            let state = try await bookState(server)
+            if state.isAddressBook {
+                return [DiscoveredBook(url: server.absoluteString, name: state.displayName ?? server.lastPathComponent)]
+            }
+        } catch let error as CardDAVError where error.isFatalForDiscovery {
+            throw error
+        } catch {
+            // Not an address book: look for the user's ones.
         }
         let principalBody = """
             <?xml version="1.0" encoding="utf-8"?>
@@ -134,8 +141,14 @@ extension CardDAVClient {
         var principal: URL?
         let wellKnown = URL(string: "/.well-known/carddav", relativeTo: server)!.absoluteURL
         for start in [wellKnown, server] {
-            guard let answer = try? await multistatus(.RAW(value: "PROPFIND"), start, depth: "0", body: principalBody)
-            else { continue }
+            let answer: (url: URL, root: DAVElement, responses: [DAVResponse])
+            do {
+                answer = try await multistatus(.RAW(value: "PROPFIND"), start, depth: "0", body: principalBody)
+            } catch let error as CardDAVError where error.isFatalForDiscovery {
+                throw error
+            } catch {
+                continue
+            }
             if let href = answer.responses.first?.property("current-user-principal")?.child("href")?.trimmedText {
                 principal = URL(string: href, relativeTo: answer.url)?.absoluteURL
                 break

@@ -22,6 +22,14 @@ enum CardDAVError: Error, Equatable, Sendable {
     /// A stored secret cannot be opened with the configured key (the key changed).
     case secretUnreadable
 
+    /// Discovery tries several addresses; these end it at once (trying others would not help).
+    var isFatalForDiscovery: Bool {
+        switch self {
+        case .authenticationRefused, .unreachable: true
+        default: false
+        }
+    }
+
     var code: String {
         switch self {
         case .unreachable: "unreachable"
