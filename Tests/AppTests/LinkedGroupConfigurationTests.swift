@@ -20,7 +20,9 @@ struct LinkedGroupConfigurationTests {
         let sealed = try box.seal("app-password-1")
         #expect(!sealed.contains("app-password-1"))
         #expect(try box.open(sealed) == "app-password-1")
-        #expect(throws: CardDAVError.secretUnreadable) { try SecretBox(passphrase: "another-key-0123456789").open(sealed) }
+        #expect(throws: CardDAVError.secretUnreadable) {
+            try SecretBox(passphrase: "another-key-0123456789").open(sealed)
+        }
 
         try await withApp { app in
             let admin = try await admin(app)
@@ -138,7 +140,8 @@ struct LinkedGroupConfigurationTests {
 final class StubCardDAV: Sendable {
     struct State {
         var cards: [String: (etag: String, vcard: String)] = [
-            "a.vcf": ("\"1\"", Radicale.card("a", name: "Card A")), "b.vcf": ("\"1\"", Radicale.card("b", name: "Card B")),
+            "a.vcf": ("\"1\"", Radicale.card("a", name: "Card A")),
+            "b.vcf": ("\"1\"", Radicale.card("b", name: "Card B")),
         ]
         var garbage = false
     }
@@ -173,8 +176,9 @@ final class StubCardDAV: Sendable {
     private func multistatus(_ body: String) -> Response {
         Response(
             status: .multiStatus, headers: ["Content-Type": "application/xml"],
-            body: .init(string: #"<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" "#
-                + #"xmlns:card="urn:ietf:params:xml:ns:carddav">"# + body + "</d:multistatus>"))
+            body: .init(
+                string: #"<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" "#
+                    + #"xmlns:card="urn:ietf:params:xml:ns:carddav">"# + body + "</d:multistatus>"))
     }
 
     /// Depth 0: the book (an address book with a ctag, without sync-token); depth 1: also its cards' etags.

@@ -34,7 +34,8 @@ struct LinkedGroupSyncTests {
     }
 
     private func world(_ app: Application, radicale: Radicale, url: String? = nil) async throws -> World {
-        let admin = Actor(user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
+        let admin = Actor(
+            user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
         let group = try await ContactGroupService(db: app.db).create(name: "Google", kind: .linked, by: admin)
         let service = app.linkedSourceService(on: app.db)
         _ = try await service.configure(
@@ -54,7 +55,8 @@ struct LinkedGroupSyncTests {
         await radicale.shutdown()
     }
 
-    @Test("1 000 cards arrive; an edit, an addition and a deletion at the source are exactly what the next sync applies")
+    @Test(
+        "1 000 cards arrive; an edit, an addition and a deletion at the source are exactly what the next sync applies")
     func initialAndIncremental() async throws {
         try await withRadicale { radicale in
             try await withApp(config: Self.config) { app in
@@ -94,7 +96,8 @@ struct LinkedGroupSyncTests {
                 #expect(try await w.service.syncNow(w.groupID, by: w.admin) == .init())
                 let source = try await w.source()
                 #expect(source.lastErrorCode == nil && source.lastSuccessAt != nil)
-                let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contact_group.sync").count()
+                let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contact_group.sync")
+                    .count()
                 #expect(audit == 3)
             }
         }
@@ -156,7 +159,8 @@ struct LinkedGroupSyncTests {
                 try await radicale.putBook("family", cards: [Radicale.card("f1", name: "Aunt")])
                 let admin = Actor(
                     user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
-                let group = try await ContactGroupService(db: app.db).create(name: "Nextcloud", kind: .linked, by: admin)
+                let group = try await ContactGroupService(db: app.db).create(
+                    name: "Nextcloud", kind: .linked, by: admin)
                 let service = app.linkedSourceService(on: app.db)
                 var settings = LinkedSourceService.Settings(
                     serverURL: radicale.origin, username: radicale.user, secret: radicale.password)
@@ -168,7 +172,10 @@ struct LinkedGroupSyncTests {
 
                 // then: both books are offered, none is synchronised yet
                 let source = try #require(try await service.source(of: group.requireID()))
-                #expect(service.discoveredBooks(of: source).map(\.url) == [radicale.bookURL("family"), radicale.bookURL("work")])
+                #expect(
+                    service.discoveredBooks(of: source).map(\.url) == [
+                        radicale.bookURL("family"), radicale.bookURL("work"),
+                    ])
                 await #expect(throws: SwitchboardError.linkedNotConfigured) {
                     try await service.syncNow(group.requireID(), by: admin)
                 }
@@ -209,19 +216,25 @@ struct LinkedGroupSyncTests {
     func copyStays() async throws {
         try await withRadicale { radicale in
             try await withApp(config: Self.config) { app in
-                try await radicale.putBook(cards: [Radicale.card("c1", name: "Original"), Radicale.card("c2", name: "Other")])
+                try await radicale.putBook(cards: [
+                    Radicale.card("c1", name: "Original"), Radicale.card("c2", name: "Other"),
+                ])
                 let w = try await world(app, radicale: radicale)
                 _ = try await w.service.syncNow(w.groupID, by: w.admin)
-                let standard = try await ContactGroupService(db: app.db).create(name: "Team", kind: .standard, by: w.admin)
+                let standard = try await ContactGroupService(db: app.db).create(
+                    name: "Team", kind: .standard, by: w.admin)
                 let original = try #require(
                     try await ContactModel.query(on: app.db).filter(\.$displayName == "Original").first())
 
                 // when
-                try await ContactGroupService(db: app.db).add([original.requireID()], to: standard.requireID(), by: w.admin)
+                try await ContactGroupService(db: app.db).add(
+                    [original.requireID()], to: standard.requireID(), by: w.admin)
 
                 // then: a new, editable contact in Team; the original is still read-only and only in the linked group
-                let copies = try await ContactGroupMemberModel.query(on: app.db).filter(\.$group.$id == standard.requireID())
-                    .all(\.$contact.$id)
+                let copies = try await ContactGroupMemberModel.query(on: app.db).filter(
+                    \.$group.$id == standard.requireID()
+                )
+                .all(\.$contact.$id)
                 #expect(copies.count == 1 && copies[0] != original.id)
                 _ = try await ContactService(db: app.db).update(
                     copies[0], with: Contact(displayName: "Original (ours)"), by: w.admin)

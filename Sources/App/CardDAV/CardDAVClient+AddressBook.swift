@@ -45,7 +45,8 @@ extension CardDAVClient {
             """
         let answer = try await multistatus(.RAW(value: "PROPFIND"), url, depth: "0", body: body)
         guard let response = answer.responses.first else { throw CardDAVError.badAnswer("empty multistatus") }
-        let reports = response.property("supported-report-set")?.children("supported-report")
+        let reports =
+            response.property("supported-report-set")?.children("supported-report")
             .compactMap { $0.child("report")?.children.first?.name } ?? []
         let token = response.property("sync-token")?.trimmedText
         return BookState(

@@ -32,7 +32,9 @@ struct ContactGroupService {
         -> ContactGroupModel
     {
         try actor.require(.manageContactGroups)
-        if kind == .linked, try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).count() >= maximumLinkedGroups {
+        if kind == .linked,
+            try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).count() >= maximumLinkedGroups
+        {
             throw SwitchboardError.linkedGroupLimit(maximum: maximumLinkedGroups)
         }
         let group = ContactGroupModel(name: try await checkedName(name, except: nil), kind: kind)

@@ -94,7 +94,9 @@ struct LinkedSourceService {
         // Which address book: unchanged, chosen among those found before, or found now.
         var bookURL = source.addressBookURL
         var discovered = source.discoveredBooks
-        let known = discovered.flatMap { try? JSONDecoder().decode([CardDAVClient.DiscoveredBook].self, from: Data($0.utf8)) }
+        let known = discovered.flatMap {
+            try? JSONDecoder().decode([CardDAVClient.DiscoveredBook].self, from: Data($0.utf8))
+        }
         if serverURL != source.serverURL || bookURL == nil || changesSecrets {
             if let choice = settings.addressBook, serverURL == source.serverURL,
                 let book = known?.first(where: { $0.url == choice })

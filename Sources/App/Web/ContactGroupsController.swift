@@ -232,7 +232,8 @@ struct ContactGroupsController: RouteCollection {
         let id = try group.requireID()
         var linked = linked
         if linked == nil, group.kind == .linked {
-            linked = try LinkedSourcePage.make(req, group: group, source: try await req.linkedSourceService.source(of: id))
+            linked = try LinkedSourcePage.make(
+                req, group: group, source: try await req.linkedSourceService.source(of: id))
         }
         let saved = try await req.contactGroupService.rights(on: id, by: actor)
         let entries = posted ?? saved
