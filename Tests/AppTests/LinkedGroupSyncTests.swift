@@ -249,6 +249,12 @@ struct LinkedGroupSyncTests {
                 // then
                 #expect(try await ContactModel.find(original.requireID(), on: app.db) == nil)
                 #expect(try await ContactModel.find(copies[0], on: app.db)?.displayName == "Original (ours)")
+
+                // when: the linked group itself is deleted, its mirrored contacts go, the copy stays
+                try await ContactGroupService(db: app.db).delete(w.groupID, by: w.admin)
+                #expect(try await ContactModel.query(on: app.db).all(\.$displayName) == ["Original (ours)"])
+                #expect(try await LinkedSourceModel.query(on: app.db).count() == 0)
+                #expect(try await LinkedCardModel.query(on: app.db).count() == 0)
             }
         }
     }
