@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Switchboard needs, only those missing. Usage:
 #   scripts/install-deps.sh run     what `make run` needs
-#   scripts/install-deps.sh test    plus PostgreSQL, Chromium and its driver, Kamailio and SIPp, the Python venv
-#                                   for browser and telephony tests
+#   scripts/install-deps.sh test    plus PostgreSQL, Chromium and its driver, Kamailio and SIPp, Radicale (CardDAV
+#                                   tests), the Python venv for browser and telephony tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose=${1:-run}
 packages=(libqrencode-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools)
+  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale)
   # Telephony tests: Kamailio (http_client is in the utils modules, json in the json modules) and SIPp.
   packages+=(kamailio kamailio-utils-modules kamailio-json-modules sip-tester)
 fi

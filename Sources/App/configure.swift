@@ -28,6 +28,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreatePBXTokens())
     app.migrations.add(CreateContactNumberKeys())
     app.migrations.add(CreateCSVImportMappings())
+    app.migrations.add(CreateLinkedSources())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -39,6 +40,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.metrics = PrometheusCollectorRegistry()
     app.pbx = try makePBXConnector(config.pbx, app: app)
     app.pbxTokenCache = PBXTokenCache()
+    app.linkedSyncRegistry = LinkedSyncRegistry()
+    if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver
@@ -100,6 +103,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ContactController())
     try signedIn.register(collection: ContactInterchangeController())
     try signedIn.register(collection: ContactGroupsController())
+    try signedIn.register(collection: LinkedSourceController())
     try signedIn.register(collection: SettingsController())
     try signedIn.register(collection: DialpadController())
     try signedIn.register(collection: UsersController())

@@ -47,6 +47,12 @@ public struct AppConfig: Sendable {
 
         public init() {}
     }
+    /// Seals the secrets of linked address books (`SWITCHBOARD_SECRET_KEY`); without it they cannot be saved.
+    public var secretKey: String?
+    /// How many linked contact groups an installation may have.
+    public var maximumLinkedGroups = 5
+    /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
+    public var scheduledSync = false
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -142,6 +148,13 @@ public struct AppConfig: Sendable {
             ?? config.pbx.dialPlan.internationalPrefix
         config.pbx.dialPlan.outsideLinePrefix =
             reader.digits("SWITCHBOARD_OUTSIDE_LINE_PREFIX") ?? config.pbx.dialPlan.outsideLinePrefix
+        if let key = reader.string("SWITCHBOARD_SECRET_KEY") {
+            if key.count < 16 { reader.problems.append("SWITCHBOARD_SECRET_KEY must have at least 16 characters") }
+            config.secretKey = key
+        }
+        config.maximumLinkedGroups =
+            reader.int("SWITCHBOARD_MAX_LINKED_GROUPS", in: 0...1000) ?? config.maximumLinkedGroups
+        config.scheduledSync = reader.bool("SWITCHBOARD_SCHEDULED_SYNC") ?? true
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
     }

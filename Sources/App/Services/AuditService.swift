@@ -22,6 +22,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case contactGroupUpdated = "contact_group.update"
     case contactGroupDeleted = "contact_group.delete"
     case groupRightsChanged = "contact_group.rights"
+    case linkedSourceConfigured = "contact_group.linked_source"
+    case linkedSyncRequested = "contact_group.sync"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
     case pbxTokenCreated = "pbx_token.create"

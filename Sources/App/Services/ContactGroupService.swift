@@ -5,6 +5,7 @@ import SwitchboardCore
 /// Contact groups, their members and who may read or write them.
 struct ContactGroupService {
     let db: any Database
+    var maximumLinkedGroups = 5
 
     /// Groups the actor may open, by name, with their member counts.
     func list(by actor: Actor) async throws -> [ContactGroupModel] {
@@ -31,6 +32,11 @@ struct ContactGroupService {
         -> ContactGroupModel
     {
         try actor.require(.manageContactGroups)
+        if kind == .linked,
+            try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).count() >= maximumLinkedGroups
+        {
+            throw SwitchboardError.linkedGroupLimit(maximum: maximumLinkedGroups)
+        }
         let group = ContactGroupModel(name: try await checkedName(name, except: nil), kind: kind)
         if kind == .dect { try group.setDECTLimits(dectLimits ?? DECTLimits()) }
         try await db.transaction { db in
@@ -136,7 +142,9 @@ struct ContactGroupService {
         try await setRights([userID: RightEntry(right: right, isStandard: isStandard)], on: groupID, by: actor)
     }
 
-    /// Adds contacts to a group the actor may write; each must be one the actor may read.
+    /// Adds contacts to a group the actor may write; each must be one the actor may read. A contact
+    /// of a linked group is copied instead: the copy is a contact of its own, editable, which stays
+    /// when the source deletes the original.
     func add(_ contactIDs: [UUID], to groupID: UUID, by actor: Actor) async throws {
         let access = try await ContactService(db: db).access(for: actor)
         guard access.canRead(group: groupID), let group = try await ContactGroupModel.find(groupID, on: db) else {
@@ -146,12 +154,31 @@ struct ContactGroupService {
         let contacts = try await ContactModel.query(on: db).filter(\.$id ~~ contactIDs).all()
         let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$contact.$id ~~ contactIDs)
             .with(\.$group).all()
+        var mirrored: [ContactModel] = []
         for contact in contacts {
             let groups = memberships.filter { $0.$contact.id == contact.id }.map(\.group.ref)
-            guard access.canRead(contactIn: groups) else { throw SwitchboardError.notFound }
+            guard access.canCopy(contactIn: groups, into: group.ref) else { throw SwitchboardError.notFound }
+            if groups.contains(where: \.kind.isReadOnly) { mirrored.append(contact) }
         }
         guard contacts.count == Set(contactIDs).count else { throw SwitchboardError.notFound }
-        try await db.transaction { db in try await ContactService.add(contacts, to: [group], on: db) }
+        let copies = mirrored.map { original in
+            var contact = original.toDomain()
+            contact.shortCode = nil
+            return (original.id!, ContactModel(contact))
+        }
+        let members = contacts.filter { contact in !mirrored.contains { $0 === contact } } + copies.map(\.1)
+        try await db.transaction { db in
+            for (originalID, copy) in copies {
+                try await copy.create(on: db)
+                if let photo = try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == originalID).first() {
+                    try await ContactPhotoModel(
+                        contactID: copy.id!, mediaType: photo.mediaType, data: photo.data, width: photo.width,
+                        height: photo.height
+                    ).create(on: db)
+                }
+            }
+            try await ContactService.add(members, to: [group], on: db)
+        }
     }
 
     /// Takes contacts out of a group the actor may write (they stay in the address book).
@@ -173,6 +200,13 @@ struct ContactGroupService {
         try actor.require(.manageContactGroups)
         guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
         try await db.transaction { db in
+            if let source = try await LinkedSourceModel.query(on: db).filter(\.$group.$id == groupID).first() {
+                // A mirror's contacts belong to their source: they go with it (copies stay).
+                let mirrored = try await LinkedCardModel.query(on: db).filter(\.$source.$id == source.requireID())
+                    .all(\.$contact.$id)
+                try await CardDAVSync.deleteContacts(mirrored, on: db)
+                try await source.delete(on: db)
+            }
             try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id == groupID).delete()
             try await GroupRightModel.query(on: db).filter(\.$group.$id == groupID).delete()
             try await group.delete(on: db)

@@ -1,3 +1,4 @@
+import Fluent
 import Prometheus
 import SwitchboardCore
 import Vapor
@@ -7,6 +8,7 @@ extension Application {
     private struct LocalizationKey: StorageKey { typealias Value = Localization }
     private struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
     private struct DecoyKey: StorageKey { typealias Value = String }
+    private struct LinkedSyncKey: StorageKey { typealias Value = LinkedSyncRegistry }
 
     /// Set once by `configure`.
     var config: AppConfig {
@@ -37,6 +39,18 @@ extension Application {
     var signInDecoyDigest: String {
         get { storage[DecoyKey.self]! }
         set { storage[DecoyKey.self] = newValue }
+    }
+
+    /// Set once by `configure`.
+    var linkedSyncRegistry: LinkedSyncRegistry {
+        get { storage[LinkedSyncKey.self]! }
+        set { storage[LinkedSyncKey.self] = newValue }
+    }
+
+    func linkedSourceService(on db: any Database) -> LinkedSourceService {
+        LinkedSourceService(
+            db: db, eventLoopGroup: eventLoopGroup, secretKey: config.secretKey, photoRules: config.photoRules,
+            registry: linkedSyncRegistry)
     }
 
     var loginThrottle: LoginThrottle {
@@ -70,7 +84,10 @@ extension Request {
 
 extension Request {
     var contactService: ContactService { ContactService(db: db) }
-    var contactGroupService: ContactGroupService { ContactGroupService(db: db) }
+    var contactGroupService: ContactGroupService {
+        ContactGroupService(db: db, maximumLinkedGroups: application.config.maximumLinkedGroups)
+    }
+    var linkedSourceService: LinkedSourceService { application.linkedSourceService(on: db) }
     var contactImportService: ContactImportService {
         ContactImportService(db: db, photoRules: application.config.photoRules)
     }

@@ -50,6 +50,11 @@ enum SwitchboardError: Error, Equatable {
     case importFailed
     /// A contact holding more than a QR code can carry, even without notes and addresses.
     case qrCodeTooLarge
+    case linkedSource(LinkedSourceViolation)
+    case linkedGroupLimit(maximum: Int)
+    case linkedNotConfigured
+    case syncRunning
+    case carddav(CardDAVError)
     case internalError
 
     var status: HTTPResponseStatus {
@@ -70,6 +75,10 @@ enum SwitchboardError: Error, Equatable {
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
         case .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
         case .importFailed: .internalServerError
+        case .linkedSource: .unprocessableEntity
+        case .linkedGroupLimit, .linkedNotConfigured, .syncRunning: .conflict
+        case .carddav(.secretKeyMissing), .carddav(.secretUnreadable): .serviceUnavailable
+        case .carddav: .badGateway
         case .internalError: .internalServerError
         }
     }
@@ -126,6 +135,17 @@ enum SwitchboardError: Error, Equatable {
         case .exportNotConfirmed: "export_not_confirmed"
         case .importFailed: "import_failed"
         case .qrCodeTooLarge: "qr_code_too_large"
+        case .linkedSource(.urlInvalid): "linked_url_invalid"
+        case .linkedSource(.usernameMissing): "linked_username_missing"
+        case .linkedSource(.secretMissing): "linked_secret_missing"
+        case .linkedSource(.clientIDMissing): "linked_client_id_missing"
+        case .linkedSource(.tokenURLInvalid): "linked_token_url_invalid"
+        case .linkedSource(.intervalInvalid): "linked_interval_invalid"
+        case .linkedSource(.addressBookNotChosen): "linked_address_book_not_chosen"
+        case .linkedGroupLimit: "linked_group_limit"
+        case .linkedNotConfigured: "linked_not_configured"
+        case .syncRunning: "sync_running"
+        case .carddav(let error): "carddav_\(error.code)"
         case .internalError: "internal_error"
         }
     }
@@ -156,6 +176,14 @@ enum SwitchboardError: Error, Equatable {
         case .notVCard, .importTooLarge, .notCSV, .csvUploadExpired: "file"
         case .mappingNameInvalid: "mappingName"
         case .exportNotConfirmed: "confirm"
+        case .linkedSource(.urlInvalid), .carddav: "serverURL"
+        case .linkedSource(.usernameMissing): "username"
+        case .linkedSource(.secretMissing): "secret"
+        case .linkedSource(.clientIDMissing): "clientID"
+        case .linkedSource(.tokenURLInvalid): "tokenURL"
+        case .linkedSource(.intervalInvalid): "interval"
+        case .linkedSource(.addressBookNotChosen): "addressBook"
+        case .linkedGroupLimit: "kind"
         default: nil
         }
     }
@@ -191,6 +219,8 @@ enum SwitchboardError: Error, Equatable {
         case .dect(.groupFull(let maximum, let wouldHave)):
             ["maximum": String(maximum), "count": String(wouldHave)]
         case .dect(.nameTooLong(let name, let maximum)): ["name": name, "maximum": String(maximum)]
+        case .linkedGroupLimit(let maximum): ["maximum": String(maximum)]
+        case .carddav(let error): ["detail": error.detail]
         default: [:]
         }
     }
@@ -213,6 +243,12 @@ enum SwitchboardError: Error, Equatable {
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
         .qrCodeTooLarge, .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
+        .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
+        .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
+        .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,
+        .carddav(.unreachable("x")), .carddav(.authenticationRefused(401)), .carddav(.tokenRefused("x")),
+        .carddav(.unexpectedStatus(500)), .carddav(.badAnswer("x")), .carddav(.notAddressBook),
+        .carddav(.syncTokenInvalid), .carddav(.secretKeyMissing), .carddav(.secretUnreadable),
     ]
 }
 

@@ -25,6 +25,10 @@ struct ContactGroupsController: RouteCollection {
         let writers: Int
         let url: String
         let contactsURL: String
+        /// Linked groups: what the last synchronisation did, and why the last attempt failed.
+        let syncStatus: String?
+        let syncProblem: String?
+        let syncAction: String?
     }
 
     struct CreateValues: Encodable {
@@ -86,8 +90,11 @@ struct ContactGroupsController: RouteCollection {
         try actor.require(.manageContactGroups)
         let groups = try await req.contactGroupService.list(by: actor)
         let rights = try await GroupRightModel.query(on: req.db).all()
+        let sources = try await LinkedSourceModel.query(on: req.db).all()
         let rows = groups.map { group in
             let given = rights.filter { $0.$group.id == group.id }
+            let source = sources.first { $0.$group.id == group.id }
+            let sync = LinkedSourcePage.status(of: source, on: req)
             return Row(
                 name: group.name, kind: group.kind.rawValue, count: group.memberCount,
                 limits: group.dectLimits.map {
@@ -97,7 +104,9 @@ struct ContactGroupsController: RouteCollection {
                 },
                 readers: given.filter { $0.right == .read }.count, writers: given.filter { $0.right == .write }.count,
                 url: Paths.contactGroup(group.id!),
-                contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url())
+                contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url(),
+                syncStatus: sync.status, syncProblem: sync.problem,
+                syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync(group.id!) : nil)
         }
         let page = IndexPage(
             groups: rows, kinds: ContactGroupKind.allCases.map(\.rawValue), values: values,
@@ -134,6 +143,7 @@ struct ContactGroupsController: RouteCollection {
         let error: String?
         let errors: [String: String]
         let rightsError: String?
+        let linked: LinkedSourcePage?
     }
 
     private func groupID(_ req: Request) throws -> UUID {
@@ -214,12 +224,17 @@ struct ContactGroupsController: RouteCollection {
         return req.redirect(to: Paths.contactGroups)
     }
 
-    private func renderShow(
+    func renderShow(
         _ req: Request, actor: Actor, group: ContactGroupModel, limits: (String?, String?)? = nil,
         posted: [UUID: ContactGroupService.RightEntry]? = nil, error: SwitchboardError? = nil,
-        rightsError: SwitchboardError? = nil
+        rightsError: SwitchboardError? = nil, linked: LinkedSourcePage? = nil
     ) async throws -> Response {
         let id = try group.requireID()
+        var linked = linked
+        if linked == nil, group.kind == .linked {
+            linked = try LinkedSourcePage.make(
+                req, group: group, source: try await req.linkedSourceService.source(of: id))
+        }
         let saved = try await req.contactGroupService.rights(on: id, by: actor)
         let entries = posted ?? saved
         let subscribers = try await UserModel.query(on: req.db).filter(\.$role == .subscriber).sort(\.$username).all()
@@ -240,9 +255,10 @@ struct ContactGroupsController: RouteCollection {
             },
             rightChoices: group.kind.isReadOnly ? ["none", "read"] : ["none", "read", "write"],
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error),
-            rightsError: rightsError.map(req.message(for:)))
+            rightsError: rightsError.map(req.message(for:)), linked: linked)
+        let linkedStatus = linked?.error != nil ? HTTPStatus.unprocessableEntity : nil
         return try await req.render(
             "groups/show", titleKey: "groups.title_one", section: "contactGroups", page,
-            status: (error ?? rightsError)?.status ?? .ok)
+            status: (error ?? rightsError)?.status ?? linkedStatus ?? .ok)
     }
 }

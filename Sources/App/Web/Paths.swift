@@ -52,6 +52,8 @@ enum Paths {
     static let contactGroupPattern = "/admin/contact-groups/:groupID"
     static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
     static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
+    static let contactGroupSourcePattern = "/admin/contact-groups/:groupID/source"
+    static let contactGroupSyncPattern = "/admin/contact-groups/:groupID/sync"
 
     static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
@@ -71,6 +73,8 @@ enum Paths {
     static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
     static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
     static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
+    static func contactGroupSource(_ id: UUID) -> String { "/admin/contact-groups/\(id)/source" }
+    static func contactGroupSync(_ id: UUID) -> String { "/admin/contact-groups/\(id)/sync" }
 
     /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
     static func safeRedirect(_ candidate: String?) -> String {

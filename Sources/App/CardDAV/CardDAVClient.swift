@@ -1,0 +1,126 @@
+import Vapor
+
+/// Just enough CardDAV (RFC 6352) and WebDAV sync (RFC 6578) to mirror one address book: its state
+/// (ctag, sync-token), the list of its cards with their etags, the cards themselves, and the
+/// discovery of address books from a server's address. Redirects are followed by hand so that
+/// relative hrefs are always read against the URL that answered.
+struct CardDAVClient: Sendable {
+    let http: HTTPClient
+    /// `Basic …` or `Bearer …`, sent with every request.
+    let authorization: String?
+
+    /// Runs `body` with a client of its own, closed afterwards.
+    static func using<T: Sendable>(
+        authorization: String?, on group: any EventLoopGroup, _ body: (CardDAVClient) async throws -> T
+    ) async throws -> T {
+        let http = HTTPClient(
+            eventLoopGroup: group,
+            configuration: .init(
+                redirectConfiguration: .disallow,
+                // A server that stops answering fails the synchronisation rather than holding it.
+                timeout: .init(connect: .seconds(10), read: .seconds(60))))
+        do {
+            let result = try await body(CardDAVClient(http: http, authorization: authorization))
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    struct Answer: Sendable {
+        let url: URL
+        let status: Int
+        let headers: HTTPHeaders
+        let body: Data
+    }
+
+    /// One request; follows up to 5 redirects, keeping the method (WebDAV servers redirect PROPFIND).
+    func send(
+        _ method: HTTPMethod, _ url: URL, depth: String? = nil, body: String? = nil,
+        contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:]
+    ) async throws -> Answer {
+        var url = url
+        for _ in 0..<6 {
+            var headers = extraHeaders
+            if let authorization, headers["Authorization"].isEmpty {
+                headers.add(name: "Authorization", value: authorization)
+            }
+            if let depth { headers.add(name: "Depth", value: depth) }
+            if body != nil { headers.add(name: "Content-Type", value: contentType) }
+            let request: HTTPClient.Request
+            do {
+                request = try HTTPClient.Request(
+                    url: url.absoluteString, method: method, headers: headers, body: body.map { .string($0) })
+            } catch {
+                throw CardDAVError.unreachable("invalid URL \(url.absoluteString)")
+            }
+            let response: HTTPClient.Response
+            do {
+                response = try await http.execute(request: request).get()
+            } catch {
+                throw CardDAVError.unreachable(String(describing: error))
+            }
+            let status = Int(response.status.code)
+            if [301, 302, 303, 307, 308].contains(status), let location = response.headers.first(name: "Location"),
+                let next = URL(string: location, relativeTo: url)?.absoluteURL
+            {
+                url = next
+                continue
+            }
+            let data = response.body.map { Data($0.readableBytesView) } ?? Data()
+            if status == 401 || (status == 403 && method.rawValue == "PROPFIND") {
+                throw CardDAVError.authenticationRefused(status)
+            }
+            return Answer(url: url, status: status, headers: response.headers, body: data)
+        }
+        throw CardDAVError.unexpectedStatus(310)
+    }
+
+    /// A 207 Multi-Status answer, as its `response` elements.
+    func multistatus(
+        _ method: HTTPMethod, _ url: URL, depth: String?, body: String
+    ) async throws -> (url: URL, root: DAVElement, responses: [DAVResponse]) {
+        let answer = try await send(method, url, depth: depth, body: body)
+        guard answer.status == 207 else {
+            if answer.status == 404 || answer.status == 405 { throw CardDAVError.notAddressBook }
+            throw CardDAVError.unexpectedStatus(answer.status)
+        }
+        guard let root = DAVElement.parse(answer.body), root.name == "multistatus", root.namespace == DAVElement.dav
+        else { throw CardDAVError.badAnswer("not a WebDAV multistatus document") }
+        return (answer.url, root, root.children("response").map(DAVResponse.init))
+    }
+}
+
+/// One `response` of a multistatus answer: its href, its overall status (sync-collection marks
+/// removed members with 404) and the properties found (status 200).
+struct DAVResponse: Sendable {
+    let href: String
+    let status: Int?
+    let properties: [DAVElement]
+
+    init(_ element: DAVElement) {
+        href = element.child("href")?.trimmedText ?? ""
+        status = element.child("status").flatMap(DAVResponse.statusCode)
+        properties = element.children("propstat").filter { propstat in
+            (propstat.child("status").flatMap(DAVResponse.statusCode) ?? 200) / 100 == 2
+        }.flatMap { $0.child("prop")?.children ?? [] }
+    }
+
+    func property(_ name: String, _ namespace: String = DAVElement.dav) -> DAVElement? {
+        properties.first { $0.name == name && $0.namespace == namespace }
+    }
+
+    /// "HTTP/1.1 404 Not Found" → 404.
+    static func statusCode(_ element: DAVElement) -> Int? {
+        let parts = element.trimmedText.split(separator: " ")
+        return parts.count >= 2 ? Int(parts[1]) : nil
+    }
+
+    /// Hrefs compared the same way however a server escapes them.
+    static func key(_ href: String) -> String {
+        let path = URL(string: href)?.path ?? href
+        return (path.removingPercentEncoding ?? path)
+    }
+}
