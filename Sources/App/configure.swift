@@ -33,7 +33,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
-    app.pbx = LogConnector(logger: app.logger)
+    app.pbx = makePBXConnector(config, logger: app.logger)
 
     app.sessions.use(.fluent)
     let stored = app.sessions.driver

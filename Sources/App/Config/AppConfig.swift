@@ -25,6 +25,29 @@ public struct AppConfig: Sendable {
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
+    /// Which telephone system places calls (`SWITCHBOARD_PBX`).
+    public var pbx: PBXKind = .log
+    /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
+    public var asterisk = Asterisk()
+
+    public enum PBXKind: String, Sendable, CaseIterable {
+        case log, asterisk
+    }
+
+    /// `SWITCHBOARD_ASTERISK_*`: where the AMI listens, the manager account (manager.conf) and how
+    /// a soft call is placed: the user's channel (`{extension}` replaced) into `context`.
+    public struct Asterisk: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 5038
+        public var username = ""
+        public var secret = ""
+        public var channelTemplate = "PJSIP/{extension}"
+        public var context = "from-internal"
+        public var timeoutMilliseconds = 5000
+        public var failureWindowMilliseconds = 1500
+
+        public init() {}
+    }
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -94,8 +117,44 @@ public struct AppConfig: Sendable {
         if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
             config.importMaximumBytes = megabytes * 1_000_000
         }
+        readPBX(&reader, into: &config)
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
+    }
+}
+
+extension AppConfig {
+    fileprivate static func readPBX(_ reader: inout EnvironmentReader, into config: inout AppConfig) {
+        if let raw = reader.string("SWITCHBOARD_PBX") {
+            if let kind = PBXKind(rawValue: raw.lowercased()) {
+                config.pbx = kind
+            } else {
+                reader.problems.append(
+                    "SWITCHBOARD_PBX must be one of \(PBXKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(raw)\"")
+            }
+        }
+        var asterisk = config.asterisk
+        asterisk.host = reader.string("SWITCHBOARD_ASTERISK_HOST") ?? asterisk.host
+        asterisk.port = reader.int("SWITCHBOARD_ASTERISK_PORT", in: 1...65535) ?? asterisk.port
+        asterisk.username = reader.string("SWITCHBOARD_ASTERISK_USER") ?? asterisk.username
+        asterisk.secret = reader.string("SWITCHBOARD_ASTERISK_SECRET") ?? asterisk.secret
+        asterisk.channelTemplate = reader.string("SWITCHBOARD_ASTERISK_CHANNEL") ?? asterisk.channelTemplate
+        asterisk.context = reader.string("SWITCHBOARD_ASTERISK_CONTEXT") ?? asterisk.context
+        asterisk.timeoutMilliseconds =
+            reader.int("SWITCHBOARD_ASTERISK_TIMEOUT_MS", in: 100...60_000) ?? asterisk.timeoutMilliseconds
+        asterisk.failureWindowMilliseconds =
+            reader.int("SWITCHBOARD_ASTERISK_FAILURE_WAIT_MS", in: 0...10_000) ?? asterisk.failureWindowMilliseconds
+        if config.pbx == .asterisk {
+            if asterisk.username.isEmpty || asterisk.secret.isEmpty {
+                reader.problems.append(
+                    "SWITCHBOARD_ASTERISK_USER and SWITCHBOARD_ASTERISK_SECRET are required with SWITCHBOARD_PBX=asterisk")
+            }
+            if !asterisk.channelTemplate.contains("{extension}") {
+                reader.problems.append(
+                    "SWITCHBOARD_ASTERISK_CHANNEL must contain {extension}, got \"\(asterisk.channelTemplate)\"")
+            }
+        }
+        config.asterisk = asterisk
     }
 }
 

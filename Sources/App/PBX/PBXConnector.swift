@@ -36,6 +36,14 @@ final class LogConnector: PBXConnector, @unchecked Sendable {
     var requests: [OriginateRequest] { lock.withLock { recorded } }
 }
 
+/// The connector `SWITCHBOARD_PBX` names.
+func makePBXConnector(_ config: AppConfig, logger: Logger) -> any PBXConnector {
+    switch config.pbx {
+    case .log: LogConnector(logger: logger)
+    case .asterisk: AsteriskConnector.make(config: config.asterisk, logger: logger)
+    }
+}
+
 extension Application {
     private struct PBXKey: StorageKey { typealias Value = any PBXConnector }
 

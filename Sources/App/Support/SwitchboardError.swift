@@ -31,6 +31,16 @@ enum SwitchboardError: Error, Equatable {
     case noExtension
     case numberInvalid
     case pbxFailed(String)
+    /// The PBX could not be reached (connection refused, wrong host, not a PBX at that port).
+    case pbxUnreachable
+    /// The PBX did not answer in time.
+    case pbxTimeout
+    /// The PBX refused Switchboard's own credentials: an administrator must fix the configuration.
+    case pbxAuthenticationFailed
+    /// A desk-phone directory password shorter than the minimum.
+    case directoryPasswordTooShort(minimum: Int)
+    /// A desk-phone directory user name must be plain: letters, digits, `.`, `-`, `_`.
+    case directoryUsernameInvalid
     case payloadTooLarge
     /// An import file above `SWITCHBOARD_IMPORT_MAX_MB`.
     case importTooLarge(maximumBytes: Int)
@@ -53,7 +63,9 @@ enum SwitchboardError: Error, Equatable {
         case .groupNameInvalid, .standardNeedsWrite, .dectLimitsInvalid: .unprocessableEntity
         case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
-        case .pbxFailed: .badGateway
+        case .pbxFailed, .pbxUnreachable, .pbxAuthenticationFailed: .badGateway
+        case .pbxTimeout: .gatewayTimeout
+        case .directoryPasswordTooShort, .directoryUsernameInvalid: .unprocessableEntity
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
         case .internalError: .internalServerError
@@ -102,6 +114,11 @@ enum SwitchboardError: Error, Equatable {
         case .noExtension: "no_extension"
         case .numberInvalid: "number_invalid"
         case .pbxFailed: "pbx_failed"
+        case .pbxUnreachable: "pbx_unreachable"
+        case .pbxTimeout: "pbx_timeout"
+        case .pbxAuthenticationFailed: "pbx_authentication_failed"
+        case .directoryPasswordTooShort: "directory_password_too_short"
+        case .directoryUsernameInvalid: "directory_username_invalid"
         case .payloadTooLarge: "payload_too_large"
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
@@ -134,6 +151,8 @@ enum SwitchboardError: Error, Equatable {
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
         case .notVCard, .importTooLarge: "file"
+        case .directoryPasswordTooShort: "directoryPassword"
+        case .directoryUsernameInvalid: "directoryUsername"
         default: nil
         }
     }
@@ -164,6 +183,7 @@ enum SwitchboardError: Error, Equatable {
         case .forwarding(.unknownExtension(_, let target)): ["extension": target]
         case .forwarding(.loop(let chain)): ["chain": chain.joined(separator: " → ")]
         case .pbxFailed(let reason): ["reason": reason]
+        case .directoryPasswordTooShort(let minimum): ["minimum": String(minimum)]
         case .importTooLarge(let maximum): ["megabytes": String(maximum / 1_000_000)]
         case .contact(.emailInvalid(let value)), .contact(.numberInvalid(let value)): ["value": value]
         case .dect(.groupFull(let maximum, let wouldHave)):
@@ -190,7 +210,8 @@ enum SwitchboardError: Error, Equatable {
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
-        .qrCodeTooLarge,
+        .qrCodeTooLarge, .pbxUnreachable, .pbxTimeout, .pbxAuthenticationFailed,
+        .directoryPasswordTooShort(minimum: 8), .directoryUsernameInvalid,
     ]
 }
 
