@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateAddressBooks())
     app.migrations.add(CreateContactPhotos())
     app.migrations.add(CreateContactSearchIndexes())
+    app.migrations.add(CreateGroupDirectories())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -86,6 +87,7 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
 
 func routes(_ app: Application) throws {
     try app.register(collection: OperationsController())
+    try app.register(collection: DirectoryController())
     try app.grouped(CSRF.Middleware()).register(collection: SignInController())
 
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())

@@ -22,6 +22,9 @@ enum AuditAction: String, CaseIterable, Sendable {
     case contactGroupUpdated = "contact_group.update"
     case contactGroupDeleted = "contact_group.delete"
     case groupRightsChanged = "contact_group.rights"
+    case directoryPublished = "contact_group.directory_publish"
+    case directoryUnpublished = "contact_group.directory_unpublish"
+    case directoryCredentialsChanged = "contact_group.directory_credentials"
     case tokenCreated = "token.create"
     case tokenRevoked = "token.revoke"
 }

@@ -12,6 +12,7 @@ struct ContactGroupsController: RouteCollection {
         routes.post(Paths.contactGroupPattern.pathComponents, use: update)
         routes.post(Paths.contactGroupRightsPattern.pathComponents, use: saveRights)
         routes.post(Paths.contactGroupDeletePattern.pathComponents, use: delete)
+        routes.post(Paths.contactGroupDirectoryPattern.pathComponents, use: saveDirectory)
     }
 
     // MARK: list and create
@@ -134,6 +135,7 @@ struct ContactGroupsController: RouteCollection {
         let error: String?
         let errors: [String: String]
         let rightsError: String?
+        let directory: DirectorySection
     }
 
     private func groupID(_ req: Request) throws -> UUID {
@@ -214,10 +216,11 @@ struct ContactGroupsController: RouteCollection {
         return req.redirect(to: Paths.contactGroups)
     }
 
-    private func renderShow(
+    func renderShow(
         _ req: Request, actor: Actor, group: ContactGroupModel, limits: (String?, String?)? = nil,
         posted: [UUID: ContactGroupService.RightEntry]? = nil, error: SwitchboardError? = nil,
-        rightsError: SwitchboardError? = nil
+        rightsError: SwitchboardError? = nil, directoryPosted: DirectoryForm? = nil,
+        directoryError: SwitchboardError? = nil
     ) async throws -> Response {
         let id = try group.requireID()
         let saved = try await req.contactGroupService.rights(on: id, by: actor)
@@ -240,9 +243,10 @@ struct ContactGroupsController: RouteCollection {
             },
             rightChoices: group.kind.isReadOnly ? ["none", "read"] : ["none", "read", "write"],
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error),
-            rightsError: rightsError.map(req.message(for:)))
+            rightsError: rightsError.map(req.message(for:)),
+            directory: try await directorySection(req, groupID: id, posted: directoryPosted, error: directoryError))
         return try await req.render(
             "groups/show", titleKey: "groups.title_one", section: "contactGroups", page,
-            status: (error ?? rightsError)?.status ?? .ok)
+            status: (error ?? rightsError ?? directoryError)?.status ?? .ok)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Every path of the web interface, used by route registration and by templates (through
 /// `LayoutContext.paths`), so a link can never point at a route that does not exist.
@@ -47,6 +48,10 @@ enum Paths {
     static let contactGroupPattern = "/admin/contact-groups/:groupID"
     static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
     static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
+    static let contactGroupDirectoryPattern = "/admin/contact-groups/:groupID/directory"
+    /// Desk-phone directories: outside the session world, HTTP Basic with the group's own password.
+    static let directoryFilePattern = "/directory/:groupID/:file"
+    static let directorySearchPattern = "/directory/:groupID/search"
 
     static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
@@ -65,6 +70,12 @@ enum Paths {
     static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
     static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
     static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
+    static func contactGroupDirectory(_ id: UUID) -> String { "/admin/contact-groups/\(id)/directory" }
+    /// `yealink.xml`, `snom.xml`, `grandstream.xml`, `fanvil.xml`, `directory.xml`.
+    static func directoryFile(_ id: UUID, _ format: PhoneDirectoryFormat) -> String {
+        "/directory/\(id.uuidString.lowercased())/\(format == .xml ? "directory" : format.rawValue).xml"
+    }
+    static func directorySearch(_ id: UUID) -> String { "/directory/\(id.uuidString.lowercased())/search" }
 
     /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
     static func safeRedirect(_ candidate: String?) -> String {
