@@ -115,7 +115,7 @@ public enum PhoneDirectoryXML {
             case ">": escaped += "&gt;"
             case "\"": escaped += "&quot;"
             case "'": escaped += "&apos;"
-            case "\n", "\r": escaped += " "
+            case "\n": escaped += " "
             case "\t": escaped.unicodeScalars.append(scalar)
             default:
                 let value = scalar.value

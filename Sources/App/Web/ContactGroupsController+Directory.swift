@@ -36,7 +36,8 @@ extension ContactGroupsController {
                 groupID: id, enabled: form.enabled == "yes", username: form.directoryUsername ?? "",
                 newPassword: form.directoryPassword ?? "", by: actor)
             LayoutContext.Flash.put("success", "groups.directory_saved", on: req)
-            return req.redirect(to: Paths.contactGroup(id))
+            // Straight to the section: the addresses to paste into phones are what comes next.
+            return req.redirect(to: Paths.contactGroup(id) + "#directory")
         } catch let error as SwitchboardError where error.status != .forbidden && error.status != .notFound {
             let group = try await req.contactGroupService.group(id, by: actor)
             return try await renderShow(req, actor: actor, group: group, directoryPosted: form, directoryError: error)
