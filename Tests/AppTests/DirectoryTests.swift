@@ -16,7 +16,8 @@ struct DirectoryWorld {
     static let password = "phone-book-1"
 
     static func make(_ app: Application) async throws -> Self {
-        let admin = Actor(user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
+        let admin = Actor(
+            user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
         let groups = ContactGroupService(db: app.db)
         let office = try await groups.create(name: "Office & Co", kind: .standard, by: admin).requireID()
         let board = try await groups.create(name: "Board", kind: .standard, by: admin).requireID()
@@ -24,7 +25,9 @@ struct DirectoryWorld {
         for contact in [
             Contact(
                 displayName: "Tom & Jerry <CEO> \"Q\"",
-                phones: [.init(type: .business, number: "+33 1 23 45 67 89"), .init(type: .mobile, number: "06 12 34 56 78")]
+                phones: [
+                    .init(type: .business, number: "+33 1 23 45 67 89"), .init(type: .mobile, number: "06 12 34 56 78"),
+                ]
             ),
             Contact(firstName: "Émile", lastName: "Zola", phones: [.init(type: .business, number: "0140000000")]),
             Contact(firstName: "Zoé", lastName: "Abel", phones: [.init(type: .private, number: "0450000000")]),
@@ -37,7 +40,8 @@ struct DirectoryWorld {
         _ = try await contacts.create(
             Contact(displayName: "Secret Board Member", phones: [.init(type: .mobile, number: "0677777777")]),
             in: [board], by: admin)
-        let directories = GroupDirectoryService(db: app.db, hasher: app.password.async, decoyDigest: app.signInDecoyDigest)
+        let directories = GroupDirectoryService(
+            db: app.db, hasher: app.password.async, decoyDigest: app.signInDecoyDigest)
         try await directories.update(groupID: office, enabled: true, username: "desk", newPassword: password, by: admin)
         try await directories.update(
             groupID: board, enabled: true, username: "desk", newPassword: "board-secret-9", by: admin)
@@ -72,7 +76,8 @@ struct DirectoryTests {
             let response = try await app.fetchDirectory(Paths.directoryFile(world.office, .yealink))
             #expect(response.status == .ok)
             #expect(response.headers.contentType?.description == "text/xml; charset=utf-8")
-            #expect(response.body.string.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YealinkIPPhoneDirectory>"))
+            #expect(
+                response.body.string.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YealinkIPPhoneDirectory>"))
             let document = try xml(response)
             #expect(
                 try texts(document, "/YealinkIPPhoneDirectory/DirectoryEntry/Name")
@@ -107,7 +112,10 @@ struct DirectoryTests {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
             let document = try xml(try await app.fetchDirectory(Paths.directoryFile(world.office, .grandstream)))
-            #expect(try texts(document, "/AddressBook/Contact/FirstName") == ["Émile", "Pizza 🍕", "Tom & Jerry <CEO> \"Q\"", "Zoé"])
+            #expect(
+                try texts(document, "/AddressBook/Contact/FirstName") == [
+                    "Émile", "Pizza 🍕", "Tom & Jerry <CEO> \"Q\"", "Zoé",
+                ])
             #expect(try texts(document, "/AddressBook/Contact/LastName") == ["Zola", "", "", "Abel"])
             #expect(try texts(document, "/AddressBook/Contact[3]/Phone/@type") == ["Work", "Mobile"])
             #expect(try texts(document, "/AddressBook/Contact[3]/Phone/phonenumber") == ["+33123456789", "0612345678"])
@@ -144,7 +152,9 @@ struct DirectoryTests {
         }
     }
 
-    @Test("wrong password, wrong user, no credentials, another group's password, unknown or unpublished group: the same 401")
+    @Test(
+        "wrong password, wrong user, no credentials, another group's password, unknown or unpublished group: the same 401"
+    )
     func refusals() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
@@ -164,7 +174,9 @@ struct DirectoryTests {
             refusals.append(try await app.fetchDirectory(office))
             for refusal in refusals {
                 #expect(refusal.status == .unauthorized)
-                #expect(refusal.headers.first(name: .wwwAuthenticate) == "Basic realm=\"Switchboard phone directory\", charset=\"UTF-8\"")
+                #expect(
+                    refusal.headers.first(name: .wwwAuthenticate)
+                        == "Basic realm=\"Switchboard phone directory\", charset=\"UTF-8\"")
                 #expect(refusal.body.string == "Authentication required\n")
             }
             // the board's own password still opens the board, and only it
@@ -186,7 +198,8 @@ struct DirectoryTests {
             #expect(try await browser.get(Paths.contactGroup(id)).body.string.contains("data-testid=\"directory-off\""))
 
             let short = try await browser.post(
-                Paths.contactGroupDirectory(id), ["enabled": "yes", "directoryUsername": "desk", "directoryPassword": "short"])
+                Paths.contactGroupDirectory(id),
+                ["enabled": "yes", "directoryUsername": "desk", "directoryPassword": "short"])
             #expect(short.status == .unprocessableEntity)
             #expect(short.body.string.contains("A directory password needs at least 8 characters."))
             #expect(try await GroupDirectoryModel.query(on: app.db).count() == 0)
@@ -203,7 +216,8 @@ struct DirectoryTests {
             #expect(stored.passwordHash?.contains("long-enough-1") == false)
 
             // changing the user name only keeps the password; switching off is audited too
-            _ = try await browser.post(Paths.contactGroupDirectory(id), ["directoryUsername": "desk2", "directoryPassword": ""])
+            _ = try await browser.post(
+                Paths.contactGroupDirectory(id), ["directoryUsername": "desk2", "directoryPassword": ""])
             let actions = try await AuditEventModel.query(on: app.db).sort(\.$occurredAt).all(\.$action)
                 .filter { $0.hasPrefix("contact_group.directory") }
             #expect(

@@ -130,7 +130,8 @@ extension AppConfig {
                 config.pbx = kind
             } else {
                 reader.problems.append(
-                    "SWITCHBOARD_PBX must be one of \(PBXKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(raw)\"")
+                    "SWITCHBOARD_PBX must be one of \(PBXKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(raw)\""
+                )
             }
         }
         var asterisk = config.asterisk
@@ -147,7 +148,8 @@ extension AppConfig {
         if config.pbx == .asterisk {
             if asterisk.username.isEmpty || asterisk.secret.isEmpty {
                 reader.problems.append(
-                    "SWITCHBOARD_ASTERISK_USER and SWITCHBOARD_ASTERISK_SECRET are required with SWITCHBOARD_PBX=asterisk")
+                    "SWITCHBOARD_ASTERISK_USER and SWITCHBOARD_ASTERISK_SECRET are required with SWITCHBOARD_PBX=asterisk"
+                )
             }
             if !asterisk.channelTemplate.contains("{extension}") {
                 reader.problems.append(

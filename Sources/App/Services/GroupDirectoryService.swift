@@ -51,7 +51,8 @@ struct GroupDirectoryService {
                     detail: "username=\(usernameToSave)\(newHash != nil ? " password=changed" : "")")
             }
             if enabled != wasEnabled {
-                try await audit.record(enabled ? .directoryPublished : .directoryUnpublished, by: actor, target: group.name)
+                try await audit.record(
+                    enabled ? .directoryPublished : .directoryUnpublished, by: actor, target: group.name)
             }
         }
     }
@@ -84,8 +85,9 @@ struct GroupDirectoryService {
     static func isPlain(_ username: String) -> Bool {
         (1...64).contains(username.count)
             && username.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars
-                    .contains($0)
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._-".unicodeScalars
+                        .contains($0)
             }
     }
 }

@@ -106,7 +106,8 @@ struct AsteriskConnectorTests {
     @Test("SWITCHBOARD_PBX=asterisk reads its settings and refuses to start without credentials")
     func configuration() throws {
         let config = try AppConfig.fromEnvironment([
-            "SWITCHBOARD_PBX": "asterisk", "SWITCHBOARD_ASTERISK_HOST": "pbx.example", "SWITCHBOARD_ASTERISK_PORT": "5039",
+            "SWITCHBOARD_PBX": "asterisk", "SWITCHBOARD_ASTERISK_HOST": "pbx.example",
+            "SWITCHBOARD_ASTERISK_PORT": "5039",
             "SWITCHBOARD_ASTERISK_USER": "sb", "SWITCHBOARD_ASTERISK_SECRET": "pw",
             "SWITCHBOARD_ASTERISK_CHANNEL": "SIP/{extension}", "SWITCHBOARD_ASTERISK_CONTEXT": "office",
             "SWITCHBOARD_ASTERISK_TIMEOUT_MS": "2500",
