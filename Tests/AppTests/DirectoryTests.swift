@@ -231,6 +231,27 @@ struct DirectoryTests {
         }
     }
 
+    @Test(
+        "wrong passwords from one address are throttled, whichever group they try; a first try without credentials is not one"
+    )
+    func throttled() async throws {
+        var config = TestEnvironment.config()
+        config.throttle.maxFailuresPerAddress = 3
+        try await withApp(config: config) { app in
+            let world = try await DirectoryWorld.make(app)
+            let office = Paths.directoryFile(world.office, .yealink)
+            #expect(try await app.fetchDirectory(office, password: nil).status == .unauthorized)
+            #expect(try await app.fetchDirectory(office, password: "guess-1").status == .unauthorized)
+            #expect(try await app.fetchDirectory(Paths.directoryFile(UUID(), .snom)).status == .unauthorized)
+            #expect(try await app.fetchDirectory(office).status == .ok)
+            #expect(try await app.fetchDirectory(office, password: "guess-2").status == .unauthorized)
+            // the right password no longer helps from this address
+            let blocked = try await app.fetchDirectory(office)
+            #expect(blocked.status == .tooManyRequests)
+            #expect(Int(blocked.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
+        }
+    }
+
     @Test("subscribers cannot change a group's directory")
     func subscriberRefused() async throws {
         try await withApp { app in

@@ -57,16 +57,44 @@ struct GroupDirectoryService {
         }
     }
 
-    /// The published group these credentials open, or `nil` — for an unknown group, an unpublished
-    /// one, or a wrong user name or password alike.
-    func authorize(groupID: UUID, username: String, password: String) async throws -> ContactGroupModel? {
+    enum Authorization: Equatable {
+        case granted(ContactGroupModel)
+        case refused
+        /// Too many wrong passwords from this address lately: wait this many seconds.
+        case throttled(seconds: Int)
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            switch (lhs, rhs) {
+            case (.granted(let a), .granted(let b)): a.id == b.id
+            case (.refused, .refused): true
+            case (.throttled(let a), .throttled(let b)): a == b
+            default: false
+            }
+        }
+    }
+
+    /// The published group these credentials open. An unknown group, an unpublished one, a wrong
+    /// user name or password are all the same refusal, and each counts against the client address
+    /// (never against the group: a stranger could otherwise lock every phone out of it).
+    func authorize(
+        groupID: UUID, username: String, password: String, clientAddress: String?, throttle: LoginThrottle,
+        now: Date = Date()
+    ) async throws -> Authorization {
+        let key = "directory-ip:\(clientAddress ?? "unknown")"
+        let since = throttle.windowStart(now: now)
+        let failures = try await LoginFailureModel.query(on: db).filter(\.$key == key).filter(\.$failedAt > since)
+            .all().map(\.failedAt)
+        if let wait = throttle.wait(accountFailures: [], addressFailures: failures, now: now) {
+            return .throttled(seconds: Int(wait.rounded(.up)))
+        }
         let directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == groupID)
             .filter(\.$isEnabled == true).with(\.$group).first()
         let verified = try await hasher.verify(password, created: directory?.passwordHash ?? decoyDigest).get()
         guard let directory, verified, directory.passwordHash != nil, directory.username == username else {
-            return nil
+            try await LoginFailureModel(key: key, failedAt: now).create(on: db)
+            return .refused
         }
-        return directory.group
+        return .granted(directory.group)
     }
 
     /// The whole group, in display order, a batch of contacts at a time.

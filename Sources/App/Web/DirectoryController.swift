@@ -17,26 +17,45 @@ struct DirectoryController: RouteCollection {
         guard let file = req.parameters.get("file"), file.hasSuffix(".xml"),
             let format = file == "directory.xml" ? .xml : PhoneDirectoryFormat(rawValue: String(file.dropLast(4)))
         else { throw Abort(.notFound) }
-        guard let group = try await authorizedGroup(req) else { return Self.challenge() }
+        let group: ContactGroupModel
+        switch try await authorize(req) {
+        case .granted(let granted): group = granted
+        case .refused: return Self.challenge()
+        case .throttled(let seconds): return Self.throttled(seconds)
+        }
         return Self.stream(
             format, title: group.name, entries: req.groupDirectoryService.entries(of: try group.requireID()))
     }
 
     /// `?q=` text to look for; `?format=yealink|snom|grandstream|fanvil|xml` (default `xml`).
     func search(req: Request) async throws -> Response {
-        guard let group = try await authorizedGroup(req) else { return Self.challenge() }
+        let group: ContactGroupModel
+        switch try await authorize(req) {
+        case .granted(let granted): group = granted
+        case .refused: return Self.challenge()
+        case .throttled(let seconds): return Self.throttled(seconds)
+        }
         let query = (try? req.query.get(String.self, at: "q")) ?? ""
         let format = ((try? req.query.get(String.self, at: "format")).flatMap(PhoneDirectoryFormat.init)) ?? .xml
         return Self.stream(
             format, title: group.name, entries: req.groupDirectoryService.search(query, in: try group.requireID()))
     }
 
-    private func authorizedGroup(_ req: Request) async throws -> ContactGroupModel? {
-        guard let groupID = req.parameters.get("groupID", as: UUID.self),
-            let credentials = req.headers.basicAuthorization
-        else { return nil }
+    /// A request without credentials is a phone's first try (it answers the challenge): not a failure.
+    private func authorize(_ req: Request) async throws -> GroupDirectoryService.Authorization {
+        guard let credentials = req.headers.basicAuthorization else { return .refused }
+        // A malformed id is checked (and counted) like an unknown group.
+        let groupID = req.parameters.get("groupID", as: UUID.self) ?? UUID()
         return try await req.groupDirectoryService.authorize(
-            groupID: groupID, username: credentials.username, password: credentials.password)
+            groupID: groupID, username: credentials.username, password: credentials.password,
+            clientAddress: req.clientAddress, throttle: req.application.loginThrottle)
+    }
+
+    static func throttled(_ seconds: Int) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+        headers.contentType = .plainText
+        return Response(status: .tooManyRequests, headers: headers, body: .init(string: "Too many attempts\n"))
     }
 
     static func challenge() -> Response {
