@@ -19,7 +19,9 @@ struct AsteriskConnectorTests {
         settings.secret = secret
         settings.timeout = .milliseconds(1500)
         settings.failureWindow = .milliseconds(300)
-        return AsteriskConnector(settings: settings, logger: Logger(label: "test")) { "sb-\(counter.next())" }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return AsteriskConnector(settings: settings, logger: logger) { "sb-\(counter.next())" }
     }
 
     /// Runs `request` against the recorded `fixture`; returns the error thrown, if any, and checks that
