@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Logging
 import NIOCore
@@ -139,5 +140,29 @@ private final class Counter: @unchecked Sendable {
             value += 1
             return value
         }
+    }
+}
+
+@Suite("Dialpad through Asterisk")
+struct AsteriskDialpadTests {
+    @Test("a refused AMI login reaches the user as a translated message, and nothing is audited as called")
+    func refusedLogin() async throws {
+        let script = try AMIScript(fixture: "login-rejected.ami")
+        let server = try await AMIReplayServer.start(script)
+        try await withApp { app in
+            // given the Asterisk connector (fixed ActionIDs, as recorded)
+            app.pbx = AsteriskConnectorTests().connector(port: server.port)
+            try await app.makeUser("uma", phoneExtension: "201")
+            let browser = Browser(app)
+            try await browser.signIn("uma", "password-123")
+            #expect(!(try await browser.get(Paths.dialpad).body.string.contains("No telephone system is connected")))
+            // when
+            let refused = try await browser.post(Paths.dialpad, ["number": "06 12 34 56 78"])
+            // then
+            #expect(refused.status == .badGateway)
+            #expect(refused.body.string.contains("The telephone system refused Switchboard&#39;s credentials"))
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "call.originate").count() == 0)
+        }
+        #expect(try await server.received() == script.expectedMessages)
     }
 }
