@@ -196,6 +196,7 @@ struct DirectoryTests {
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
             #expect(try await browser.get(Paths.contactGroup(id)).body.string.contains("data-testid=\"directory-off\""))
+            #expect(!(try await browser.get(Paths.contactGroups).body.string.contains("directory-published")))
 
             let short = try await browser.post(
                 Paths.contactGroupDirectory(id),
@@ -209,6 +210,8 @@ struct DirectoryTests {
                 ["enabled": "yes", "directoryUsername": "desk", "directoryPassword": "long-enough-1"])
             #expect(saved.status == .seeOther)
             let page = try await browser.get(Paths.contactGroup(id)).body.string
+            #expect(
+                try await browser.get(Paths.contactGroups).body.string.contains("data-testid=\"directory-published\""))
             #expect(page.contains(Paths.directoryFile(id, .yealink)))
             #expect(page.contains(Paths.directoryFile(id, .grandstream)))
             let stored = try #require(try await GroupDirectoryModel.query(on: app.db).first())

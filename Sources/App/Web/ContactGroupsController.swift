@@ -26,6 +26,7 @@ struct ContactGroupsController: RouteCollection {
         let writers: Int
         let url: String
         let contactsURL: String
+        let isPublished: Bool
     }
 
     struct CreateValues: Encodable {
@@ -87,6 +88,8 @@ struct ContactGroupsController: RouteCollection {
         try actor.require(.manageContactGroups)
         let groups = try await req.contactGroupService.list(by: actor)
         let rights = try await GroupRightModel.query(on: req.db).all()
+        let published = Set(
+            try await GroupDirectoryModel.query(on: req.db).filter(\.$isEnabled == true).all().map { $0.$group.id })
         let rows = groups.map { group in
             let given = rights.filter { $0.$group.id == group.id }
             return Row(
@@ -98,7 +101,8 @@ struct ContactGroupsController: RouteCollection {
                 },
                 readers: given.filter { $0.right == .read }.count, writers: given.filter { $0.right == .write }.count,
                 url: Paths.contactGroup(group.id!),
-                contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url())
+                contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url(),
+                isPublished: published.contains(group.id!))
         }
         let page = IndexPage(
             groups: rows, kinds: ContactGroupKind.allCases.map(\.rawValue), values: values,
