@@ -91,6 +91,19 @@ struct DirectoryTests {
         }
     }
 
+    @Test("batches follow one another in display order without losing or repeating anyone")
+    func batches() async throws {
+        try await withApp { app in
+            let world = try await DirectoryWorld.make(app)
+            var entries = app.groupDirectories.entries(of: world.office)
+            entries.batchSize = 2
+            var names: [[String]] = []
+            for try await batch in entries { names.append(batch.map(\.name)) }
+            // members in order: Émile, Fax only, No number (left out), Pizza, Tom, Zoé
+            #expect(names == [["Émile Zola", "Fax only"], ["Pizza 🍕"], ["Tom & Jerry <CEO> \"Q\"", "Zoé Abel"]])
+        }
+    }
+
     @Test("Snom: an entry per number, typed when a contact has several, with the group as title")
     func snom() async throws {
         try await withApp { app in

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 import Vapor
 
@@ -130,7 +131,8 @@ struct DirectoryEntries: AsyncSequence, Sendable {
     /// Folded text to look for; `nil` for every contact.
     let matching: String?
     let limit: Int?
-    static let batchSize = 500
+    /// Members read per query.
+    var batchSize = 500
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let source: DirectoryEntries
@@ -140,22 +142,14 @@ struct DirectoryEntries: AsyncSequence, Sendable {
 
         mutating func next() async throws -> [PhoneDirectoryEntry]? {
             while !done {
-                let query = ContactGroupMemberModel.query(on: source.db).filter(\.$group.$id == source.groupID)
-                if let after {
-                    query.group(.or) { or in
-                        or.filter(\.$sortKey > after.sortKey)
-                        or.group(.and) { and in
-                            and.filter(\.$sortKey == after.sortKey)
-                            and.filter(\.$id > after.id)
-                        }
-                    }
-                }
-                let members = try await query.sort(\.$sortKey).sort(\.$id).limit(DirectoryEntries.batchSize).all()
-                if members.count < DirectoryEntries.batchSize { done = true }
-                guard let last = members.last else { return nil }
-                after = (last.sortKey, last.id!)
-                let ids = members.map { $0.$contact.id }
-                let contacts = try await ContactModel.query(on: source.db).filter(\.$id ~~ ids).all()
+                let ids = try await nextMemberIDs()
+                if ids.count < source.batchSize { done = true }
+                guard !ids.isEmpty else { return nil }
+                // Only what an entry and the search need: decoding whole contacts costs more than the query.
+                let contacts = try await ContactModel.query(on: source.db).filter(\.$id ~~ ids)
+                    .field(\.$id).field(\.$displayName).field(\.$firstName).field(\.$lastName).field(\.$phones)
+                    .field(\.$searchName).field(\.$searchFirstName).field(\.$searchLastName).field(\.$searchCompany)
+                    .field(\.$searchNumber).all()
                 let byID = Dictionary(uniqueKeysWithValues: contacts.map { ($0.id!, $0) })
                 var batch = ids.compactMap { byID[$0] }.filter(source.matches).map(Self.entry)
                 if let limit = source.limit {
@@ -166,6 +160,28 @@ struct DirectoryEntries: AsyncSequence, Sendable {
                 if !batch.isEmpty { return batch }
             }
             return nil
+        }
+
+        /// The next members in the group's index order (`members_group_sort`: group, sort key,
+        /// contact): a row-value bound makes each batch one index range, never a sort of the group.
+        private mutating func nextMemberIDs() async throws -> [UUID] {
+            let sql = source.db as! any SQLDatabase
+            var query: SQLQueryString = """
+                SELECT sort_key, contact_id FROM contact_group_members WHERE group_id = \(bind: source.groupID)
+                """
+            if let after {
+                query += " AND (sort_key, contact_id) > (\(bind: after.sortKey), \(bind: after.id))"
+            }
+            query += " ORDER BY sort_key, contact_id LIMIT \(literal: source.batchSize)"
+            let rows = try await sql.raw(query).all()
+            let members = try rows.map {
+                (
+                    sortKey: try $0.decode(column: "sort_key", as: String.self),
+                    id: try $0.decode(column: "contact_id", as: UUID.self)
+                )
+            }
+            after = members.last
+            return members.map(\.id)
         }
 
         static func entry(_ contact: ContactModel) -> PhoneDirectoryEntry {
