@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateAddressBooks())
     app.migrations.add(CreateContactPhotos())
     app.migrations.add(CreateContactSearchIndexes())
+    app.migrations.add(CreateContactNameWords())
     app.migrations.add(CreateGroupDirectories())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))

@@ -32,6 +32,36 @@ public enum SearchFolding {
             String(UnicodeScalar($0)!)
         } + ["#"]
 
+    /// The words of a folded text: its longest runs of letters and digits, each once, in order
+    /// ("jean-pierre d'arc" → jean, pierre, d, arc). A filter made only of letters and digits
+    /// (`isWordPart`) can only match inside one word, so looking it up among the words of every
+    /// name finds every name that holds it.
+    public static func words(ofFolded text: String) -> [String] {
+        var words: [String] = []
+        var seen = Set<String>()
+        var current = String.UnicodeScalarView()
+        func flush() {
+            guard !current.isEmpty else { return }
+            let word = String(current)
+            if seen.insert(word).inserted { words.append(word) }
+            current.removeAll()
+        }
+        for scalar in text.unicodeScalars {
+            if isWordScalar(scalar) { current.append(scalar) } else { flush() }
+        }
+        flush()
+        return words
+    }
+
+    /// `text` holds only letters and digits, so it never spans two words.
+    public static func isWordPart(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy(isWordScalar)
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
     /// Only the digits of a number, for substring search on numbers ("01 23" finds "+33 1 23…" by "123").
     public static func digits(_ number: String) -> String {
         number.filter { $0.isASCII && $0.isNumber }

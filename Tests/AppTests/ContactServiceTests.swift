@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 import Testing
 import Vapor
@@ -160,7 +161,9 @@ struct ContactServiceTests {
         }
     }
 
-    @Test("a rare substring past the first rows is found by the scan, in order, within rights, across pages")
+    @Test(
+        "a rare substring past the first rows is found by the words index or the scan, in order, within rights, across pages"
+    )
     func rareSubstringBeyondTheWindow() async throws {
         try await withApp { app in
             let w = try await world(app)
@@ -217,16 +220,47 @@ struct ContactServiceTests {
             #expect(
                 names(try await contacts.search(ContactSearch(filters: [.number: "9876543"]), by: w.admin)).count == 5)
             #expect(try await contacts.search(ContactSearch(filters: [.name: "qz"]), by: w.admin).contacts.isEmpty)
-            // Matches dense past the first rows but too many to read one by one: the walk goes on.
+            // A filter spanning two words is not in the words index: the sort index is walked.
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "zq l"]), by: w.admin)) == ["Zzq Last"])
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "a e"]), by: w.subscriber)) == [
+                    "Alzqa Early"
+                ])
+            // The words follow renames and deletions.
+            let tazq = try #require(
+                try await ContactModel.query(on: app.db).filter(\.$displayName == "Tazq Middle").first())
+            _ = try await contacts.update(
+                try tazq.requireID(), with: Contact(displayName: "Tabu Middle"), groups: nil, by: w.admin)
+            #expect(names(try await contacts.search(ContactSearch(filters: [.name: "zq"]), by: w.admin)).count == 4)
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "abu"]), by: w.admin)) == ["Tabu Middle"]
+            )
+            _ = try await contacts.delete([try tazq.requireID()], by: w.admin)
+            #expect(try await contacts.search(ContactSearch(filters: [.name: "abu"]), by: w.admin).contacts.isEmpty)
+            let indexed = try await (app.db as! any SQLDatabase).raw(
+                "SELECT count(*) AS n FROM contact_name_words WHERE word = 'tabu'"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(indexed == 0)
+            // Matches past the first rows: read in order from the words index, or, spanning two
+            // words, found by walking on.
             let late = (0..<(ContactSearch.scanLimit + 100)).map { index in
                 ContactModel(Contact(displayName: String(format: "Zfill %05d", index)))
             }
             for chunk in stride(from: 0, to: late.count, by: 500) {
                 try await Array(late[chunk..<min(late.count, chunk + 500)]).create(on: app.db)
             }
-            let dense = try await contacts.search(ContactSearch(filters: [.name: "fill"]), by: w.admin)
-            #expect(names(dense) == (0..<50).map { String(format: "Zfill %05d", $0) })
-            #expect(dense.next != nil)
+            for filter in ["fill", "zfill 0"] {
+                let dense = try await contacts.search(ContactSearch(filters: [.name: filter]), by: w.admin)
+                #expect(names(dense) == (0..<50).map { String(format: "Zfill %05d", $0) })
+                #expect(dense.next != nil)
+            }
+            // The words index names 2 100 contacts the subscriber may not read before the one they may.
+            _ = try await contacts.create(Contact(displayName: "Zfillz Readable"), in: [w.a.requireID()], by: w.admin)
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.name: "fill"]), by: w.subscriber)) == [
+                    "Zfillz Readable"
+                ])
             // A common substring still fills a page from the first rows.
             let common = try await contacts.search(ContactSearch(filters: [.name: "person m0"]), by: w.subscriber)
             #expect(common.contacts.count == 50 && common.next != nil)

@@ -53,6 +53,29 @@ struct SearchFoldingTests {
     @Test func digits() {
         #expect(SearchFolding.digits("+33 (0)1 23-45") == "33012345")
     }
+
+    @Test("words are the runs of letters and digits of a folded name, each once")
+    func words() {
+        #expect(
+            SearchFolding.words(ofFolded: "jean-pierre d'arc & fils 2 jean") == [
+                "jean", "pierre", "d", "arc", "fils", "2",
+            ])
+        #expect(
+            SearchFolding.words(ofFolded: SearchFolding.fold("Müller-Lüdenscheidt, Œuvre")) == [
+                "muller", "ludenscheidt", "oeuvre",
+            ])
+        #expect(SearchFolding.words(ofFolded: "  --  ").isEmpty)
+        #expect(SearchFolding.words(ofFolded: "山田 太郎") == ["山田", "太郎"])
+    }
+
+    @Test("a filter of letters and digits lies inside one word; one with a space or a dash may span two")
+    func wordParts() {
+        #expect(SearchFolding.isWordPart("zq"))
+        #expect(SearchFolding.isWordPart("a2"))
+        #expect(!SearchFolding.isWordPart("n d"))
+        #expect(!SearchFolding.isWordPart("jean-p"))
+        #expect(!SearchFolding.isWordPart(""))
+    }
 }
 
 @Suite("Contact access")

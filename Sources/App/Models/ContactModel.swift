@@ -42,6 +42,8 @@ final class ContactModel: Model, @unchecked Sendable {
     @Field(key: "search_city") var searchCity: String
     /// The digits of every number, space separated: "0123456789 33612345678".
     @Field(key: "search_number") var searchNumber: String
+    /// The words of `search_name` as a JSON array; database triggers index them (`CreateContactNameWords`).
+    @Field(key: "name_words") var nameWords: String
 
     init() {}
 
@@ -69,6 +71,7 @@ extension ContactModel {
         addresses = contact.addresses
         let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
         searchName = fold(displayName)
+        nameWords = Self.nameWords(ofFolded: searchName)
         sortKey = ContactModel.sortKey(for: displayName)
         initial = SearchFolding.initial(of: displayName)
         searchFirstName = fold(firstName)
@@ -84,6 +87,12 @@ extension ContactModel {
             title: title, firstName: firstName, lastName: lastName, displayName: enteredDisplayName,
             company: company, department: department, jobTitle: jobTitle, birthday: birthday, notes: notes,
             shortCode: shortCode, phones: phones, emails: emails, addresses: addresses)
+    }
+
+    /// The words of a folded name as the JSON array the `name_words` column holds. Words are letters
+    /// and digits only, so they need no escaping.
+    static func nameWords(ofFolded name: String) -> String {
+        "[" + SearchFolding.words(ofFolded: name).map { "\"\($0)\"" }.joined(separator: ",") + "]"
     }
 
     /// Folded name, so "Émile" sorts with "emile"; names outside A–Z come after Z, as in the tabs.

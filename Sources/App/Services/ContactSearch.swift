@@ -28,13 +28,10 @@ struct ContactSearch: Sendable, Equatable {
             }
         }
 
-        /// The narrow index (column, sort key, id) a rare substring is scanned in, if any.
+        /// The narrow index (column, sort key, id) a rare substring is scanned in, if any. Names
+        /// need none: they are checked on the sort key while walking the sort index.
         var coveringIndex: String? {
-            switch self {
-            case .name: "contacts_search_name"
-            case .number: "contacts_search_number"
-            default: nil
-            }
+            self == .number ? "contacts_search_number" : nil
         }
 
         /// The filter text as the column holds it: folded, or only digits for numbers.
@@ -108,10 +105,16 @@ extension ContactSearch {
     /// The parts of the page's query: where rows come from, what always holds, and the filters.
     private struct Plan {
         var from: SQLQueryString
+        /// Conditions the walked index answers by itself (group, letter tab).
         var fixed: [SQLQueryString]
+        /// Conditions checked row by row: what `access` may read, "in no group".
+        var checks: [SQLQueryString] = []
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
         var indexedFilter: (index: String, column: String, text: String)?
+        /// A name filter of letters and digits only: it matches inside one word of a name, so the
+        /// words index (`contact_words`, `contact_name_words`) finds its contacts.
+        var wordFilter: String?
         let key: String
         let id: String
         let isSQLite: Bool
@@ -133,14 +136,22 @@ extension ContactSearch {
     /// The most matches the scan of a rare filter collects before walking the order instead:
     /// each is then read by its id, and past this many the walk finds a page sooner.
     static let scanLimit = 2_000
+    /// The most words a name filter may match for the words index to be used: past this many the
+    /// filter is common and walking the order finds a page sooner.
+    static let wordLimit = 1_000
+    /// The most contacts the words index may name for a filter: up to this many, reading them
+    /// in display order from the index beats walking the order (they may all sit under one letter).
+    static let wordCandidateLimit = 50_000
 
     /// One page of contacts `access` may read.
     ///
     /// Without filters this is one query walking an index in display order. With filters, the
     /// walk is tried on the next `window` rows first: common substrings fill a page there. When
     /// they do not, the substring is rare, and walking on could visit every contact (3 s at a
-    /// million); instead the filter's narrow covering index is scanned for the few matches, which
-    /// are then read and ordered (see `bench/`).
+    /// million); instead a name filter of letters and digits is looked up in the words of every
+    /// name (a few thousand words, then their contacts by index), and any other rare filter is
+    /// found by scanning its narrow covering index; the few matches are then read by id and
+    /// ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
@@ -148,9 +159,10 @@ extension ContactSearch {
         }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty {
-            return page(try await fetch(sql, plan, plan.fixed + (cursor.map { [$0] } ?? []), limit: limit + 1))
+            return page(
+                try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
-        let conditions = plan.fixed + plan.filters + (cursor.map { [$0] } ?? [])
+        let conditions = plan.fixed + plan.checks + plan.filters + (cursor.map { [$0] } ?? [])
         // The walk, bounded: up to the `window`-th row in display order.
         guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else {
             return page(try await fetch(sql, plan, conditions, limit: limit + 1))
@@ -159,14 +171,20 @@ extension ContactSearch {
         if windowed.count > limit { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
+        if let word = plan.wordFilter,
+            let found = try await wordMatches(sql, plan, word, after: windowEnd, needed: needed)
+        {
+            return page(windowed + found)
+        }
         if let indexed = plan.indexedFilter,
             let candidates = try await scan(sql, indexed, after: windowEnd, tab: tab, isSQLite: plan.isSQLite)
         {
             guard !candidates.isEmpty else { return page(windowed) }
-            let conditions = plan.fixed + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
+            let conditions = plan.fixed + plan.checks + plan.filters + [rest, "c.id IN (\(binds: candidates))"]
             return page(windowed + (try await fetch(sql, plan, conditions, limit: needed)))
         }
-        return page(windowed + (try await fetch(sql, plan, plan.fixed + plan.filters + [rest], limit: needed)))
+        return page(
+            windowed + (try await fetch(sql, plan, plan.fixed + plan.checks + plan.filters + [rest], limit: needed)))
     }
 
     private func page(_ rows: [ContactSummary]) -> ContactPage {
@@ -191,7 +209,7 @@ extension ContactSearch {
             if let readable {
                 // A correlated probe, not EXISTS: PostgreSQL would turn EXISTS into a semi-join
                 // over every membership instead of walking the sort index and stopping at a page.
-                plan.fixed.append(
+                plan.checks.append(
                     "(SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id AND r.group_id IN (\(binds: readable)) LIMIT 1) IS NOT NULL"
                 )
             }
@@ -199,7 +217,7 @@ extension ContactSearch {
             // Contacts in no group exist for those who keep the address books only.
             guard readable == nil else { return nil }
             plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id", isSQLite: isSQLite)
-            plan.fixed.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
+            plan.checks.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
         }
         if let tab { plan.fixed.append("c.initial = \(bind: tab)") }
         for field in Field.allCases {
@@ -210,7 +228,14 @@ extension ContactSearch {
                 if field == .number, !raw.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
                 continue
             }
-            plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
+            if field == .name, !text.contains("~") {
+                // The sort key is the folded name (with "~" before names outside A–Z), and the
+                // index walked holds it: no row is read to test the filter.
+                plan.filters.append(Self.contains(plan.key, text, isSQLite: isSQLite))
+                if SearchFolding.isWordPart(text) { plan.wordFilter = text }
+            } else {
+                plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
+            }
             if let index = field.coveringIndex, (plan.indexedFilter?.text.count ?? 0) < text.count {
                 plan.indexedFilter = (index, field.column, text)
             }
@@ -228,7 +253,9 @@ extension ContactSearch {
         return try await sql.raw(query).all().map(ContactSummary.init(row:))
     }
 
-    /// The last row of the window, or `nil` when the window reaches the end of the list.
+    /// The last row of the window, or `nil` when the window reaches the end of the list. The window
+    /// counts rows of the walked index, not rows passing the checks: a subscriber who may read one
+    /// contact in ten would otherwise walk ten times as far before deciding.
     private func boundary(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws -> Cursor? {
         var query: SQLQueryString =
             "SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
@@ -263,6 +290,57 @@ extension ContactSearch {
         query += " LIMIT \(literal: Self.scanLimit + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         return ids.count > Self.scanLimit ? nil : ids
+    }
+
+    /// The next `needed` rows after `start` whose name has a word holding `text`, read from the
+    /// words index in display order; `nil` when the filter is too common for it (more than
+    /// `wordLimit` words or `wordCandidateLimit` contacts). Candidates come in growing chunks,
+    /// each checked against every condition of the page (rights, tab, other filters).
+    private func wordMatches(_ sql: any SQLDatabase, _ plan: Plan, _ text: String, after start: Cursor, needed: Int)
+        async throws -> [ContactSummary]?
+    {
+        let words = try await sql.raw(
+            """
+            SELECT word FROM contact_words WHERE \(Self.contains("word", text, isSQLite: plan.isSQLite)) \
+            LIMIT \(literal: Self.wordLimit + 1)
+            """
+        ).all().map { try $0.decode(column: "word", as: String.self) }
+        guard words.count <= Self.wordLimit else { return nil }
+        guard !words.isEmpty else { return [] }
+        let count =
+            try await sql.raw(
+                """
+                SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
+                LIMIT \(literal: Self.wordCandidateLimit + 1)) t
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        guard count <= Self.wordCandidateLimit else { return nil }
+        var found: [ContactSummary] = []
+        var from = start
+        var chunk = 4 * needed
+        while true {
+            let candidates = try await sql.raw(
+                """
+                SELECT contact_id, sort_key FROM contact_name_words WHERE word IN (\(binds: words)) \
+                AND (sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id)) \
+                ORDER BY sort_key, contact_id LIMIT \(literal: chunk)
+                """
+            ).all().map {
+                Cursor(
+                    sortKey: try $0.decode(column: "sort_key", as: String.self),
+                    id: try $0.decode(column: "contact_id", as: UUID.self))
+            }
+            guard let last = candidates.last else { return found }
+            let ids = Array(Set(candidates.map(\.id)))
+            let conditions =
+                plan.fixed + plan.checks + plan.filters + [
+                    plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))",
+                ]
+            found += try await fetch(sql, plan, conditions, limit: needed - found.count)
+            if found.count >= needed || candidates.count < chunk { return found }
+            from = last
+            chunk *= 4
+        }
     }
 
     private static let columns =
