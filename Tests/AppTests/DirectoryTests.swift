@@ -165,6 +165,26 @@ struct DirectoryTests {
         }
     }
 
+    @Test("search: inside a word of a name, by a fragment of a number, never a contact of another group")
+    func searchInsideWordsAndNumbers() async throws {
+        try await withApp { app in
+            let world = try await DirectoryWorld.make(app)
+            let path = Paths.directorySearch(world.office)
+            let inWord = try xml(try await app.fetchDirectory(path + "?q=mil&format=grandstream"))
+            #expect(try texts(inWord, "/AddressBook/Contact/FirstName") == ["Émile"])
+            #expect(try texts(inWord, "/AddressBook/Contact/LastName") == ["Zola"])
+            let fragment = try xml(try await app.fetchDirectory(path + "?q=4567"))
+            #expect(try texts(fragment, "/Directory/Entry/Name") == ["Tom & Jerry <CEO> \"Q\""])
+            // the board's contact matches both, but only in its own group
+            for q in ["ecre", "7777"] {
+                #expect(try texts(try xml(try await app.fetchDirectory(path + "?q=\(q)")), "//Name").isEmpty)
+                let board = try await app.fetchDirectory(
+                    Paths.directorySearch(world.board) + "?q=\(q)", password: "board-secret-9")
+                #expect(try texts(try xml(board), "//Name") == ["Secret Board Member"])
+            }
+        }
+    }
+
     @Test(
         "wrong password, wrong user, no credentials, another group's password, unknown or unpublished group: the same 401"
     )

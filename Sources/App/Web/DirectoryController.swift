@@ -37,8 +37,11 @@ struct DirectoryController: RouteCollection {
         }
         let query = (try? req.query.get(String.self, at: "q")) ?? ""
         let format = ((try? req.query.get(String.self, at: "format")).flatMap(PhoneDirectoryFormat.init)) ?? .xml
-        return Self.stream(
-            format, title: group.name, entries: req.groupDirectoryService.search(query, in: try group.requireID()))
+        let entries = try await req.groupDirectoryService.search(query, in: try group.requireID())
+        var text = PhoneDirectoryXML.header(format, title: group.name)
+        for entry in entries { text += PhoneDirectoryXML.entry(format, entry) }
+        text += PhoneDirectoryXML.footer(format)
+        return Response(status: .ok, headers: Self.xmlHeaders, body: .init(string: text))
     }
 
     /// A request without credentials is a phone's first try (it answers the challenge): not a failure.
@@ -65,17 +68,23 @@ struct DirectoryController: RouteCollection {
         return Response(status: .unauthorized, headers: headers, body: .init(string: "Authentication required\n"))
     }
 
-    /// Written a batch at a time as the phone reads it.
-    static func stream(_ format: PhoneDirectoryFormat, title: String, entries: DirectoryEntries) -> Response {
+    static var xmlHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "xml", parameters: ["charset": "utf-8"])
         headers.cacheControl = .init(noStore: true)
-        return Response(
-            status: .ok, headers: headers,
+        return headers
+    }
+
+    /// Written a batch at a time as the phone reads it: each batch's XML is one buffer, one write.
+    static func stream(_ format: PhoneDirectoryFormat, title: String, entries: DirectoryEntries) -> Response {
+        Response(
+            status: .ok, headers: xmlHeaders,
             body: .init(managedAsyncStream: { writer in
                 try await writer.writeBuffer(ByteBuffer(string: PhoneDirectoryXML.header(format, title: title)))
                 for try await batch in entries {
-                    let text = batch.map { PhoneDirectoryXML.entry(format, $0) }.joined()
+                    var text = ""
+                    text.reserveCapacity(batch.count * 160)
+                    for entry in batch { text += PhoneDirectoryXML.entry(format, entry) }
                     try await writer.writeBuffer(ByteBuffer(string: text))
                 }
                 try await writer.writeBuffer(ByteBuffer(string: PhoneDirectoryXML.footer(format)))
