@@ -29,6 +29,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateContactNumberKeys())
     app.migrations.add(CreateCSVImportMappings())
     app.migrations.add(CreateLinkedSources())
+    app.migrations.add(CreateGroupDirectories())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -38,7 +39,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag(localization: app.localization)
     app.metrics = PrometheusCollectorRegistry()
-    app.pbx = try makePBXConnector(config.pbx, app: app)
+    app.pbx = try makePBXConnector(config, app: app)
     app.pbxTokenCache = PBXTokenCache()
     app.linkedSyncRegistry = LinkedSyncRegistry()
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
@@ -96,6 +97,7 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
 
 func routes(_ app: Application) throws {
     try app.register(collection: OperationsController())
+    try app.register(collection: DirectoryController())
     try app.grouped(CSRF.Middleware()).register(collection: SignInController())
 
     let signedIn = app.grouped(CSRF.Middleware(), SignedInMiddleware())

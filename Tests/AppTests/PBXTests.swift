@@ -429,14 +429,14 @@ struct KamailioConnectorTests {
     @Test("SWITCHBOARD_PBX picks the connector; unknown values stop the start")
     func factory() async throws {
         try await withApp(config: pbxConfig()) { app in
-            var settings = app.config.pbx
-            settings.connector = "log"
+            var settings = app.config
+            settings.pbx.connector = "log"
             let log = try makePBXConnector(settings, app: app)
             #expect(log is LogConnector)
-            settings.connector = "kamailio"
+            settings.pbx.connector = "kamailio"
             let kamailio = try makePBXConnector(settings, app: app)
             #expect(kamailio is KamailioConnector)
-            settings.connector = "freeswitch"
+            settings.pbx.connector = "freeswitch"
             #expect(throws: PBXConfigurationError.self) { try makePBXConnector(settings, app: app) }
         }
         let config = try AppConfig.fromEnvironment([

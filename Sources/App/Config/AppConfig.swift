@@ -53,6 +53,23 @@ public struct AppConfig: Sendable {
     public var maximumLinkedGroups = 5
     /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
     public var scheduledSync = false
+    /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
+    public var asterisk = Asterisk()
+
+    /// `SWITCHBOARD_ASTERISK_*`: where the AMI listens, the manager account (manager.conf) and how
+    /// a soft call is placed: the user's channel (`{extension}` replaced) into `context`.
+    public struct Asterisk: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 5038
+        public var username = ""
+        public var secret = ""
+        public var channelTemplate = "PJSIP/{extension}"
+        public var context = "from-internal"
+        public var timeoutMilliseconds = 5000
+        public var failureWindowMilliseconds = 1500
+
+        public init() {}
+    }
 
     public struct LoginThrottleSettings: Sendable {
         public var maxFailuresPerAccount = 5
@@ -123,6 +140,9 @@ public struct AppConfig: Sendable {
             config.importMaximumBytes = megabytes * 1_000_000
         }
         config.pbx.connector = reader.string("SWITCHBOARD_PBX")?.lowercased() ?? config.pbx.connector
+        if !["log", "kamailio", "asterisk"].contains(config.pbx.connector) {
+            reader.problems.append("SWITCHBOARD_PBX must be log, kamailio or asterisk, got \"\(config.pbx.connector)\"")
+        }
         config.pbx.kamailioURL = reader.string("SWITCHBOARD_KAMAILIO_URL") ?? config.pbx.kamailioURL
         if URL(string: config.pbx.kamailioURL)?.host == nil
             || !(config.pbx.kamailioURL.hasPrefix("http://") || config.pbx.kamailioURL.hasPrefix("https://"))
@@ -155,8 +175,37 @@ public struct AppConfig: Sendable {
         config.maximumLinkedGroups =
             reader.int("SWITCHBOARD_MAX_LINKED_GROUPS", in: 0...1000) ?? config.maximumLinkedGroups
         config.scheduledSync = reader.bool("SWITCHBOARD_SCHEDULED_SYNC") ?? true
+        readPBX(&reader, into: &config)
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config
+    }
+}
+
+extension AppConfig {
+    fileprivate static func readPBX(_ reader: inout EnvironmentReader, into config: inout AppConfig) {
+        var asterisk = config.asterisk
+        asterisk.host = reader.string("SWITCHBOARD_ASTERISK_HOST") ?? asterisk.host
+        asterisk.port = reader.int("SWITCHBOARD_ASTERISK_PORT", in: 1...65535) ?? asterisk.port
+        asterisk.username = reader.string("SWITCHBOARD_ASTERISK_USER") ?? asterisk.username
+        asterisk.secret = reader.string("SWITCHBOARD_ASTERISK_SECRET") ?? asterisk.secret
+        asterisk.channelTemplate = reader.string("SWITCHBOARD_ASTERISK_CHANNEL") ?? asterisk.channelTemplate
+        asterisk.context = reader.string("SWITCHBOARD_ASTERISK_CONTEXT") ?? asterisk.context
+        asterisk.timeoutMilliseconds =
+            reader.int("SWITCHBOARD_ASTERISK_TIMEOUT_MS", in: 100...60_000) ?? asterisk.timeoutMilliseconds
+        asterisk.failureWindowMilliseconds =
+            reader.int("SWITCHBOARD_ASTERISK_FAILURE_WAIT_MS", in: 0...10_000) ?? asterisk.failureWindowMilliseconds
+        if config.pbx.connector == "asterisk" {
+            if asterisk.username.isEmpty || asterisk.secret.isEmpty {
+                reader.problems.append(
+                    "SWITCHBOARD_ASTERISK_USER and SWITCHBOARD_ASTERISK_SECRET are required with SWITCHBOARD_PBX=asterisk"
+                )
+            }
+            if !asterisk.channelTemplate.contains("{extension}") {
+                reader.problems.append(
+                    "SWITCHBOARD_ASTERISK_CHANNEL must contain {extension}, got \"\(asterisk.channelTemplate)\"")
+            }
+        }
+        config.asterisk = asterisk
     }
 }
 

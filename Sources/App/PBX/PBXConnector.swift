@@ -32,15 +32,15 @@ struct PBXConfigurationError: Error, CustomStringConvertible {
 }
 
 /// The connector named by `SWITCHBOARD_PBX`.
-func makePBXConnector(_ settings: AppConfig.PBXSettings, app: Application) throws -> any PBXConnector {
+func makePBXConnector(_ config: AppConfig, app: Application) throws -> any PBXConnector {
+    let settings = config.pbx
     switch settings.connector {
     case "log":
         return LogConnector(logger: app.logger)
     case "kamailio":
         return KamailioConnector(settings: settings, client: app.http.client.shared, logger: app.logger)
     case "asterisk":
-        throw PBXConfigurationError(
-            description: "SWITCHBOARD_PBX=asterisk: the Asterisk connector is not part of this build")
+        return AsteriskConnector.make(config: config.asterisk, logger: app.logger)
     default:
         throw PBXConfigurationError(
             description: "SWITCHBOARD_PBX must be log, kamailio or asterisk, got \"\(settings.connector)\"")

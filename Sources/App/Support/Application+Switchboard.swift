@@ -92,4 +92,7 @@ extension Request {
         ContactImportService(db: db, photoRules: application.config.photoRules)
     }
     var contactExportService: ContactExportService { ContactExportService(db: db) }
+    var groupDirectoryService: GroupDirectoryService {
+        GroupDirectoryService(db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest)
+    }
 }

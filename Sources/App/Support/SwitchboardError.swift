@@ -31,8 +31,16 @@ enum SwitchboardError: Error, Equatable {
     case noExtension
     case numberInvalid
     case pbxFailed(String)
-    /// The PBX did not answer (down, wrong address, timeout).
+    /// The PBX could not be reached (connection refused, wrong host, not a PBX at that port).
     case pbxUnreachable
+    /// The PBX did not answer in time.
+    case pbxTimeout
+    /// The PBX refused Switchboard's own credentials: an administrator must fix the configuration.
+    case pbxAuthenticationFailed
+    /// A desk-phone directory password shorter than the minimum.
+    case directoryPasswordTooShort(minimum: Int)
+    /// A desk-phone directory user name must be plain: letters, digits, `.`, `-`, `_`.
+    case directoryUsernameInvalid
     case payloadTooLarge
     /// An import file above `SWITCHBOARD_IMPORT_MAX_MB`.
     case importTooLarge(maximumBytes: Int)
@@ -70,7 +78,9 @@ enum SwitchboardError: Error, Equatable {
         case .groupNameInvalid, .standardNeedsWrite, .dectLimitsInvalid: .unprocessableEntity
         case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
-        case .pbxFailed, .pbxUnreachable: .badGateway
+        case .pbxFailed, .pbxUnreachable, .pbxAuthenticationFailed: .badGateway
+        case .pbxTimeout: .gatewayTimeout
+        case .directoryPasswordTooShort, .directoryUsernameInvalid: .unprocessableEntity
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
         case .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
@@ -126,6 +136,10 @@ enum SwitchboardError: Error, Equatable {
         case .numberInvalid: "number_invalid"
         case .pbxFailed: "pbx_failed"
         case .pbxUnreachable: "pbx_unreachable"
+        case .pbxTimeout: "pbx_timeout"
+        case .pbxAuthenticationFailed: "pbx_authentication_failed"
+        case .directoryPasswordTooShort: "directory_password_too_short"
+        case .directoryUsernameInvalid: "directory_username_invalid"
         case .payloadTooLarge: "payload_too_large"
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
@@ -184,6 +198,8 @@ enum SwitchboardError: Error, Equatable {
         case .linkedSource(.intervalInvalid): "interval"
         case .linkedSource(.addressBookNotChosen): "addressBook"
         case .linkedGroupLimit: "kind"
+        case .directoryPasswordTooShort: "directoryPassword"
+        case .directoryUsernameInvalid: "directoryUsername"
         default: nil
         }
     }
@@ -214,6 +230,7 @@ enum SwitchboardError: Error, Equatable {
         case .forwarding(.unknownExtension(_, let target)): ["extension": target]
         case .forwarding(.loop(let chain)): ["chain": chain.joined(separator: " → ")]
         case .pbxFailed(let reason): ["reason": reason]
+        case .directoryPasswordTooShort(let minimum): ["minimum": String(minimum)]
         case .importTooLarge(let maximum): ["megabytes": String(maximum / 1_000_000)]
         case .contact(.emailInvalid(let value)), .contact(.numberInvalid(let value)): ["value": value]
         case .dect(.groupFull(let maximum, let wouldHave)):
@@ -249,6 +266,8 @@ enum SwitchboardError: Error, Equatable {
         .carddav(.unreachable("x")), .carddav(.authenticationRefused(401)), .carddav(.tokenRefused("x")),
         .carddav(.unexpectedStatus(500)), .carddav(.badAnswer("x")), .carddav(.notAddressBook),
         .carddav(.syncTokenInvalid), .carddav(.secretKeyMissing), .carddav(.secretUnreadable),
+        .pbxUnreachable, .pbxTimeout, .pbxAuthenticationFailed,
+        .directoryPasswordTooShort(minimum: 8), .directoryUsernameInvalid,
     ]
 }
 

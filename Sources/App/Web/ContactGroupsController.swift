@@ -12,6 +12,7 @@ struct ContactGroupsController: RouteCollection {
         routes.post(Paths.contactGroupPattern.pathComponents, use: update)
         routes.post(Paths.contactGroupRightsPattern.pathComponents, use: saveRights)
         routes.post(Paths.contactGroupDeletePattern.pathComponents, use: delete)
+        routes.post(Paths.contactGroupDirectoryPattern.pathComponents, use: saveDirectory)
     }
 
     // MARK: list and create
@@ -29,6 +30,7 @@ struct ContactGroupsController: RouteCollection {
         let syncStatus: String?
         let syncProblem: String?
         let syncAction: String?
+        let isPublished: Bool
     }
 
     struct CreateValues: Encodable {
@@ -91,6 +93,8 @@ struct ContactGroupsController: RouteCollection {
         let groups = try await req.contactGroupService.list(by: actor)
         let rights = try await GroupRightModel.query(on: req.db).all()
         let sources = try await LinkedSourceModel.query(on: req.db).all()
+        let published = Set(
+            try await GroupDirectoryModel.query(on: req.db).filter(\.$isEnabled == true).all().map { $0.$group.id })
         let rows = groups.map { group in
             let given = rights.filter { $0.$group.id == group.id }
             let source = sources.first { $0.$group.id == group.id }
@@ -106,7 +110,8 @@ struct ContactGroupsController: RouteCollection {
                 url: Paths.contactGroup(group.id!),
                 contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url(),
                 syncStatus: sync.status, syncProblem: sync.problem,
-                syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync(group.id!) : nil)
+                syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync(group.id!) : nil,
+                isPublished: published.contains(group.id!))
         }
         let page = IndexPage(
             groups: rows, kinds: ContactGroupKind.allCases.map(\.rawValue), values: values,
@@ -144,6 +149,7 @@ struct ContactGroupsController: RouteCollection {
         let errors: [String: String]
         let rightsError: String?
         let linked: LinkedSourcePage?
+        let directory: DirectorySection
     }
 
     private func groupID(_ req: Request) throws -> UUID {
@@ -227,7 +233,8 @@ struct ContactGroupsController: RouteCollection {
     func renderShow(
         _ req: Request, actor: Actor, group: ContactGroupModel, limits: (String?, String?)? = nil,
         posted: [UUID: ContactGroupService.RightEntry]? = nil, error: SwitchboardError? = nil,
-        rightsError: SwitchboardError? = nil, linked: LinkedSourcePage? = nil
+        rightsError: SwitchboardError? = nil, linked: LinkedSourcePage? = nil, directoryPosted: DirectoryForm? = nil,
+        directoryError: SwitchboardError? = nil
     ) async throws -> Response {
         let id = try group.requireID()
         var linked = linked
@@ -255,10 +262,11 @@ struct ContactGroupsController: RouteCollection {
             },
             rightChoices: group.kind.isReadOnly ? ["none", "read"] : ["none", "read", "write"],
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error),
-            rightsError: rightsError.map(req.message(for:)), linked: linked)
+            rightsError: rightsError.map(req.message(for:)), linked: linked,
+            directory: try await directorySection(req, groupID: id, posted: directoryPosted, error: directoryError))
         let linkedStatus = linked?.error != nil ? HTTPStatus.unprocessableEntity : nil
         return try await req.render(
             "groups/show", titleKey: "groups.title_one", section: "contactGroups", page,
-            status: (error ?? rightsError)?.status ?? linkedStatus ?? .ok)
+            status: (error ?? rightsError ?? directoryError)?.status ?? linkedStatus ?? .ok)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Every path of the web interface, used by route registration and by templates (through
 /// `LayoutContext.paths`), so a link can never point at a route that does not exist.
@@ -54,6 +55,10 @@ enum Paths {
     static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
     static let contactGroupSourcePattern = "/admin/contact-groups/:groupID/source"
     static let contactGroupSyncPattern = "/admin/contact-groups/:groupID/sync"
+    static let contactGroupDirectoryPattern = "/admin/contact-groups/:groupID/directory"
+    /// Desk-phone directories: outside the session world, HTTP Basic with the group's own password.
+    static let directoryFilePattern = "/directory/:groupID/:file"
+    static let directorySearchPattern = "/directory/:groupID/search"
 
     static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
@@ -75,6 +80,12 @@ enum Paths {
     static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
     static func contactGroupSource(_ id: UUID) -> String { "/admin/contact-groups/\(id)/source" }
     static func contactGroupSync(_ id: UUID) -> String { "/admin/contact-groups/\(id)/sync" }
+    static func contactGroupDirectory(_ id: UUID) -> String { "/admin/contact-groups/\(id)/directory" }
+    /// `yealink.xml`, `snom.xml`, `grandstream.xml`, `fanvil.xml`, `directory.xml`.
+    static func directoryFile(_ id: UUID, _ format: PhoneDirectoryFormat) -> String {
+        "/directory/\(id.uuidString.lowercased())/\(format == .xml ? "directory" : format.rawValue).xml"
+    }
+    static func directorySearch(_ id: UUID) -> String { "/directory/\(id.uuidString.lowercased())/search" }
 
     /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
     static func safeRedirect(_ candidate: String?) -> String {

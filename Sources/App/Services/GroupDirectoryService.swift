@@ -1,0 +1,221 @@
+import Fluent
+import Foundation
+import SQLKit
+import SwitchboardCore
+import Vapor
+
+/// Contact groups published as desk-phone directories: the settings (admins and sub-admins) and
+/// what a phone downloads with the group's own password.
+struct GroupDirectoryService {
+    let db: any Database
+    let hasher: AsyncPasswordHasher
+    /// Verified against when there is no directory, so an unknown group costs the same as a wrong password.
+    let decoyDigest: String
+
+    static let minimumPasswordLength = 8
+    static let searchLimit = 50
+
+    /// The group's directory settings; a fresh, unpublished one when never set.
+    func settings(of groupID: UUID) async throws -> GroupDirectoryModel {
+        try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == groupID).first()
+            ?? GroupDirectoryModel(groupID: groupID)
+    }
+
+    /// Turns publishing on or off, sets the user name, and the password when `newPassword` is not
+    /// empty. Publishing needs a password (new or kept). Every change is audited.
+    func update(
+        groupID: UUID, enabled: Bool, username rawUsername: String, newPassword: String, by actor: Actor
+    ) async throws {
+        try actor.require(.manageContactGroups)
+        let group = try await ContactGroupService(db: db).group(groupID, by: actor)
+        let directory = try await settings(of: groupID)
+        let username = rawUsername.trimmingCharacters(in: .whitespaces)
+        let usernameToSave = username.isEmpty ? GroupDirectoryModel.defaultUsername : username
+        guard Self.isPlain(usernameToSave) else { throw SwitchboardError.directoryUsernameInvalid }
+        if !newPassword.isEmpty || (enabled && directory.passwordHash == nil) {
+            guard newPassword.count >= Self.minimumPasswordLength else {
+                throw SwitchboardError.directoryPasswordTooShort(minimum: Self.minimumPasswordLength)
+            }
+        }
+        let newHash = newPassword.isEmpty ? nil : try await hasher.hash(newPassword).get()
+        let credentialsChanged = newHash != nil || usernameToSave != directory.username
+        let wasEnabled = directory.isEnabled
+        directory.isEnabled = enabled
+        directory.username = usernameToSave
+        if let newHash { directory.passwordHash = newHash }
+        try await db.transaction { db in
+            try await directory.save(on: db)
+            let audit = AuditService(db: db)
+            if credentialsChanged {
+                try await audit.record(
+                    .directoryCredentialsChanged, by: actor, target: group.name,
+                    detail: "username=\(usernameToSave)\(newHash != nil ? " password=changed" : "")")
+            }
+            if enabled != wasEnabled {
+                try await audit.record(
+                    enabled ? .directoryPublished : .directoryUnpublished, by: actor, target: group.name)
+            }
+        }
+    }
+
+    enum Authorization: Equatable {
+        case granted(ContactGroupModel)
+        case refused
+        /// Too many wrong passwords from this address lately: wait this many seconds.
+        case throttled(seconds: Int)
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            switch (lhs, rhs) {
+            case (.granted(let a), .granted(let b)): a.id == b.id
+            case (.refused, .refused): true
+            case (.throttled(let a), .throttled(let b)): a == b
+            default: false
+            }
+        }
+    }
+
+    /// The published group these credentials open. An unknown group, an unpublished one, a wrong
+    /// user name or password are all the same refusal, and each counts against the client address
+    /// (never against the group: a stranger could otherwise lock every phone out of it).
+    func authorize(
+        groupID: UUID, username: String, password: String, clientAddress: String?, throttle: LoginThrottle,
+        now: Date = Date()
+    ) async throws -> Authorization {
+        let key = "directory-ip:\(clientAddress ?? "unknown")"
+        let since = throttle.windowStart(now: now)
+        let failures = try await LoginFailureModel.query(on: db).filter(\.$key == key).filter(\.$failedAt > since)
+            .all().map(\.failedAt)
+        if let wait = throttle.wait(accountFailures: [], addressFailures: failures, now: now) {
+            return .throttled(seconds: Int(wait.rounded(.up)))
+        }
+        let directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == groupID)
+            .filter(\.$isEnabled == true).with(\.$group).first()
+        let verified = try await hasher.verify(password, created: directory?.passwordHash ?? decoyDigest).get()
+        guard let directory, verified, directory.passwordHash != nil, directory.username == username else {
+            try await LoginFailureModel(key: key, failedAt: now).create(on: db)
+            return .refused
+        }
+        return .granted(directory.group)
+    }
+
+    /// The whole group, in display order, a batch of contacts at a time.
+    func entries(of groupID: UUID) -> DirectoryEntries {
+        DirectoryEntries(groupID: groupID, db: db)
+    }
+
+    /// What a phone's remote search finds: the contacts list's own search in the group (a name
+    /// filter, or a number filter when `query` looks like a number), so it walks the group's sort
+    /// index or looks the words index up exactly like the contacts page, and answers in
+    /// milliseconds in a large group. Only contacts with a phone number; at most `searchLimit`.
+    /// Basic authentication already proved the right to the group: the search runs as an admin.
+    func search(_ query: String, in groupID: UUID) async throws -> [PhoneDirectoryEntry] {
+        let text = query.trimmingCharacters(in: .whitespaces)
+        // Digits only for what looks like a number: "Tom 2" is not a search for every 2.
+        let isNumber =
+            !SearchFolding.digits(text).isEmpty && text.allSatisfy { "0123456789 +-./()".contains($0) }
+        var search = ContactSearch(scope: .group(groupID), limit: Self.searchLimit)
+        if !text.isEmpty { search.filters = [isNumber ? .number : .name: text] }
+        let access = ContactAccess(role: .admin)
+        var found: [ContactSummary] = []
+        while found.count < Self.searchLimit {
+            let page = try await search.run(on: db, access: access)
+            found += page.contacts.filter { !$0.phones.isEmpty }
+            guard let next = page.next else { break }
+            search.after = next
+        }
+        found = Array(found.prefix(Self.searchLimit))
+        guard !found.isEmpty else { return [] }
+        // First and last names (Grandstream shows them) are not in the list's rows: one query for the page.
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw(
+            "SELECT id, first_name, last_name FROM contacts WHERE id IN (\(binds: found.map(\.id)))"
+        ).all()
+        var names: [UUID: (first: String?, last: String?)] = [:]
+        for row in rows {
+            names[try row.decode(column: "id", as: UUID.self)] = (
+                try row.decode(column: "first_name", as: String?.self),
+                try row.decode(column: "last_name", as: String?.self)
+            )
+        }
+        return found.map {
+            PhoneDirectoryEntry(
+                name: $0.displayName, firstName: names[$0.id]?.first, lastName: names[$0.id]?.last,
+                numbers: $0.phones)
+        }
+    }
+
+    static func isPlain(_ username: String) -> Bool {
+        (1...64).contains(username.count)
+            && username.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._-".unicodeScalars
+                        .contains($0)
+            }
+    }
+}
+
+/// A group's contacts as phone-book entries, read `batchSize` members at a time in the group's
+/// index order (sort key, then contact id), so a large group is one index walk and never whole in
+/// memory. Each batch is one query of raw rows with only the columns an entry needs: decoding
+/// Fluent models cost more than the query and the XML together.
+struct DirectoryEntries: AsyncSequence, Sendable {
+    typealias Element = [PhoneDirectoryEntry]
+
+    let groupID: UUID
+    let db: any Database
+    /// Members read per query.
+    var batchSize = 1_000
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let source: DirectoryEntries
+        var after: (sortKey: String, id: UUID)?
+        var done = false
+
+        mutating func next() async throws -> [PhoneDirectoryEntry]? {
+            while !done {
+                let rows = try await nextRows()
+                if rows.count < source.batchSize { done = true }
+                guard !rows.isEmpty else { return nil }
+                var batch: [PhoneDirectoryEntry] = []
+                batch.reserveCapacity(rows.count)
+                for row in rows {
+                    let phones = try row.decode(column: "phones", as: [PhoneEntry].self)
+                    guard !phones.isEmpty else { continue }
+                    batch.append(
+                        PhoneDirectoryEntry(
+                            name: try row.decode(column: "display_name", as: String.self),
+                            firstName: try row.decode(column: "first_name", as: String?.self),
+                            lastName: try row.decode(column: "last_name", as: String?.self), numbers: phones))
+                }
+                if !batch.isEmpty { return batch }
+            }
+            return nil
+        }
+
+        /// The next members in the group's index order (`members_group_sort`: group, sort key,
+        /// contact) with their contacts' columns: a row-value bound makes each batch one index
+        /// range, never a sort of the group.
+        private mutating func nextRows() async throws -> [any SQLRow] {
+            let sql = source.db as! any SQLDatabase
+            var query: SQLQueryString = """
+                SELECT m.sort_key, m.contact_id, c.display_name, c.first_name, c.last_name, c.phones \
+                FROM contact_group_members m JOIN contacts c ON c.id = m.contact_id \
+                WHERE m.group_id = \(bind: source.groupID)
+                """
+            if let after {
+                query += " AND (m.sort_key, m.contact_id) > (\(bind: after.sortKey), \(bind: after.id))"
+            }
+            query += " ORDER BY m.sort_key, m.contact_id LIMIT \(literal: source.batchSize)"
+            let rows = try await sql.raw(query).all()
+            if let last = rows.last {
+                after = (
+                    try last.decode(column: "sort_key", as: String.self),
+                    try last.decode(column: "contact_id", as: UUID.self)
+                )
+            }
+            return rows
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self) }
+}
