@@ -41,6 +41,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.metrics = PrometheusCollectorRegistry()
     app.pbx = try makePBXConnector(config, app: app)
     app.pbxTokenCache = PBXTokenCache()
+    app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 

@@ -41,7 +41,8 @@ struct DirectoryWorld {
             Contact(displayName: "Secret Board Member", phones: [.init(type: .mobile, number: "0677777777")]),
             in: [board], by: admin)
         let directories = GroupDirectoryService(
-            db: app.db, hasher: app.password.async, decoyDigest: app.signInDecoyDigest)
+            db: app.db, hasher: app.password.async, decoyDigest: app.signInDecoyDigest,
+            verified: app.directoryCredentials)
         try await directories.update(groupID: office, enabled: true, username: "desk", newPassword: password, by: admin)
         try await directories.update(
             groupID: board, enabled: true, username: "desk", newPassword: "board-secret-9", by: admin)
@@ -185,6 +186,31 @@ struct DirectoryTests {
         }
     }
 
+    @Test("credentials verified a moment ago open the directory at once; a new password or unpublishing ends them")
+    func recentlyVerifiedCredentials() async throws {
+        try await withApp { app in
+            let world = try await DirectoryWorld.make(app)
+            let office = Paths.directoryFile(world.office, .yealink)
+            #expect(try await app.fetchDirectory(office).status == .ok)
+            #expect(try await app.fetchDirectory(office).status == .ok)
+            let admin = Actor(
+                user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
+            try await app.groupDirectories.update(
+                groupID: world.office, enabled: true, username: "desk", newPassword: "another-secret-7", by: admin)
+            #expect(try await app.fetchDirectory(office).status == .unauthorized)
+            #expect(try await app.fetchDirectory(office, password: "another-secret-7").status == .ok)
+            try await app.groupDirectories.update(
+                groupID: world.office, enabled: true, username: "phone", newPassword: "", by: admin)
+            #expect(try await app.fetchDirectory(office, password: "another-secret-7").status == .unauthorized)
+            #expect(try await app.fetchDirectory(office, user: "phone", password: "another-secret-7").status == .ok)
+            try await app.groupDirectories.update(
+                groupID: world.office, enabled: false, username: "phone", newPassword: "", by: admin)
+            #expect(
+                try await app.fetchDirectory(office, user: "phone", password: "another-secret-7").status
+                    == .unauthorized)
+        }
+    }
+
     @Test(
         "wrong password, wrong user, no credentials, another group's password, unknown or unpublished group: the same 401"
     )
@@ -308,6 +334,7 @@ struct DirectoryTests {
 
 extension Application {
     var groupDirectories: GroupDirectoryService {
-        GroupDirectoryService(db: db, hasher: password.async, decoyDigest: signInDecoyDigest)
+        GroupDirectoryService(
+            db: db, hasher: password.async, decoyDigest: signInDecoyDigest, verified: directoryCredentials)
     }
 }

@@ -11,6 +11,8 @@ struct GroupDirectoryService {
     let hasher: AsyncPasswordHasher
     /// Verified against when there is no directory, so an unknown group costs the same as a wrong password.
     let decoyDigest: String
+    /// Credentials verified in the last minute (see `Application.directoryCredentials`).
+    let verified: PBXTokenCache
 
     static let minimumPasswordLength = 8
     static let searchLimit = 50
@@ -90,11 +92,17 @@ struct GroupDirectoryService {
         }
         let directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == groupID)
             .filter(\.$isEnabled == true).with(\.$group).first()
+        let digest = TokenService.digest(
+            "\(groupID)\u{1F}\(username)\u{1F}\(password)\u{1F}\(directory?.passwordHash ?? "")")
+        if let directory, directory.passwordHash != nil, directory.username == username, self.verified.knows(digest) {
+            return .granted(directory.group)
+        }
         let verified = try await hasher.verify(password, created: directory?.passwordHash ?? decoyDigest).get()
         guard let directory, verified, directory.passwordHash != nil, directory.username == username else {
             try await LoginFailureModel(key: key, failedAt: now).create(on: db)
             return .refused
         }
+        self.verified.remember(digest)
         return .granted(directory.group)
     }
 

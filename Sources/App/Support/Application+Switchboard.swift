@@ -36,6 +36,16 @@ extension Application {
         set { storage[PBXTokenCacheKey.self] = newValue }
     }
 
+    private struct DirectoryCredentialsKey: StorageKey { typealias Value = PBXTokenCache }
+
+    /// Desk-phone directory credentials verified lately (digests that include the password hash,
+    /// so a new password or unpublishing ends them): a phone searching as its user types pays the
+    /// password hash once a minute, not at every keystroke. Set once by `configure`.
+    var directoryCredentials: PBXTokenCache {
+        get { storage[DirectoryCredentialsKey.self]! }
+        set { storage[DirectoryCredentialsKey.self] = newValue }
+    }
+
     var signInDecoyDigest: String {
         get { storage[DecoyKey.self]! }
         set { storage[DecoyKey.self] = newValue }
@@ -93,6 +103,8 @@ extension Request {
     }
     var contactExportService: ContactExportService { ContactExportService(db: db) }
     var groupDirectoryService: GroupDirectoryService {
-        GroupDirectoryService(db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest)
+        GroupDirectoryService(
+            db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest,
+            verified: application.directoryCredentials)
     }
 }
