@@ -13,7 +13,7 @@ def test_first_start_prints_a_password_that_signs_in(server, browser):
     sign_in(browser, server.url, "admin", password)
     assert browser.current_url.endswith("/contacts")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=account-name]").text == "Administrator"
-    assert nav_labels(browser) == ["Contacts", "Dialpad", "Settings", "Users", "Contact groups", "Audit log"]
+    assert nav_labels(browser) == ["Contacts", "Dialpad", "Settings", "Users", "Contact groups", "PBX tokens", "Audit log"]
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=scope-heading]").text == "All contacts"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=contacts-empty]").text == "No contacts here yet."
     screenshot(browser, "contacts-empty")
