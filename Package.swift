@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/vapor/swift-openapi-vapor.git", from: "1.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .target(name: "SwitchboardCore"),
@@ -44,7 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "switchboard",
-            dependencies: ["App"]
+            dependencies: ["App", .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], exclude: ["Fixtures"]),
         .testTarget(

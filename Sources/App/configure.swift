@@ -41,6 +41,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.metrics = PrometheusCollectorRegistry()
     app.pbx = try makePBXConnector(config, app: app)
     app.pbxTokenCache = PBXTokenCache()
+    app.callRouting = CallRoutingCache()
+    app.databases.middleware.use(CallRoutingCache.Invalidation<UserModel>(cache: app.callRouting))
+    app.databases.middleware.use(CallRoutingCache.Invalidation<ForwardingRuleModel>(cache: app.callRouting))
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
@@ -61,7 +64,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(MetricsMiddleware(registry: app.metrics))
     app.middleware.use(SecurityHeadersMiddleware(secure: config.secureCookies))
     app.middleware.use(ErrorPagesMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionAuthenticator())
 
@@ -133,7 +136,9 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: CSVExportController())
 
     let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
-    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: URL(string: "/")!)
+    try APIHandler().registerHandlers(
+        on: PBXCallTimeRoutes.Transport(base: VaporTransport(routesBuilder: api)), serverURL: URL(string: "/")!)
+    try app.grouped(APITokenAuthenticator()).register(collection: PBXCallTimeRoutes())
 }
 
 /// Web pages behind sign-in: anonymous visitors are sent to the sign-in page.

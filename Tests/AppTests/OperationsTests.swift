@@ -16,6 +16,17 @@ struct OperationsTests {
         }
     }
 
+    @Test("GET /livez answers that the process is up, never cached")
+    func live() async throws {
+        try await withApp { app in
+            let response = try await app.testing().sendRequest(.GET, "/livez")
+            #expect(response.status == .ok)
+            #expect(response.body.string == #"{"status":"ok"}"#)
+            #expect(response.headers.contentType == .json)
+            #expect(response.headers.first(name: .cacheControl) == "no-store")
+        }
+    }
+
     @Test("GET /metrics counts requests by route pattern")
     func metrics() async throws {
         try await withApp { app in

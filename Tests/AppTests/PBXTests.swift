@@ -144,6 +144,94 @@ struct PBXRouteTests {
     }
 }
 
+@Suite("PBX call-time routes keep the OpenAPI contract")
+struct PBXContractTests {
+    /// `/api/v1/pbx/route` and `/lookup` are plain Vapor routes (`PBXCallTimeRoutes`); their bodies
+    /// must decode as the schemas of `openapi.yaml` and equal what the generated handlers answer.
+    @Test("route and lookup bodies decode as the generated types and match the generated handlers")
+    func contract() async throws {
+        try await withApp(config: pbxConfig()) { app in
+            let ada = try await app.makeUser("ada", phoneExtension: "201")
+            try await app.makeUser("bea", phoneExtension: "202")
+            try await app.setForwarding(
+                ada,
+                ForwardingSettings(internalCalls: .init(enabled: true, destination: .phoneExtension("202"), rings: 2)))
+            try await app.makeContact("Zoé Martin", ["+33 6 12 34 56 78"])
+            let token = try await app.makePBXToken()
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = .init(token: token)
+
+            let routed = try await app.testing().sendRequest(
+                .GET, "/api/v1/pbx/route?callee=201&caller=202", headers: headers)
+            #expect(routed.headers.contentType == .json)
+            let route = try JSONDecoder().decode(
+                Components.Schemas.PBXRoute.self, from: Data(routed.body.readableBytesView))
+            let looked = try await app.testing().sendRequest(
+                .GET, "/api/v1/pbx/lookup?number=%2B33612345678", headers: headers)
+            let lookup = try JSONDecoder().decode(
+                Components.Schemas.PBXLookup.self, from: Data(looked.body.readableBytesView))
+
+            let request = Request(application: app, on: app.eventLoopGroup.next())
+            try await APIRequestContext.$request.withValue(request) {
+                let generatedRoute = try await APIHandler().pbxRoute(
+                    .init(query: .init(callee: "201", caller: "202"))
+                ).ok.body.json
+                #expect(generatedRoute == route)
+                #expect(route.action == .ringThenForward)
+                #expect(route.destination?.uri == "sip:202@pbx.example.com")
+                let generatedLookup = try await APIHandler().pbxLookup(
+                    .init(query: .init(number: "+33612345678"))
+                ).ok.body.json
+                #expect(generatedLookup == lookup)
+                #expect(lookup.name == "Zoé Martin")
+            }
+        }
+    }
+}
+
+@Suite("PBX answers follow users and rules at once")
+struct PBXRoutingFreshnessTests {
+    /// The decision is answered from memory (`CallRoutingCache`); every change made through the
+    /// portal must be seen by the very next call, with no waiting for the cache to expire.
+    @Test("new, renumbered and deleted users and changed rules are seen by the next call")
+    func followsChanges() async throws {
+        try await withApp(config: pbxConfig()) { app in
+            let admin = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let actor = Actor(user: admin, clientAddress: nil)
+            let ada = try await app.makeUser("ada", phoneExtension: "201")
+            let token = try await app.makePBXToken()
+            func route(_ query: String) async throws -> (HTTPStatus, [String: Any]) {
+                try await get(app, "/api/v1/pbx/route?\(query)", token: token)
+            }
+            #expect(try await route("callee=201&caller=0612345678").1["action"] as? String == "ring")
+            #expect(try await route("callee=202&caller=201").0 == .notFound)
+            // A colleague who did not exist at the last call is an extension, and internal.
+            let bea = try await app.makeUser("bea", phoneExtension: "202")
+            #expect(try await route("callee=202&caller=201").1["origin"] as? String == "internal")
+            let (_, name) = try await get(app, "/api/v1/pbx/lookup?number=202", token: token)
+            #expect(name["name"] as? String == "Bea")
+
+            try await app.setForwarding(
+                ada, ForwardingSettings(unconditional: .init(enabled: true, destination: .phoneExtension("202"))))
+            let forwarded = try await route("callee=201&caller=0612345678").1
+            #expect(forwarded["action"] as? String == "forward")
+            #expect((forwarded["destination"] as? [String: Any])?["number"] as? String == "202")
+
+            let users = UserService(db: app.db, hasher: app.password.async)
+            _ = try await users.update(
+                try bea.requireID(), .init(displayName: "Béatrice", phoneExtension: .some("212")), by: actor)
+            #expect(try await route("callee=202&caller=201").0 == .notFound)
+            #expect(try await route("callee=212&caller=201").1["origin"] as? String == "internal")
+            let (_, renamed) = try await get(app, "/api/v1/pbx/lookup?number=212", token: token)
+            #expect(renamed["name"] as? String == "Béatrice")
+
+            try await users.delete(try ada.requireID(), by: actor)
+            #expect(try await route("callee=201&caller=212").0 == .notFound)
+            #expect(try await route("callee=212&caller=201").1["origin"] as? String == "external")
+        }
+    }
+}
+
 @Suite("PBX caller-ID lookup")
 struct PBXLookupTests {
     @Test("a contact's number in every format people and trunks use")

@@ -3,7 +3,9 @@ import OpenAPIRuntime
 import Vapor
 
 /// `/api/v1/pbx/*`: asked by the telephone system with a PBX token (checked by
-/// `APITokenAuthenticator`); no user is signed in.
+/// `APITokenAuthenticator`); no user is signed in. Over HTTP these paths are answered by
+/// `PBXCallTimeRoutes` (plain Vapor routes, cheaper per call); these typed handlers give the same
+/// answers and `PBXContractTests` holds the two together.
 extension APIHandler {
     func pbxRoute(_ input: Operations.PbxRoute.Input) async throws -> Operations.PbxRoute.Output {
         let request = try APIRequestContext.current()

@@ -9,6 +9,8 @@ struct PBXService {
     let db: any Database
     let settings: AppConfig.PBXSettings
     let ringSeconds: Int
+    /// The users' extensions and forwarding rules, in memory.
+    let routing: CallRoutingCache
 
     var matcher: CallerIDMatcher { CallerIDMatcher(plan: settings.dialPlan) }
 
@@ -39,21 +41,17 @@ struct PBXService {
             guard let given = CallOrigin(rawValue: rawOrigin) else { throw SwitchboardError.badRequest }
             origin = given
         }
-        // The callee and, when the origin is to be inferred, a caller that looks like an extension:
-        // one query for both.
-        var callerExtension: String?
-        if origin == nil, let caller, case .internal(let number)? = settings.dialPlan.understand(caller, fromPBX: true)
-        {
-            callerExtension = number
-        }
-        let wanted = [callee] + (callerExtension.map { [$0] } ?? [])
-        let users = try await UserModel.query(on: db).filter(\.$phoneExtension ~~ wanted).all()
-        guard let user = users.first(where: { $0.phoneExtension == callee }) else { throw SwitchboardError.notFound }
+        let users = try await routing.current(on: db).byExtension
+        guard let user = users[callee] else { throw SwitchboardError.notFound }
         if origin == nil {
-            origin = users.contains { $0.phoneExtension == callerExtension } ? .internal : .external
+            // Internal when the caller looks like an extension and one of the users has it.
+            var isColleague = false
+            if let caller, case .internal(let number)? = settings.dialPlan.understand(caller, fromPBX: true) {
+                isColleague = users[number] != nil
+            }
+            origin = isColleague ? .internal : .external
         }
-        let rules = try await ForwardingRuleModel.settings(for: user.requireID(), on: db)
-        let handling = ForwardingEvaluation.handling(of: origin!, under: rules, ringSeconds: ringSeconds)
+        let handling = ForwardingEvaluation.handling(of: origin!, under: user.forwarding, ringSeconds: ringSeconds)
         let calleeURI = uri(callee)
         switch handling {
         case .ring:
@@ -104,26 +102,19 @@ struct PBXService {
         guard let understood = settings.dialPlan.understand(presented, fromPBX: true) else {
             throw SwitchboardError.numberInvalid
         }
-        if case .internal(let number) = understood,
-            let user = try await UserModel.query(on: db).filter(\.$phoneExtension == number).first()
-        {
+        if case .internal(let number) = understood, let user = try await routing.current(on: db).byExtension[number] {
             return Lookup(number: presented, name: user.displayName, match: "exact", source: "user")
         }
         let keys = matcher.searchKeys(for: presented)
         guard !keys.isEmpty else { return nil }
-        let sql = db as! any SQLDatabase
-        let rows = try await sql.select()
-            .column(SQLColumn("number", table: "contact_number_keys"))
-            .column(SQLColumn("display_name", table: ContactModel.schema))
-            .from("contact_number_keys")
-            .join(
-                ContactModel.schema,
-                on: SQLColumn("id", table: ContactModel.schema), .equal,
-                SQLColumn("contact_id", table: "contact_number_keys")
-            )
-            .where(SQLColumn("key", table: "contact_number_keys"), .in, SQLBind.group(keys))
-            .limit(200)
-            .all()
+        // Written out rather than built with the query builder: this runs at every incoming call.
+        let rows = try await (db as! any SQLDatabase).raw(
+            """
+            SELECT k.number AS number, c.display_name AS display_name
+            FROM contact_number_keys k JOIN contacts c ON c.id = k.contact_id
+            WHERE k.key IN (\(binds: keys)) LIMIT 200
+            """
+        ).all()
         let candidates = try rows.map { row in
             (
                 number: try row.decode(column: "number", as: String.self),

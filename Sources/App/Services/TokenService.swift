@@ -58,7 +58,7 @@ struct TokenService {
     }
 
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hex
     }
 
     static func randomURLSafe(bytes count: Int) -> String {

@@ -36,6 +36,14 @@ extension Application {
         set { storage[PBXTokenCacheKey.self] = newValue }
     }
 
+    private struct CallRoutingKey: StorageKey { typealias Value = CallRoutingCache }
+
+    /// The users' extensions and forwarding rules the PBX's questions read. Set once by `configure`.
+    var callRouting: CallRoutingCache {
+        get { storage[CallRoutingKey.self]! }
+        set { storage[CallRoutingKey.self] = newValue }
+    }
+
     private struct DirectoryCredentialsKey: StorageKey { typealias Value = PBXTokenCache }
 
     /// Desk-phone directory credentials verified lately (digests that include the password hash,
@@ -87,7 +95,9 @@ extension Request {
         CallService(db: db, pbx: application.pbx, dialPlan: application.config.pbx.dialPlan)
     }
     var pbxService: PBXService {
-        PBXService(db: db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds)
+        PBXService(
+            db: db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds,
+            routing: application.callRouting)
     }
     var pbxTokenService: PBXTokenService { PBXTokenService(db: db, cache: application.pbxTokenCache) }
 }

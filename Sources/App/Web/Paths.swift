@@ -32,6 +32,7 @@ enum Paths {
     static let audit = "/admin/audit"
     static let pbxTokens = "/admin/pbx-tokens"
     static let healthz = "/healthz"
+    static let livez = "/livez"
     static let metrics = "/metrics"
     static let openAPIDocument = "/api/openapi.yaml"
 
