@@ -117,7 +117,7 @@ struct BenchContactsCommand: AsyncCommand {
             ("Number filter \"12\" (2 digits)", ContactSearch(filters: [.number: "12"]), adminAccess),
             ("Name filter \"an\", subscriber", ContactSearch(filters: [.name: "an"]), subscriberAccess),
             ("Name filter \"zq\" (no match)", ContactSearch(filters: [.name: "zq"]), adminAccess),
-            ("Name filter \"mb\" (one company: rare, all under T)", ContactSearch(filters: [.name: "mb"]), adminAccess),
+            ("Name filter \"mb\" (two companies, under M and T)", ContactSearch(filters: [.name: "mb"]), adminAccess),
             ("Name filter \"ngs\" (2% of names, spread A to Z)", ContactSearch(filters: [.name: "ngs"]), adminAccess),
             ("Name filter \"n d\" (two words: no words index)", ContactSearch(filters: [.name: "n d"]), adminAccess),
             ("Without group", ContactSearch(scope: .withoutGroup), adminAccess),
