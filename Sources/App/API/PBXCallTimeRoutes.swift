@@ -1,6 +1,7 @@
 import HTTPTypes
 import OpenAPIRuntime
 import OpenAPIVapor
+import SwitchboardCore
 import Vapor
 
 /// The PBX's call-time questions (`GET /api/v1/pbx/route` and `/lookup`) answered by plain Vapor
@@ -18,14 +19,14 @@ struct PBXCallTimeRoutes: RouteCollection {
     }
 
     func route(req: Request) async throws -> Response {
-        guard let callee = req.query[String.self, at: "callee"] else { throw SwitchboardError.badRequest }
-        let answer = try await req.pbxService.route(
-            callee: callee, caller: req.query[String.self, at: "caller"], origin: req.query[String.self, at: "origin"])
+        let query = QueryString.parse(req.url.query)
+        guard let callee = query["callee"] else { throw SwitchboardError.badRequest }
+        let answer = try await req.pbxService.route(callee: callee, caller: query["caller"], origin: query["origin"])
         return try Self.json(answer)
     }
 
     func lookup(req: Request) async throws -> Response {
-        guard let number = req.query[String.self, at: "number"] else { throw SwitchboardError.badRequest }
+        guard let number = QueryString.parse(req.url.query)["number"] else { throw SwitchboardError.badRequest }
         guard let found = try await req.pbxService.lookup(number) else { throw SwitchboardError.notFound }
         return try Self.json(found)
     }
