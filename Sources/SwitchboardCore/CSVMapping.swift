@@ -38,7 +38,7 @@ public struct CSVMapping: Equatable, Sendable {
         for (index, field) in fields.enumerated() where index < row.cells.count {
             var value = row.cells[index]
             if undoesNeutralisation { value = CSVWriter.denormalised(value) }
-            value = value.trimmingCharacters(in: .whitespaces)
+            value = value.trimmedSpaces
             guard !value.isEmpty else { continue }
             switch field {
             case .ignore: continue
@@ -104,8 +104,13 @@ public struct CSVMapping: Equatable, Sendable {
 
     /// Several numbers or e-mails in one cell: one per line (our format), or Google's " ::: ".
     static func values(_ cell: String) -> [String] {
-        cell.replacingOccurrences(of: " ::: ", with: "\n").split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !cell.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 || $0 == UInt8(ascii: ":") }) {
+            // One value on one line (the common case): no split to make.
+            let value = cell.trimmedSpaces
+            return value.isEmpty ? [] : [value]
+        }
+        let lines = cell.containsBytes(" ::: ") ? cell.replacingOccurrences(of: " ::: ", with: "\n") : cell
+        return lines.split(whereSeparator: \.isNewline).map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
     }
 
     static func join(_ first: String?, _ second: String) -> String {

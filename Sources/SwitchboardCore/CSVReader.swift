@@ -100,21 +100,36 @@ public struct CSVReader: Sequence, IteratorProtocol {
 /// Writes CSV records: a cell is quoted when it holds the delimiter, a quote or a line break.
 public enum CSVWriter {
     public static func record(_ cells: [String], delimiter: CSVDelimiter) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        append(cells, delimiter: delimiter, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the record of `cells` (with its CR LF) as UTF-8, byte by byte: an export writes millions of cells.
+    public static func append(_ cells: [String], delimiter: CSVDelimiter, to out: inout [UInt8]) {
+        let separator = delimiter.byte
         for (position, cell) in cells.enumerated() {
-            if position > 0 { out.append(delimiter.rawValue) }
-            if cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-                || cell.contains(delimiter.rawValue)
-            {
-                out.append("\"")
-                out.append(cell.replacingOccurrences(of: "\"", with: "\"\""))
-                out.append("\"")
-            } else {
-                out.append(cell)
-            }
+            if position > 0 { out.append(separator) }
+            append(cell, delimiter: separator, to: &out)
         }
-        out.append("\r\n")
-        return out
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
+    /// One cell, quoted (quotes doubled) when it holds the delimiter, a quote, a CR or a LF.
+    public static func append(_ cell: String, delimiter: UInt8, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\"")
+        let needsQuotes = cell.utf8.contains { $0 == quote || $0 == 0x0A || $0 == 0x0D || $0 == delimiter }
+        guard needsQuotes else {
+            out.append(contentsOf: cell.utf8)
+            return
+        }
+        out.append(quote)
+        for byte in cell.utf8 {
+            out.append(byte)
+            if byte == quote { out.append(quote) }
+        }
+        out.append(quote)
     }
 
     /// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) gets a

@@ -122,7 +122,3 @@ public struct Contact: Equatable, Codable, Sendable {
     /// The number to dial by default: the preferred one, else the first.
     public var preferredPhone: PhoneEntry? { phones.first(where: \.preferred) ?? phones.first }
 }
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-}

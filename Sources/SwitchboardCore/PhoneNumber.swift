@@ -14,9 +14,9 @@ public enum PhoneNumber {
     /// Like `normalized` but keeps the number's prefixes as written ("00…" stays): for a
     /// `DialPlan`, which knows what the prefixes mean here.
     public static func cleaned(_ raw: String) -> String? {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = raw.trimmed
         // "+33 (0)1 …": the "(0)" is the national trunk prefix, not dialled from abroad.
-        if text.hasPrefix("+") || text.hasPrefix("00") {
+        if text.hasPrefix("+") || text.hasPrefix("00"), text.containsBytes("(0)") {
             text = text.replacingOccurrences(of: "(0)", with: "")
         }
         var result = ""

@@ -63,13 +63,13 @@ struct BenchCSVCommand: AsyncCommand {
             else { throw CommandFailure(description: "Cannot write \(path)") }
             defer { try? handle.close() }
             var bytes = 0
-            for try await batch in service.batches(of: export.ids, delimiter: .semicolon) {
+            for try await batch in service.batches(of: export, delimiter: .semicolon) {
                 handle.write(Data(batch))
                 bytes += batch.count
             }
             context.say(
                 BenchVCardCommand.rate(
-                    "export (\(bytes / 1_048_576) MB)", cards: export.ids.count, since: start, unit: "rows"))
+                    "export (\(bytes / 1_048_576) MB)", cards: export.count, since: start, unit: "rows"))
             context.say("peak resident memory: \(BenchContactsCommand.peakResidentMegabytes()) MB")
         default:
             throw CommandFailure(description: "phase: write, import or export")

@@ -118,12 +118,12 @@ struct ExportContactsCommand: AsyncCommand {
                     throw CommandFailure(description: "Cannot write \(output)")
                 }
                 defer { try? handle.close() }
-                for try await batch in service.batches(of: export.ids, delimiter: delimiter) {
+                for try await batch in service.batches(of: export, delimiter: delimiter) {
                     handle.write(Data(batch))
                 }
-                context.console.error("Exported \(export.ids.count) contacts to \(output).", newLine: true)
+                context.console.error("Exported \(export.count) contacts to \(output).", newLine: true)
             } else {
-                for try await batch in service.batches(of: export.ids, delimiter: delimiter) {
+                for try await batch in service.batches(of: export, delimiter: delimiter) {
                     FileHandle.standardOutput.write(Data(batch))
                 }
             }

@@ -56,13 +56,14 @@ final class ContactModel: Model, @unchecked Sendable {
 }
 
 extension ContactModel {
-    /// Stores `contact` and recomputes every derived field.
+    /// Stores `contact` and recomputes every derived field (`ContactColumns`, which bulk inserts use too).
     func apply(_ contact: Contact) {
+        let columns = ContactColumns(contact)
         title = contact.title
         firstName = contact.firstName
         lastName = contact.lastName
         enteredDisplayName = contact.displayName
-        displayName = contact.resolvedDisplayName ?? ""
+        displayName = columns.displayName
         company = contact.company
         department = contact.department
         jobTitle = contact.jobTitle
@@ -72,18 +73,17 @@ extension ContactModel {
         phones = contact.phones
         emails = contact.emails
         addresses = contact.addresses
-        let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
-        searchName = fold(displayName)
-        nameWords = Self.nameWords(ofFolded: searchName)
-        numberKeys = Self.numberKeys(of: contact.phones)
-        sortKey = ContactModel.sortKey(for: displayName)
-        initial = SearchFolding.initial(of: displayName)
-        searchFirstName = fold(firstName)
-        searchLastName = fold(lastName)
-        searchCompany = fold(company)
-        searchEmail = contact.emails.map { fold($0.address) }.joined(separator: " ")
-        searchCity = contact.addresses.compactMap { $0.city.map(fold) }.joined(separator: " ")
-        searchNumber = contact.phones.map { SearchFolding.digits($0.number) }.joined(separator: " ")
+        searchName = columns.searchName
+        nameWords = columns.nameWords
+        numberKeys = columns.numberKeys
+        sortKey = columns.sortKey
+        initial = columns.initial
+        searchFirstName = columns.searchFirstName
+        searchLastName = columns.searchLastName
+        searchCompany = columns.searchCompany
+        searchEmail = columns.searchEmail
+        searchCity = columns.searchCity
+        searchNumber = columns.searchNumber
     }
 
     func toDomain() -> Contact {
@@ -109,6 +109,11 @@ extension ContactModel {
             else { return nil }
             return [key, phone.number]
         }
+        // Numbers are digits, spaces and signs: written as JSONEncoder would, without it (it showed in imports).
+        let plain = pairs.allSatisfy { pair in
+            pair.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x2F && $0 != 0x5C } }
+        }
+        if plain { return "[" + pairs.map { "[\"\($0[0])\",\"\($0[1])\"]" }.joined(separator: ",") + "]" }
         return String(decoding: (try? JSONEncoder().encode(pairs)) ?? Data("[]".utf8), as: UTF8.self)
     }
 

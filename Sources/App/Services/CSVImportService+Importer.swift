@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 
 extension CSVImportService {
@@ -23,16 +24,23 @@ extension CSVImportService {
             -> Importer
         {
             var importer = Importer(db: db, targets: targets, duplicates: duplicates)
+            let sql = db as! any SQLDatabase
             var after: UUID?
             while true {
-                let query = ContactModel.query(on: db).sort(\.$id).limit(2_000)
-                if let after { query.filter(\.$id > after) }
-                let page = try await query.all()
-                for model in page {
-                    importer.index(CSVDuplicateKey(model.toDomain()), id: model.id!)
-                    if let code = model.shortCode { importer.takenCodes.insert(code) }
+                // Raw rows, not models: this reads every stored contact once.
+                var query: SQLQueryString = "SELECT id, \(unsafeRaw: ContactBulkInsert.domainColumns) FROM contacts"
+                if let after { query += " WHERE id > \(bind: after)" }
+                query += " ORDER BY id LIMIT 2000"
+                let page = try await sql.raw(query).all()
+                var last: UUID?
+                for row in page {
+                    let id = try row.decode(column: "id", as: UUID.self)
+                    let contact = try ContactBulkInsert.contact(from: row)
+                    importer.index(CSVDuplicateKey(contact), id: id)
+                    if let code = contact.shortCode { importer.takenCodes.insert(code) }
+                    last = id
                 }
-                guard page.count == 2_000, let last = page.last?.id else { break }
+                guard page.count == 2_000, let last else { break }
                 after = last
             }
             importer.dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
@@ -69,8 +77,10 @@ extension CSVImportService {
                     }
                 }
             }
-            var created: [ContactModel] = []
-            var createdIDs: Set<UUID> = []
+            // Contacts this batch creates, in file order: inserted at the end of the batch in multi-row statements.
+            // A later row of the batch may update one of them (a duplicate within the file).
+            var created: [UUID] = []
+            var pending: [UUID: Contact] = [:]
             var updated: [UUID: ContactModel] = [:]
             for row in batch {
                 let contact: Contact
@@ -92,7 +102,9 @@ extension CSVImportService {
                     continue
                 }
                 let target = duplicates == .keep ? nil : matched.flatMap { models[$0] }
-                if let code = contact.shortCode, takenCodes.contains(code), target?.shortCode != code {
+                let pendingTarget = duplicates == .keep ? nil : matched.flatMap { pending[$0] != nil ? $0 : nil }
+                let targetCode = target?.shortCode ?? pendingTarget.flatMap { pending[$0]?.shortCode }
+                if let code = contact.shortCode, takenCodes.contains(code), targetCode != code {
                     report.add(
                         .init(
                             line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: .shortCodeTaken
@@ -101,11 +113,19 @@ extension CSVImportService {
                 }
                 if let target {
                     target.apply(duplicates == .update ? target.toDomain().merging(contact) : contact)
-                    if !createdIDs.contains(target.id!) { updated[target.id!] = target }
+                    updated[target.id!] = target
                     index(CSVDuplicateKey(target.toDomain()), id: target.id!)
                     if let code = contact.shortCode { takenCodes.insert(code) }
                     report.add(
                         .init(line: row.line, outcome: .updated, displayName: name, contactID: target.id, reason: nil))
+                    continue
+                }
+                if let id = pendingTarget, let current = pending[id] {
+                    let merged = duplicates == .update ? current.merging(contact) : contact
+                    pending[id] = merged
+                    index(CSVDuplicateKey(merged), id: id)
+                    if let code = contact.shortCode { takenCodes.insert(code) }
+                    report.add(.init(line: row.line, outcome: .updated, displayName: name, contactID: id, reason: nil))
                     continue
                 }
                 do {
@@ -119,19 +139,20 @@ extension CSVImportService {
                     continue
                 }
                 for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
-                let model = ContactModel(contact)
-                model.id = UUID()
-                created.append(model)
-                createdIDs.insert(model.id!)
-                models[model.id!] = model
-                index(key, id: model.id!)
+                let id = UUID()
+                created.append(id)
+                pending[id] = contact
+                index(key, id: id)
                 if let code = contact.shortCode { takenCodes.insert(code) }
-                report.add(
-                    .init(line: row.line, outcome: .created, displayName: name, contactID: model.id, reason: nil))
+                report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil))
             }
-            for chunk in created.chunked(by: 200) { try await chunk.create(on: db) }
+            let rows = created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }
+            try await ContactBulkInsert.insert(rows, on: db as! any SQLDatabase)
             for model in updated.values { try await model.save(on: db) }
-            try await ContactService.add(created + Array(updated.values), to: targets, on: db)
+            try await ContactService.addNew(
+                rows.map { (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey) },
+                to: targets, on: db)
+            try await ContactService.add(Array(updated.values), to: targets, on: db)
         }
     }
 }

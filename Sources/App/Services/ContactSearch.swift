@@ -355,3 +355,37 @@ extension ContactSearch {
     }
 
 }
+
+extension ContactSearch {
+    /// How many contacts the search finds (all of them, not a page).
+    func count(on db: any Database, access: ContactAccess) async throws -> Int {
+        let sql = db as! any SQLDatabase
+        guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else { return 0 }
+        var query: SQLQueryString = "SELECT count(*) AS n FROM \(plan.from)"
+        let conditions = plan.fixed + plan.filters + plan.checks
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        return try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The next `limit` rows after `after` in display order, with the `contacts` columns `columns` names (as
+    /// `c.column`), for exports that read every contact of a scope in keyset batches: no model, no window.
+    func rows(on db: any Database, access: ContactAccess, columns: String) async throws
+        -> (rows: [any SQLRow], next: Cursor?)
+    {
+        let sql = db as! any SQLDatabase
+        guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else { return ([], nil) }
+        let conditions = plan.fixed + plan.filters + plan.checks + (after.map { [plan.after($0)] } ?? [])
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id, \(unsafeRaw: columns) \
+            FROM \(plan.from)
+            """
+        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
+        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
+        let rows = try await sql.raw(query).all()
+        guard rows.count == limit, let last = rows.last else { return (rows, nil) }
+        let next = Cursor(
+            sortKey: try last.decode(column: "k_key", as: String.self),
+            id: try last.decode(column: "k_id", as: UUID.self))
+        return (rows, next)
+    }
+}

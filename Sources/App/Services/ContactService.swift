@@ -251,6 +251,7 @@ struct ContactService {
 
     /// Adds memberships that do not exist yet, keeping counts and DECT limits.
     static func add(_ contacts: [ContactModel], to groups: [ContactGroupModel], on db: any Database) async throws {
+        guard !contacts.isEmpty else { return }
         for group in groups {
             let groupID = try group.requireID()
             let existing = Set(
@@ -264,6 +265,26 @@ struct ContactService {
             try await new.map { ContactGroupMemberModel(contactID: $0.id!, groupID: groupID, sortKey: $0.sortKey) }
                 .create(on: db)
             group.memberCount += new.count
+            try await group.save(on: db)
+        }
+    }
+
+    /// Memberships of contacts just created (so none exists yet), as `add` makes them: DECT limits checked, counts
+    /// kept; one multi-row insert per group (a CSV import adds thousands at a time).
+    static func addNew(
+        _ contacts: [(contactID: UUID, displayName: String, sortKey: String)], to groups: [ContactGroupModel],
+        on db: any Database
+    ) async throws {
+        guard !contacts.isEmpty else { return }
+        for group in groups {
+            let groupID = try group.requireID()
+            if let limits = group.dectLimits {
+                try rule { try limits.check(adding: contacts.map(\.displayName), to: group.memberCount) }
+            }
+            try await ContactBulkInsert.insertMembers(
+                contacts.map { (contactID: $0.contactID, sortKey: $0.sortKey) }, of: groupID, on: db as! any SQLDatabase
+            )
+            group.memberCount += contacts.count
             try await group.save(on: db)
         }
     }

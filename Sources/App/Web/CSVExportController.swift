@@ -58,7 +58,7 @@ struct CSVExportController: RouteCollection {
         }
         let service = req.csvExportService
         let export = try await service.prepare(scope, delimiter: delimiter, by: actor)
-        let batches = service.batches(of: export.ids, delimiter: delimiter)
+        let batches = service.batches(of: export, delimiter: delimiter)
         let response = Response(
             status: .ok,
             body: .init(managedAsyncStream: { writer in

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import SQLKit
+import SwitchboardCore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import App
+
+/// A CSV import inserts contacts and memberships with raw multi-row statements, not through Fluent: what it writes
+/// must be what Fluent would, so that search, the words index and caller-ID lookup find imported contacts.
+@Suite("Interchange: CSV import writes what Fluent writes")
+struct CSVBulkInsertTests {
+    private static let people = [
+        Contact(
+            title: "M.", firstName: "Émile", lastName: "Zola", company: "Fasquelle & Fils", notes: "Prefers letters",
+            shortCode: "42", phones: [.init(type: .business, number: "+33 1 23 45 67 89", preferred: true)],
+            emails: [.init(type: .private, address: "Emile@Example.org")],
+            addresses: [.init(type: .business, street: "1 rue de Paris", postalCode: "78670", city: "Médan")]),
+        Contact(
+            displayName: "Jean-Pierre d'Arc", phones: [.init(type: .mobile, number: "06 11 22 33 44")]),
+        Contact(company: "Œuvre Straße", phones: [.init(type: .other, number: "0049 (0)89 1234 5678")]),
+        Contact(firstName: "Zoë", lastName: "Ørsted"),
+        Contact(displayName: "123 Taxi"),
+    ]
+
+    private static func csv(_ contacts: [Contact]) -> Data {
+        var text = CSVWriter.record(SwitchboardCSV.header, delimiter: .semicolon)
+        for contact in contacts {
+            text += CSVWriter.record(
+                SwitchboardCSV.row(for: contact).map(CSVWriter.neutralised), delimiter: .semicolon)
+        }
+        return Data(text.utf8)
+    }
+
+    @Test("every column, the words and number keys, memberships and counts are those of a contact saved by Fluent")
+    func sameAsFluent() async throws {
+        try await withApp { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let groups = ContactGroupService(db: app.db)
+            let group = try await groups.create(name: "Imported", kind: .standard, by: admin)
+            let report = try await CSVImportService(db: app.db).importCSV(
+                Self.csv(Self.people), options: .init(), into: [group.requireID()], duplicates: .skip, by: admin)
+            #expect(report.count(.created) == Self.people.count)
+            #expect(report.count(.failed) == 0)
+
+            let imported = try await ContactModel.query(on: app.db).all()
+            #expect(imported.count == Self.people.count)
+            for model in imported {
+                let fluent = ContactModel(model.toDomain())
+                #expect(model.displayName == fluent.displayName)
+                #expect(model.sortKey == fluent.sortKey)
+                #expect(model.initial == fluent.initial)
+                #expect(model.searchName == fluent.searchName)
+                #expect(model.searchFirstName == fluent.searchFirstName)
+                #expect(model.searchLastName == fluent.searchLastName)
+                #expect(model.searchCompany == fluent.searchCompany)
+                #expect(model.searchEmail == fluent.searchEmail)
+                #expect(model.searchCity == fluent.searchCity)
+                #expect(model.searchNumber == fluent.searchNumber)
+                #expect(model.nameWords == fluent.nameWords)
+                #expect(model.numberKeys == fluent.numberKeys)
+                #expect(model.createdAt != nil && model.updatedAt != nil)
+            }
+            let emile = try #require(imported.first { $0.lastName == "Zola" })
+            #expect(emile.toDomain() == (try ContactRules.normalized(Self.people[0])))
+            #expect(emile.searchName == "emile zola" && emile.searchCity == "medan")
+            #expect(try await ContactModel.query(on: app.db).filter(\.$shortCode == "42").count() == 1)
+
+            // The triggers fanned the derived columns out.
+            let sql = app.db as! any SQLDatabase
+            let words = try await sql.raw("SELECT word FROM contact_name_words ORDER BY word").all()
+                .map { try $0.decode(column: "word", as: String.self) }
+            #expect(Set(words).isSuperset(of: ["jean", "pierre", "arc", "emile", "zola", "oeuvre", "strasse", "taxi"]))
+            let keys = try await sql.raw("SELECT number FROM contact_number_keys").all()
+                .map { try $0.decode(column: "number", as: String.self) }
+            #expect(keys.sorted() == ["+33 1 23 45 67 89", "0049 (0)89 1234 5678", "06 11 22 33 44"])
+
+            // Memberships with the contacts' sort keys, and the group's count.
+            let members = try await ContactGroupMemberModel.query(on: app.db).filter(\.$group.$id == group.requireID())
+                .all()
+            #expect(members.count == Self.people.count)
+            let sortKeys = Dictionary(uniqueKeysWithValues: imported.map { ($0.id!, $0.sortKey) })
+            #expect(members.allSatisfy { sortKeys[$0.$contact.id] == $0.sortKey })
+            #expect(try await ContactGroupModel.find(group.requireID(), on: app.db)?.memberCount == Self.people.count)
+
+            // The list finds them by a word of the name, and in display order.
+            let contacts = ContactService(db: app.db)
+            let found = try await contacts.search(ContactSearch(filters: [.name: "pierre"]), by: admin)
+            #expect(found.contacts.map(\.displayName) == ["Jean-Pierre d'Arc"])
+            let all = try await contacts.search(ContactSearch(scope: .group(group.requireID())), by: admin)
+            #expect(
+                all.contacts.map(\.displayName) == [
+                    "Émile Zola", "Jean-Pierre d'Arc", "Œuvre Straße", "Zoë Ørsted", "123 Taxi",
+                ])
+
+            // Importing the same file again finds every row a duplicate.
+            let again = try await CSVImportService(db: app.db).importCSV(
+                Self.csv(Self.people), options: .init(), into: [group.requireID()], duplicates: .skip, by: admin)
+            #expect(again.count(.skipped) == Self.people.count && again.count(.created) == 0)
+        }
+    }
+
+    @Test("a duplicate later in the same file updates the contact created earlier in that file")
+    func duplicateWithinFile() async throws {
+        try await withApp { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Imported", kind: .standard, by: admin)
+            let first = Contact(
+                displayName: "Bruno Beta", phones: [.init(type: .business, number: "+33 2 22 22 22 22")])
+            let second = Contact(
+                displayName: "Bruno Beta", jobTitle: "Baker",
+                phones: [.init(type: .business, number: "0033 2 22 22 22 22")])
+            let report = try await CSVImportService(db: app.db).importCSV(
+                Self.csv([first, second]), options: .init(), into: [group.requireID()], duplicates: .update, by: admin)
+            #expect(report.count(.created) == 1 && report.count(.updated) == 1)
+            let stored = try await ContactModel.query(on: app.db).all()
+            #expect(stored.count == 1)
+            #expect(stored.first?.jobTitle == "Baker")
+            #expect(try await ContactGroupModel.find(group.requireID(), on: app.db)?.memberCount == 1)
+        }
+    }
+
+    @Test("more rows than one batch: all inserted, with their memberships and number keys")
+    func manyRows() async throws {
+        try await withApp { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Many", kind: .standard, by: admin)
+            // 1 200 rows: three batches of the importer.
+            let contacts = (0..<1_200).map { index in
+                Contact(
+                    displayName: "Person \(index)",
+                    phones: [.init(type: .business, number: "+33 1 00 00 \(10_000 + index)")])
+            }
+            let report = try await CSVImportService(db: app.db).importCSV(
+                Self.csv(contacts), options: .init(), into: [group.requireID()], duplicates: .skip, by: admin)
+            #expect(report.count(.created) == 1_200)
+            #expect(try await ContactModel.query(on: app.db).count() == 1_200)
+            #expect(try await ContactGroupMemberModel.query(on: app.db).count() == 1_200)
+            let sql = app.db as! any SQLDatabase
+            let keys = try await sql.raw("SELECT count(*) AS n FROM contact_number_keys").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(keys == 1_200)
+        }
+    }
+}
