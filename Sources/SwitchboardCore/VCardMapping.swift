@@ -64,7 +64,9 @@ struct VCardCardBuilder {
     private mutating func add(_ property: VCardProperty) {
         guard !Self.metadata.contains(property.name) else { return }
         if property.name == "PHOTO" { return addPhoto(property) }
-        if let encoding = property.parameter("ENCODING"), encoding.uppercasedEquals("B") || encoding.uppercasedEquals("BASE64") {
+        if let encoding = property.parameter("ENCODING"),
+            encoding.uppercasedEquals("B") || encoding.uppercasedEquals("BASE64")
+        {
             return notices.append(.dropped(property: property.name))
         }
         let (raw, unknownCharset) = property.rawText(transcoded: transcoded)
@@ -96,7 +98,8 @@ struct VCardCardBuilder {
             let types = types
             // `PREF` as a type or as `PREF=n`; labels never add it.
             let preferred =
-                (types.contains(.pref) || property.parameter("PREF") != nil) && !contact.phones.contains(where: \.preferred)
+                (types.contains(.pref) || property.parameter("PREF") != nil)
+                && !contact.phones.contains(where: \.preferred)
             contact.phones.append(PhoneEntry(type: VCardFields.phoneType(types), number: number, preferred: preferred))
         case "EMAIL":
             let address = text.lowercasedHasPrefix("mailto:") ? String(text.dropFirst(7)) : text

@@ -13,7 +13,9 @@ struct VCardProperty {
     /// The `TYPE` values, whether written `TYPE=a,b`, `TYPE=a;TYPE=b` or bare (2.1 `TEL;WORK;VOICE`).
     var types: VCardTypes {
         var types: VCardTypes = []
-        for parameter in parameters where parameter.name == "TYPE" { types.formUnion(VCardTypes(word: parameter.value)) }
+        for parameter in parameters where parameter.name == "TYPE" {
+            types.formUnion(VCardTypes(word: parameter.value))
+        }
         return types
     }
 
@@ -127,7 +129,8 @@ enum VCardPropertyParser {
         else { return false }
         let name = uppercased(head, nameRange)
         guard name == "TYPE" else {
-            let quotedValue = valueRange.count >= 2 && head[valueRange.first!] == quote && head[valueRange.last!] == quote
+            let quotedValue =
+                valueRange.count >= 2 && head[valueRange.first!] == quote && head[valueRange.last!] == quote
             let inner = quotedValue ? (valueRange.lowerBound + 1)..<(valueRange.upperBound - 1) : valueRange
             let value = UnsafeBufferPointer(rebasing: head[inner])
             // Spelt as most files do, without allocating a string of more than 15 bytes each time.
@@ -201,7 +204,8 @@ enum VCardPropertyParser {
         guard !name.isEmpty, !rawValue.isEmpty, !name.contains(where: { $0 == "\"" || $0 == " " }) else { return false }
         guard name == "TYPE" else {
             let quoted = rawValue.count >= 2 && rawValue.hasPrefix("\"") && rawValue.hasSuffix("\"")
-            parameters.append(VCardParameter(name: name, value: quoted ? String(rawValue.dropFirst().dropLast()) : rawValue))
+            parameters.append(
+                VCardParameter(name: name, value: quoted ? String(rawValue.dropFirst().dropLast()) : rawValue))
             return true
         }
         // `TYPE="work,voice"` and `TYPE=work,voice` alike.

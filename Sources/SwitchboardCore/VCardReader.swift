@@ -67,6 +67,7 @@ extension VCardProperty {
     /// `BEGIN:VCARD` or `END:VCARD`, in any case and with stray blanks.
     fileprivate func isMarker(_ marker: String) -> Bool {
         name == marker && group == nil
-            && WhitespaceTrimming.trimmed(String(decoding: value, as: UTF8.self), newlines: false).uppercasedEquals("VCARD")
+            && WhitespaceTrimming.trimmed(String(decoding: value, as: UTF8.self), newlines: false).uppercasedEquals(
+                "VCARD")
     }
 }

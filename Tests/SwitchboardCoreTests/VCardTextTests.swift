@@ -37,7 +37,10 @@ struct VCardTextTests {
 
     @Test("structured values split on a semicolon only when it is a character of its own")
     func componentsAroundMarks() {
-        #expect(VCardValue.trimmedComponents(" M\u{FC}ller ;\u{C9}mile;;\\;x;") == ["M\u{FC}ller", "\u{C9}mile", "", ";x", ""])
+        #expect(
+            VCardValue.trimmedComponents(" M\u{FC}ller ;\u{C9}mile;;\\;x;") == [
+                "M\u{FC}ller", "\u{C9}mile", "", ";x", "",
+            ])
         // U+0301 after `;`, and U+0600 (a prepended mark) before it, make one character with it.
         #expect(VCardValue.trimmedComponents("a;\u{301}b;c") == ["a;\u{301}b", "c"])
         #expect(VCardValue.trimmedComponents("a\u{600};b;c") == ["a\u{600};b", "c"])
@@ -73,7 +76,8 @@ struct VCardTextTests {
 
     @Test("a folded line is joined, an unfolded one is read in place")
     func foldedAndPlainLines() throws {
-        let text = "BEGIN:VCARD\r\nNOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=\r\n=A9=0D=0Aligne\r\n"
+        let text =
+            "BEGIN:VCARD\r\nNOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=\r\n=A9=0D=0Aligne\r\n"
             + "TEL;TY\r\n PE=work;PREF:1\r\nitem1.TEL:2\r\nitem1.X-ABLabel:_$!<HomeFAX>!$_\r\nEND:VCARD\r\n"
         let card = try #require(VCardReader.read(Data(text.utf8)).cards.first)
         #expect(card.contact.notes == "café\nligne")
