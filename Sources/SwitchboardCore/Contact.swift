@@ -113,7 +113,9 @@ public struct Contact: Equatable, Codable, Sendable {
     /// The explicit display name, else "First Last", else the company; `nil` when none is known.
     public var resolvedDisplayName: String? {
         if let name = displayName?.trimmed, !name.isEmpty { return name }
-        let person = [firstName, lastName].compactMap { $0?.trimmed }.filter { !$0.isEmpty }.joined(separator: " ")
+        let first = firstName?.trimmed ?? ""
+        let last = lastName?.trimmed ?? ""
+        let person = first.isEmpty ? last : last.isEmpty ? first : first + " " + last
         if !person.isEmpty { return person }
         if let company = company?.trimmed, !company.isEmpty { return company }
         return nil

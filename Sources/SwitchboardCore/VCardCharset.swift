@@ -26,9 +26,10 @@ enum VCardCharset {
     /// Text in the named charset; no charset means UTF-8, and bytes that are not UTF-8 are read as
     /// Windows-1252 (what Outlook and old phones write without saying so). `known` is false for a
     /// charset this reader does not handle, in which case the default applies.
-    static func decode(_ bytes: [UInt8], charset: String?) -> (text: String, known: Bool) {
-        switch charset?.uppercased().replacingOccurrences(of: "_", with: "-") {
-        case nil, "UTF-8", "UTF8", "US-ASCII", "ASCII":
+    static func decode(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: String, known: Bool) {
+        guard let charset, !charset.uppercasedEquals("UTF-8") else { return (utf8OrWindows1252(bytes), true) }
+        switch String(charset.uppercased().map { $0 == "_" ? "-" : $0 }) {
+        case "UTF-8", "UTF8", "US-ASCII", "ASCII":
             return (utf8OrWindows1252(bytes), true)
         case "WINDOWS-1252", "CP1252", "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1":
             // Files labelled ISO-8859-1 are Windows-1252 in practice (the WHATWG reading).
@@ -44,12 +45,28 @@ enum VCardCharset {
         }
     }
 
-    static func utf8OrWindows1252(_ bytes: [UInt8]) -> String {
-        String(bytes: bytes, encoding: .utf8) ?? windows1252(bytes)
+    /// Foundation's `String(bytes:encoding: .utf8)` (which drops one leading byte order mark), else Windows-1252.
+    static func utf8OrWindows1252(_ bytes: ArraySlice<UInt8>) -> String {
+        let start = bytes.startIndex
+        let hasBOM = bytes.count >= 3 && bytes[start] == 0xEF && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF
+        let body = hasBOM ? bytes.dropFirst(3) : bytes
+        return body.withUnsafeBufferPointer(validUTF8) ?? windows1252(bytes)
+    }
+
+    /// The text, or `nil` when the bytes are not valid UTF-8. Decoding repairs invalid bytes with U+FFFD,
+    /// so it is valid exactly when the result has the same bytes (and `String(validating:as:)` is not
+    /// specialised: its generic code cost more than reading the text).
+    private static func validUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var text = String(decoding: bytes, as: UTF8.self)
+        let same = text.withUTF8 { decoded in
+            decoded.count == bytes.count
+                && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        return same ? text : nil
     }
 
     /// Windows-1252 by hand: Foundation refuses its five unassigned bytes, which are kept as C1 controls.
-    static func windows1252(_ bytes: [UInt8]) -> String {
+    static func windows1252(_ bytes: ArraySlice<UInt8>) -> String {
         String(
             String.UnicodeScalarView(
                 bytes.map { byte in
@@ -58,7 +75,7 @@ enum VCardCharset {
     }
 
     /// ISO-8859-15 is Latin-1 with eight code points replaced.
-    static func latin9(_ bytes: [UInt8]) -> String {
+    static func latin9(_ bytes: ArraySlice<UInt8>) -> String {
         String(String.UnicodeScalarView(bytes.map { latin9Changes[$0] ?? Unicode.Scalar($0) }))
     }
 

@@ -4,34 +4,34 @@ import Foundation
 enum VCardFields {
     /// TEL types to a phone type. A fax is private only when marked home and not work; a mobile
     /// stays mobile whatever else it is marked; plain `VOICE` or no type at all is `.other`.
-    static func phoneType(_ types: Set<String>) -> PhoneType {
-        let work = !types.isDisjoint(with: ["work", "main"])
-        let home = types.contains("home")
-        if types.contains("fax") { return home && !work ? .privateFax : .businessFax }
-        if !types.isDisjoint(with: ["cell", "mobile", "iphone"]) { return .mobile }
+    static func phoneType(_ types: VCardTypes) -> PhoneType {
+        let work = !types.isDisjoint(with: [.work, .main])
+        let home = types.contains(.home)
+        if types.contains(.fax) { return home && !work ? .privateFax : .businessFax }
+        if !types.isDisjoint(with: [.cell, .mobile, .iphone]) { return .mobile }
         if home { return .private }
         if work { return .business }
         return .other
     }
 
     /// EMAIL types: only `WORK` makes a business address; `HOME`, `INTERNET`, `OTHER` or none is private.
-    static func emailType(_ types: Set<String>) -> EmailType { types.contains("work") ? .business : .private }
+    static func emailType(_ types: VCardTypes) -> EmailType { types.contains(.work) ? .business : .private }
 
     /// ADR types: `WORK` is business; `HOME`, `DOM`, `INTL`, `POSTAL` or none is private.
-    static func addressType(_ types: Set<String>) -> AddressType { types.contains("work") ? .business : .private }
+    static func addressType(_ types: VCardTypes) -> AddressType { types.contains(.work) ? .business : .private }
 
     /// The types an Apple `X-ABLabel` stands for: its built-in labels (`_$!<HomeFAX>!$_`) and the
     /// same words typed by hand, in a few languages; an unknown label adds nothing.
-    static func labelTypes(_ label: String) -> Set<String> {
+    static func labelTypes(_ label: String) -> VCardTypes {
         let word = label.replacingOccurrences(of: "_$!<", with: "").replacingOccurrences(of: ">!$_", with: "")
             .trimmingCharacters(in: .whitespaces).lowercased()
         switch word {
-        case "work", "main", "büro", "bureau", "travail", "arbeit", "geschäftlich", "business": return ["work"]
-        case "home", "privat", "privé", "domicile", "zuhause", "personal", "private": return ["home"]
-        case "mobile", "iphone", "cell", "mobil", "handy", "portable": return ["cell"]
-        case "homefax", "home fax": return ["home", "fax"]
-        case "workfax", "work fax": return ["work", "fax"]
-        case "otherfax", "other fax", "fax": return ["fax"]
+        case "work", "main", "büro", "bureau", "travail", "arbeit", "geschäftlich", "business": return .work
+        case "home", "privat", "privé", "domicile", "zuhause", "personal", "private": return .home
+        case "mobile", "iphone", "cell", "mobil", "handy", "portable": return .cell
+        case "homefax", "home fax": return [.home, .fax]
+        case "workfax", "work fax": return [.work, .fax]
+        case "otherfax", "other fax", "fax": return .fax
         default: return []
         }
     }
@@ -72,5 +72,41 @@ enum VCardFields {
         let payload = text[text.index(after: comma)...]
         if header.hasSuffix(";base64") { return VCardValue.base64Decoded(payload.utf8) }
         return String(payload).removingPercentEncoding.map { Data($0.utf8) }
+    }
+}
+
+/// The `TYPE` values the mapping looks at (`TEL;TYPE=work,voice` has `.work`; `voice` means nothing
+/// more than a number). Types are compared without case.
+struct VCardTypes: OptionSet {
+    let rawValue: UInt8
+
+    static let work = VCardTypes(rawValue: 1 << 0)
+    static let main = VCardTypes(rawValue: 1 << 1)
+    static let home = VCardTypes(rawValue: 1 << 2)
+    static let fax = VCardTypes(rawValue: 1 << 3)
+    static let cell = VCardTypes(rawValue: 1 << 4)
+    static let mobile = VCardTypes(rawValue: 1 << 5)
+    static let iphone = VCardTypes(rawValue: 1 << 6)
+    static let pref = VCardTypes(rawValue: 1 << 7)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    private static let words: [(StaticString, VCardTypes)] = [
+        ("WORK", .work), ("MAIN", .main), ("HOME", .home), ("FAX", .fax), ("CELL", .cell), ("MOBILE", .mobile),
+        ("IPHONE", .iphone), ("PREF", .pref),
+    ]
+
+    /// The type one `TYPE` value names, if it is one of these (`[]` otherwise).
+    init(word: String) {
+        var word = word
+        let type = word.withUTF8 { bytes in
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                return Self.words.first { VCardText.equalsIgnoringASCIICase(bytes, $0.0) }?.1 ?? []
+            }
+            // Other text may lower-case to one of the words (the Kelvin sign "K" is "k").
+            let lower = String(decoding: bytes, as: UTF8.self).lowercased()
+            return Self.words.first { $0.0.description.lowercased() == lower }?.1 ?? []
+        }
+        self = type
     }
 }

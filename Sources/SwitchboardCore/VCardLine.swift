@@ -1,9 +1,9 @@
 import Foundation
 
 /// A logical line of a vCard, still as bytes: its physical lines joined back, with the 1-based
-/// number of the first one.
+/// number of the first one. A line that was not folded is a slice of the file, not a copy.
 struct VCardLine: Equatable {
-    var bytes: [UInt8]
+    var bytes: ArraySlice<UInt8>
     var number: Int
 }
 
@@ -19,37 +19,45 @@ enum VCardLineSplitter {
     /// quoted-printable value ending in `=` continues on the next line as is, and the body of a 2.1
     /// base64 value may run on unindented lines until the blank line that ends it.
     static func logicalLines(_ bytes: [UInt8]) -> [VCardLine] {
+        let physical = physicalLines(bytes)
         var result: [VCardLine] = []
-        var current: VCardLine?
-        // Read from the parameters only when needed, and kept once the colon after them has been seen.
-        var currentEncoding: ValueEncoding?
-        func encoding() -> ValueEncoding {
-            if currentEncoding == nil, let open = current { currentEncoding = valueEncoding(open.bytes) }
-            return currentEncoding ?? .plain
-        }
-        for (index, line) in physicalLines(bytes).enumerated() {
-            if current != nil {
-                if current?.bytes.last == equals, encoding() == .quotedPrintable {
-                    current?.bytes.removeLast()
-                    current?.bytes += line
-                    continue
+        result.reserveCapacity(physical.count)
+        var index = 0
+        while index < physical.count {
+            var current = physical[index]
+            let number = index + 1
+            index += 1
+            if current.allSatisfy({ $0 == space || $0 == tab }) { continue }
+            // Read from the parameters only when needed, and kept once the colon after them has been seen.
+            var encoding: ValueEncoding?
+            while index < physical.count {
+                let line = physical[index]
+                if current.last == equals {
+                    if encoding == nil { encoding = valueEncoding(current) }
+                    if encoding == .quotedPrintable {
+                        current.removeLast()
+                        current.append(contentsOf: line)
+                        index += 1
+                        continue
+                    }
                 }
                 if let first = line.first, first == space || first == tab {
-                    current?.bytes += line.dropFirst()
+                    current.append(contentsOf: line.dropFirst())
+                    index += 1
                     continue
                 }
-                if !line.isEmpty, !line.contains(colon), encoding() == .base64 {
-                    current?.bytes += line.filter { $0 != space && $0 != tab }
-                    continue
+                if !line.isEmpty, !line.contains(colon) {
+                    if encoding == nil { encoding = valueEncoding(current) }
+                    if encoding == .base64 {
+                        current.append(contentsOf: line.lazy.filter { $0 != space && $0 != tab })
+                        index += 1
+                        continue
+                    }
                 }
-                result.append(current!)
-                current = nil
+                break
             }
-            if line.allSatisfy({ $0 == space || $0 == tab }) { continue }
-            current = VCardLine(bytes: Array(line), number: index + 1)
-            currentEncoding = nil
+            result.append(VCardLine(bytes: current, number: number))
         }
-        if let open = current { result.append(open) }
         return result
     }
 
@@ -88,11 +96,23 @@ enum VCardLineSplitter {
 
     /// How the value of a (possibly still incomplete) line is encoded, read from the parameters
     /// before the first colon; `nil` while that colon has not been seen in the first 8 KiB.
-    static func valueEncoding(_ line: [UInt8]) -> ValueEncoding? {
+    static func valueEncoding(_ line: ArraySlice<UInt8>) -> ValueEncoding? {
         guard let colonIndex = VCardPropertyParser.nameEnd(line.prefix(8192)) else {
             return line.count > 8192 ? .plain : nil
         }
-        let head = String(decoding: line[..<colonIndex], as: UTF8.self).uppercased()
+        let head = line[..<colonIndex]
+        guard head.allSatisfy({ $0 < 0x80 }) else { return textValueEncoding(String(decoding: head, as: UTF8.self)) }
+        // ASCII: the same reading as `textValueEncoding`, on bytes.
+        let upper = head.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        let quotedPrintable = Array("QUOTED-PRINTABLE".utf8)
+        if upper.indices.contains(where: { upper[$0...].starts(with: quotedPrintable) }) { return .quotedPrintable }
+        let parameters = upper.split(separator: 0x3B).dropFirst().map { $0.filter { $0 != space } }
+        let base64Forms = ["BASE64", "ENCODING=B", "ENCODING=BASE64"].map { Array($0.utf8) }
+        return parameters.contains(where: base64Forms.contains) ? .base64 : .plain
+    }
+
+    private static func textValueEncoding(_ text: String) -> ValueEncoding {
+        let head = text.uppercased()
         if head.contains("QUOTED-PRINTABLE") { return .quotedPrintable }
         let parameters = head.split(separator: ";").dropFirst().map { $0.replacingOccurrences(of: " ", with: "") }
         if parameters.contains(where: { $0 == "BASE64" || $0 == "ENCODING=B" || $0 == "ENCODING=BASE64" }) {

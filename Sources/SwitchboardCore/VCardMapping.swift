@@ -45,6 +45,7 @@ struct VCardCardBuilder {
 
     /// The card, or `nil` when nothing in it can name the contact.
     mutating func card(line: Int) -> VCardCard? {
+        contact.phones.reserveCapacity(properties.count { $0.name == "TEL" })
         for property in properties { add(property) }
         if let role {
             if contact.jobTitle == nil { contact.jobTitle = role } else { keep("ROLE", role) }
@@ -52,17 +53,20 @@ struct VCardCardBuilder {
         let derived = contact.resolvedDisplayName
         contact.displayName = formattedName == derived ? nil : formattedName
         contact.notes = (notes + keptLines).isEmpty ? nil : (notes + keptLines).joined(separator: "\n")
-        if contact.resolvedDisplayName == nil {
+        // A formatted name is trimmed and never empty, so the resolved name is now `displayName ?? derived`.
+        if contact.displayName == nil, derived == nil {
             contact.displayName = contact.emails.first?.address ?? contact.phones.first?.number
+            guard contact.resolvedDisplayName != nil else { return nil }
         }
-        guard contact.resolvedDisplayName != nil else { return nil }
         return VCardCard(contact: contact, photo: photo, line: line, notices: notices)
     }
 
     private mutating func add(_ property: VCardProperty) {
         guard !Self.metadata.contains(property.name) else { return }
         if property.name == "PHOTO" { return addPhoto(property) }
-        if ["B", "BASE64"].contains(property.parameter("ENCODING")?.uppercased()) {
+        if let encoding = property.parameter("ENCODING"),
+            encoding.uppercasedEquals("B") || encoding.uppercasedEquals("BASE64")
+        {
             return notices.append(.dropped(property: property.name))
         }
         let (raw, unknownCharset) = property.rawText(transcoded: transcoded)
@@ -70,9 +74,11 @@ struct VCardCardBuilder {
             notices.append(.unknownCharset(unknownCharset))
         }
         let text = VCardValue.unescaped(raw).trimmed
-        let fields = VCardValue.components(raw).map { $0.trimmed }
-        guard fields.contains(where: { !$0.isEmpty }) else { return }
-        let types = property.types.union(labels[property.group?.lowercased() ?? ""].map(VCardFields.labelTypes) ?? [])
+        // Without a `;` the one field is the text itself.
+        let structured = VCardText.contains(raw, 0x3B) ? VCardValue.trimmedComponents(raw) : nil
+        guard structured?.contains(where: { !$0.isEmpty }) ?? !text.isEmpty else { return }
+        var fields: [String] { structured ?? [text] }
+        var types: VCardTypes { property.types.union(label(of: property).map(VCardFields.labelTypes) ?? []) }
         switch property.name {
         case "N" where contact.lastName == nil && contact.firstName == nil: addName(fields)
         case "FN" where formattedName == nil: formattedName = text
@@ -87,18 +93,22 @@ struct VCardCardBuilder {
             }
             contact.birthday = day
         case "TEL":
-            let isURI = property.parameter("VALUE")?.lowercased() == "uri" || text.lowercased().hasPrefix("tel:")
+            let isURI = property.parameter("VALUE")?.lowercased() == "uri" || text.lowercasedHasPrefix("tel:")
             let number = isURI ? VCardFields.telephoneNumber(fromURI: text) : text
-            let preferred = property.isPreferred && !contact.phones.contains(where: \.preferred)
+            let types = types
+            // `PREF` as a type or as `PREF=n`; labels never add it.
+            let preferred =
+                (types.contains(.pref) || property.parameter("PREF") != nil)
+                && !contact.phones.contains(where: \.preferred)
             contact.phones.append(PhoneEntry(type: VCardFields.phoneType(types), number: number, preferred: preferred))
         case "EMAIL":
-            let address = text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
+            let address = text.lowercasedHasPrefix("mailto:") ? String(text.dropFirst(7)) : text
             let type = VCardFields.emailType(types)
             guard !contact.emails.contains(where: { $0.type == type }) else { return keep(property, address) }
             contact.emails.append(EmailEntry(type: type, address: address))
         case "ADR": addAddress(fields, type: VCardFields.addressType(types), property: property)
         case "LABEL": notices.append(.dropped(property: property.name))
-        case _ where text.lowercased().hasPrefix("data:"): notices.append(.dropped(property: property.name))
+        case _ where text.lowercasedHasPrefix("data:"): notices.append(.dropped(property: property.name))
         default: keep(property, text)
         }
     }
@@ -106,16 +116,19 @@ struct VCardCardBuilder {
     private mutating func addName(_ fields: [String]) {
         let field = { (index: Int) in fields.indices.contains(index) && !fields[index].isEmpty ? fields[index] : nil }
         contact.lastName = field(0)
-        let given = [field(1), field(2)].compactMap { $0 }.joined(separator: " ")
-        contact.firstName = given.isEmpty ? nil : given
+        switch (field(1), field(2)) {
+        case (let given?, let middle?): contact.firstName = given + " " + middle
+        case (let given, let middle): contact.firstName = given ?? middle
+        }
         contact.title = field(3)
         if let suffix = field(4) { keep("N", suffix) }
     }
 
     private mutating func addOrganization(_ fields: [String]) {
         contact.company = fields[0].isEmpty ? nil : fields[0]
-        let units = fields.dropFirst().filter { !$0.isEmpty }.joined(separator: ", ")
-        contact.department = units.isEmpty ? nil : units
+        var units: String?
+        for unit in fields.dropFirst() where !unit.isEmpty { units = units.map { $0 + ", " + unit } ?? unit }
+        contact.department = units
     }
 
     /// pobox; extended; street; city; region; code; country. The street keeps the other two as extra lines.
@@ -124,10 +137,13 @@ struct VCardCardBuilder {
         guard !contact.addresses.contains(where: { $0.type == type }) else {
             return keep(property, fields.filter { !$0.isEmpty }.joined(separator: ", "))
         }
-        let street = [field(2), field(1), field(0)].compactMap { $0 }.joined(separator: "\n")
+        var street: String?
+        for index in stride(from: 2, through: 0, by: -1) {
+            if let line = field(index) { street = street.map { $0 + "\n" + line } ?? line }
+        }
         contact.addresses.append(
             PostalAddress(
-                type: type, street: street.isEmpty ? nil : street, postalCode: field(5), city: field(3),
+                type: type, street: street, postalCode: field(5), city: field(3),
                 region: field(4), country: field(6)))
     }
 
@@ -140,15 +156,20 @@ struct VCardCardBuilder {
             photo = VCardValue.base64Decoded(property.value)
         } else {
             let text = VCardValue.unescaped(property.rawText(transcoded: transcoded).text).trimmed
-            guard text.lowercased().hasPrefix("data:") else { return keep(property, text) }
+            guard text.lowercasedHasPrefix("data:") else { return keep(property, text) }
             photo = VCardFields.dataURI(text)
         }
         if photo == nil { problems.append(VCardProblem(line: property.line, kind: .malformedPhoto)) }
     }
 
+    /// Apple's `X-ABLabel` for the property's group.
+    private func label(of property: VCardProperty) -> String? {
+        labels.isEmpty ? nil : labels[property.group?.lowercased() ?? ""]
+    }
+
     /// Appends "NAME: value" to the notes, with Apple's label when the property has one: "URL (HomePage): …".
     private mutating func keep(_ property: VCardProperty, _ value: String) {
-        let label = labels[property.group?.lowercased() ?? ""].map {
+        let label = label(of: property).map {
             " (" + $0.replacingOccurrences(of: "_$!<", with: "").replacingOccurrences(of: ">!$_", with: "") + ")"
         }
         keep(property.name, value, label: property.name + (label ?? ""))

@@ -14,14 +14,17 @@ public enum VCardReader {
         var insideStrayText = false
 
         func finish(line: Int) {
-            var builder = VCardCardBuilder(properties: properties, transcoded: transcoded)
-            if let card = builder.card(line: line) {
-                result.cards.append(card)
-            } else {
-                result.problems.append(VCardProblem(line: line, kind: .nameMissing))
+            do {
+                var builder = VCardCardBuilder(properties: properties, transcoded: transcoded)
+                if let card = builder.card(line: line) {
+                    result.cards.append(card)
+                } else {
+                    result.problems.append(VCardProblem(line: line, kind: .nameMissing))
+                }
+                result.problems += builder.problems
             }
-            result.problems += builder.problems
-            properties = []
+            // The builder is gone: the array is the reader's alone again, and keeps its storage.
+            properties.removeAll(keepingCapacity: true)
         }
 
         for line in VCardLineSplitter.logicalLines(bytes) {
@@ -64,6 +67,7 @@ extension VCardProperty {
     /// `BEGIN:VCARD` or `END:VCARD`, in any case and with stray blanks.
     fileprivate func isMarker(_ marker: String) -> Bool {
         name == marker && group == nil
-            && String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces).uppercased() == "VCARD"
+            && WhitespaceTrimming.trimmed(String(decoding: value, as: UTF8.self), newlines: false).uppercasedEquals(
+                "VCARD")
     }
 }
