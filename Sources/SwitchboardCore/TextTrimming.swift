@@ -1,50 +1,12 @@
 /// Trimming without Foundation: `trimmingCharacters(in:)` goes through CFString on Linux and cost a quarter of a
-/// CSV import's time. These trim the same scalars as Foundation's character sets, scalar by scalar as Foundation
-/// does (a combining mark after a trimmed space stays), and return the string itself when there is nothing to trim.
-extension Unicode.Scalar {
-    /// `CharacterSet.whitespaces`: tab, the space separators (Unicode category Zs) and, as Foundation has it,
-    /// the zero-width space U+200B.
-    var isSpaceOrTab: Bool {
-        switch value {
-        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: true
-        default: false
-        }
-    }
-
-    /// `CharacterSet.whitespacesAndNewlines`: the above, line feed to carriage return, NEL and the line and
-    /// paragraph separators.
-    var isSpaceOrNewline: Bool {
-        switch value {
-        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
-        default: isSpaceOrTab
-        }
-    }
-}
-
+/// CSV import's time (and most of a vCard file's reading). Both trim the same scalars as Foundation's character
+/// sets (`WhitespaceTrimming`), and return the string itself when there is nothing to trim.
 extension String {
-    /// The text without the leading and trailing scalars that `trim` says to drop.
-    func trimmingScalars(where trim: (Unicode.Scalar) -> Bool) -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !trim($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !trim($0) })!
-        return String(Substring(scalars[first...last]))
-    }
-
     /// `trimmingCharacters(in: .whitespacesAndNewlines)`.
-    var trimmed: String {
-        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
-            first.isSpaceOrNewline || last.isSpaceOrNewline
-        else { return self }
-        return trimmingScalars(where: \.isSpaceOrNewline)
-    }
+    var trimmed: String { WhitespaceTrimming.trimmed(self) }
 
     /// `trimmingCharacters(in: .whitespaces)`.
-    var trimmedSpaces: String {
-        guard let first = unicodeScalars.first, let last = unicodeScalars.last,
-            first.isSpaceOrTab || last.isSpaceOrTab
-        else { return self }
-        return trimmingScalars(where: \.isSpaceOrTab)
-    }
+    var trimmedSpaces: String { WhitespaceTrimming.trimmed(self, newlines: false) }
 
     /// The UTF-8 of `self` holds `needle`'s bytes somewhere (an ASCII needle: no normalisation question).
     func containsBytes(_ needle: StaticString) -> Bool {

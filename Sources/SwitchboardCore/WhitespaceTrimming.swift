@@ -59,8 +59,3 @@ enum WhitespaceTrimming {
         return ((lead & 0x07) << 18 | next(1) << 12 | next(2) << 6 | next(3), 4)
     }
 }
-
-extension String {
-    /// `trimmingCharacters(in: .whitespacesAndNewlines)`.
-    var trimmed: String { WhitespaceTrimming.trimmed(self) }
-}
