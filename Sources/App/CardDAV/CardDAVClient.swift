@@ -39,7 +39,8 @@ struct CardDAVClient: Sendable {
     /// One request; follows up to 5 redirects, keeping the method (WebDAV servers redirect PROPFIND).
     func send(
         _ method: HTTPMethod, _ url: URL, depth: String? = nil, body: String? = nil,
-        contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:]
+        contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:],
+        refusesCredentials: Bool = true
     ) async throws -> Answer {
         var url = url
         for _ in 0..<6 {
@@ -70,7 +71,7 @@ struct CardDAVClient: Sendable {
                 continue
             }
             let data = response.body.map { Data($0.readableBytesView) } ?? Data()
-            if status == 401 || (status == 403 && method.rawValue == "PROPFIND") {
+            if refusesCredentials, status == 401 || (status == 403 && method.rawValue == "PROPFIND") {
                 throw CardDAVError.authenticationRefused(status)
             }
             return Answer(url: url, status: status, headers: response.headers, body: data)

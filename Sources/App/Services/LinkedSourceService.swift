@@ -118,6 +118,9 @@ struct LinkedSourceService {
         source.oauthClientID = candidate.oauthClientID
         source.sealedClientSecret = candidate.sealedClientSecret
         source.oauthTokenURL = candidate.oauthTokenURL
+        // The access token the check obtained (or none: settings changed, the next sync gets one).
+        source.sealedAccessToken = candidate.sealedAccessToken
+        source.accessTokenExpiresAt = candidate.accessTokenExpiresAt
         source.intervalMinutes = interval
         if bookChanged {
             source.syncToken = nil
