@@ -12,6 +12,8 @@ struct CardDAVSync {
     let eventLoopGroup: any EventLoopGroup
     let secretBox: SecretBox?
     let photoRules: PhotoRules
+    /// Read timeout of each request, in seconds (`SWITCHBOARD_CARDDAV_TIMEOUT`).
+    var timeout = 120
     /// Cards per `addressbook-multiget`.
     var batchSize = 100
 
@@ -73,7 +75,7 @@ struct CardDAVSync {
     }
 
     private func fetch(_ source: LinkedSourceModel, _ url: URL, authorization: String) async throws -> Plan {
-        try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup) { client in
+        try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) { client in
             let state = try await client.bookState(url)
             guard state.isAddressBook else { throw CardDAVError.notAddressBook }
             var plan = Plan(syncToken: state.syncToken, ctag: state.ctag)
@@ -139,7 +141,8 @@ struct CardDAVSync {
             }
             let clientSecret = try source.sealedClientSecret.map(secretBox.open) ?? ""
             let tokenURL = URL(string: source.oauthTokenURL ?? LinkedSourceService.googleTokenURL)!
-            let grant = try await CardDAVClient.using(authorization: nil, on: eventLoopGroup) { client in
+            let grant = try await CardDAVClient.using(authorization: nil, on: eventLoopGroup, timeout: timeout) {
+                client in
                 try await client.accessToken(
                     tokenURL: tokenURL, clientID: source.oauthClientID ?? "", clientSecret: clientSecret,
                     refreshToken: secret)

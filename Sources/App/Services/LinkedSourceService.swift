@@ -23,11 +23,14 @@ struct LinkedSourceService {
     let secretKey: String?
     let photoRules: PhotoRules
     let registry: LinkedSyncRegistry
+    /// Read timeout, in seconds, of every request to the CardDAV server and the token endpoint.
+    var timeout = 120
 
     var secretBox: SecretBox? { secretKey.map(SecretBox.init(passphrase:)) }
 
     var engine: CardDAVSync {
-        CardDAVSync(db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules)
+        CardDAVSync(
+            db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules, timeout: timeout)
     }
 
     /// The settings as the form posts them. Empty secrets keep the stored ones.
@@ -143,7 +146,8 @@ struct LinkedSourceService {
     {
         do {
             let authorization = try await engine.authorization(for: candidate)
-            return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup) { client in
+            return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) {
+                client in
                 try await client.discover(server)
             }
         } catch let error as CardDAVError {
