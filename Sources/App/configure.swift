@@ -44,6 +44,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.pbxTokenCache = PBXTokenCache()
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
+    app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 
     app.sessions.use(.fluent)

@@ -196,6 +196,8 @@ final class StubCardDAV: Sendable {
         var garbage = false
         /// Seconds the server stays silent before answering a PROPFIND.
         var silentSeconds = 0
+        /// While true, PROPFIND requests wait (a synchronisation held in the middle, for as long as a test needs).
+        var held = false
     }
 
     let app: Application
@@ -215,6 +217,7 @@ final class StubCardDAV: Sendable {
         app.on(.RAW(value: "PROPFIND"), "book") { req async throws in
             let silent = stub.state.withLockedValue { $0.silentSeconds }
             if silent > 0 { try await Task.sleep(for: .seconds(silent)) }
+            while stub.state.withLockedValue({ $0.held }) { try await Task.sleep(for: .milliseconds(20)) }
             return stub.propfind(depth: req.headers.first(name: "Depth"))
         }
         app.on(.RAW(value: "REPORT"), "book") { req in stub.report(req.body.string ?? "") }
