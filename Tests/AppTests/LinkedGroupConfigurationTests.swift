@@ -196,6 +196,7 @@ final class StubCardDAV: Sendable {
         var garbage = false
         /// Seconds the server stays silent before answering a PROPFIND.
         var silentSeconds = 0
+        var stopped = false
         /// While true, PROPFIND requests wait (a synchronisation held in the middle, for as long as a test needs).
         var held = false
     }
@@ -227,7 +228,13 @@ final class StubCardDAV: Sendable {
         return stub
     }
 
+    /// Stops the server (a second call does nothing).
     func stop() async {
+        guard
+            state.withLockedValue({ state in
+                defer { state.stopped = true }; return !state.stopped
+            })
+        else { return }
         await app.server.shutdown()
         try? await app.asyncShutdown()
     }

@@ -177,7 +177,9 @@ struct LinkedSourceService {
     /// when it ends. `syncRunning` when the group is being synchronised already.
     func startSync(_ groupID: UUID, by actor: Actor, logger: Logger) async throws {
         try actor.require(.manageContactGroups)
-        guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
+        guard let group = try await ContactGroupModel.find(groupID, on: db), group.kind == .linked else {
+            throw SwitchboardError.notFound
+        }
         guard try await source(of: groupID)?.addressBookURL != nil else { throw SwitchboardError.linkedNotConfigured }
         let (engine, db, name) = (engine, db, group.name)
         let started = await registry.start(groupID) {
@@ -195,6 +197,28 @@ struct LinkedSourceService {
     static func auditDetail(_ outcome: CardDAVSync.Outcome) -> String {
         outcome.error.map { "error=\($0.code)" }
             ?? "created=\(outcome.created) updated=\(outcome.updated) deleted=\(outcome.deleted) failed=\(outcome.failed)"
+    }
+
+    /// A linked group, its source (`nil` until configured) and whether it is being synchronised now.
+    struct Status: Sendable {
+        let group: ContactGroupModel
+        let source: LinkedSourceModel?
+        let isSyncing: Bool
+    }
+
+    /// Every linked group with its synchronisation status, by name (admins and sub-admins).
+    func statuses(by actor: Actor) async throws -> [Status] {
+        try actor.require(.manageContactGroups)
+        let groups = try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).sort(\.$name).all()
+        let sources = try await LinkedSourceModel.query(on: db).all()
+        var statuses: [Status] = []
+        for group in groups {
+            let id = try group.requireID()
+            statuses.append(
+                Status(
+                    group: group, source: sources.first { $0.$group.id == id }, isSyncing: await isSyncing(id)))
+        }
+        return statuses
     }
 
     /// Whether the group is being synchronised in this process right now.
