@@ -40,11 +40,14 @@ struct LinkedGroupOAuthTests {
 
     /// Radicale with `cards` in its book, the gateway in front, and a linked group configured with a refresh token.
     private func withWorld(
-        cards: Int = 3, rotates: Bool = false, _ test: (World) async throws -> Void
+        cards: Int = 3, rotates: Bool = false, expiresIn: Int? = 3600, _ test: (World) async throws -> Void
     ) async throws {
         let radicale = try await Radicale()
         let gateway = try await OAuthGateway.start(before: radicale)
-        gateway.state.withLockedValue { $0.rotates = rotates }
+        gateway.state.withLockedValue {
+            $0.rotates = rotates
+            $0.expiresIn = expiresIn
+        }
         do {
             try await radicale.putBook(cards: (0..<cards).map { Radicale.card("c\($0)", name: "Card \($0)") })
             try await withApp(config: LinkedGroupSyncTests.config) { app in
@@ -120,6 +123,20 @@ struct LinkedGroupOAuthTests {
             #expect(w.tokenRequests.count == 2)
             #expect(w.davAuthorizations.last == "Bearer access-2")
             #expect(try w.opened(try await w.source().sealedAccessToken) == "access-2")
+        }
+    }
+
+    @Test("an access token without expires_in serves one synchronisation: each one exchanges the refresh token")
+    func accessTokenWithoutExpiry() async throws {
+        try await withWorld(expiresIn: nil) { w in
+            let source = try await w.source()
+            #expect(source.sealedAccessToken == nil && source.accessTokenExpiresAt == nil)
+
+            _ = try await w.service.syncNow(w.groupID, by: w.admin)
+            _ = try await w.service.syncNow(w.groupID, by: w.admin)
+
+            #expect(w.tokenRequests.count == 3)
+            #expect(w.davAuthorizations.last == "Bearer access-3")
         }
     }
 
