@@ -30,6 +30,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateCSVImportMappings())
     app.migrations.add(CreateLinkedSources())
     app.migrations.add(CreateGroupDirectories())
+    app.migrations.add(UpdateLinkedSourcesAddAccessToken())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -46,6 +47,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.databases.middleware.use(CallRoutingCache.Invalidation<ForwardingRuleModel>(cache: app.callRouting))
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
+    app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 
     app.sessions.use(.fluent)

@@ -89,6 +89,56 @@ struct LinkedGroupConfigurationTests {
         #expect(try AppConfig.fromEnvironment([:]).maximumLinkedGroups == 5)
     }
 
+    @Test("SWITCHBOARD_CARDDAV_TIMEOUT: 120 seconds by default, 1 to 3600, anything else stops the start naming it")
+    func timeoutSetting() async throws {
+        #expect(try AppConfig.fromEnvironment([:]).carddavTimeoutSeconds == 120)
+        #expect(try AppConfig.fromEnvironment(["SWITCHBOARD_CARDDAV_TIMEOUT": "600"]).carddavTimeoutSeconds == 600)
+        for bad in ["0", "3601", "2m", "-5"] {
+            #expect {
+                try AppConfig.fromEnvironment(["SWITCHBOARD_CARDDAV_TIMEOUT": bad])
+            } throws: { error in
+                String(describing: error).contains(
+                    "SWITCHBOARD_CARDDAV_TIMEOUT must be a whole number from 1 to 3600, got \"\(bad)\"")
+            }
+        }
+    }
+
+    @Test("a server silent for longer than SWITCHBOARD_CARDDAV_TIMEOUT fails the sync, leaving the group as it was")
+    func silentServer() async throws {
+        let stub = try await StubCardDAV.start()
+        var config = TestEnvironment.config()
+        config.secretKey = "test-secret-key-0123456789"
+        config.carddavTimeoutSeconds = 1
+        do {
+            try await withApp(config: config) { app in
+                // given
+                let admin = try await admin(app)
+                let group = try await ContactGroupService(db: app.db).create(name: "Slow", kind: .linked, by: admin)
+                let service = app.linkedSourceService(on: app.db)
+                #expect(service.timeout == 1)
+                _ = try await service.configure(
+                    group.requireID(), .init(serverURL: stub.bookURL, username: "u", secret: "p"), by: admin)
+                #expect(try await service.syncNow(group.requireID(), by: admin).created == 2)
+
+                // when: the server takes 3 seconds to answer
+                stub.state.withLockedValue {
+                    $0.cards["c.vcf"] = ("\"1\"", Radicale.card("c", name: "Third"))
+                    $0.silentSeconds = 3
+                }
+                let outcome = try await service.syncNow(group.requireID(), by: admin)
+
+                // then
+                #expect(outcome.error?.code == "unreachable")
+                #expect(outcome.error?.detail.contains("readTimeout") == true)
+                #expect(try await ContactModel.query(on: app.db).count() == 2)
+            }
+        } catch {
+            await stub.stop()
+            throw error
+        }
+        await stub.stop()
+    }
+
     @Test("a server that answers garbage in the middle of a sync leaves the group untouched and says why")
     func garbageMidSync() async throws {
         let stub = try await StubCardDAV.start()
@@ -144,6 +194,11 @@ final class StubCardDAV: Sendable {
             "b.vcf": ("\"1\"", Radicale.card("b", name: "Card B")),
         ]
         var garbage = false
+        /// Seconds the server stays silent before answering a PROPFIND.
+        var silentSeconds = 0
+        var stopped = false
+        /// While true, PROPFIND requests wait (a synchronisation held in the middle, for as long as a test needs).
+        var held = false
     }
 
     let app: Application
@@ -160,7 +215,12 @@ final class StubCardDAV: Sendable {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .critical
         let stub = StubCardDAV(app: app, port: try Radicale.freePort())
-        app.on(.RAW(value: "PROPFIND"), "book") { req in stub.propfind(depth: req.headers.first(name: "Depth")) }
+        app.on(.RAW(value: "PROPFIND"), "book") { req async throws in
+            let silent = stub.state.withLockedValue { $0.silentSeconds }
+            if silent > 0 { try await Task.sleep(for: .seconds(silent)) }
+            while stub.state.withLockedValue({ $0.held }) { try await Task.sleep(for: .milliseconds(20)) }
+            return stub.propfind(depth: req.headers.first(name: "Depth"))
+        }
         app.on(.RAW(value: "REPORT"), "book") { req in stub.report(req.body.string ?? "") }
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = stub.port
@@ -168,7 +228,13 @@ final class StubCardDAV: Sendable {
         return stub
     }
 
+    /// Stops the server (a second call does nothing).
     func stop() async {
+        guard
+            state.withLockedValue({ state in
+                defer { state.stopped = true }; return !state.stopped
+            })
+        else { return }
         await app.server.shutdown()
         try? await app.asyncShutdown()
     }

@@ -182,9 +182,18 @@ extension CardDAVClient {
         return found.sorted { $0.name.localizedCaseInsensitiveCompare($1.name) == .orderedAscending }
     }
 
-    /// RFC 6749 §6: a fresh access token for a refresh token.
+    /// What a token endpoint grants (RFC 6749 §5.1): the access token, for how many seconds when it
+    /// says so, and the refresh token to use from now on when it rotates them.
+    struct TokenGrant: Sendable, Equatable {
+        let accessToken: String
+        let expiresIn: Int?
+        let refreshToken: String?
+    }
+
+    /// RFC 6749 §6: a fresh access token for a refresh token. A refused grant (§5.2 `invalid_grant`:
+    /// expired or revoked) is `refreshTokenRejected`, anything else the endpoint refuses `tokenRefused`.
     func accessToken(tokenURL: URL, clientID: String, clientSecret: String, refreshToken: String) async throws
-        -> String
+        -> TokenGrant
     {
         var form = URLComponents()
         form.queryItems = [
@@ -196,22 +205,23 @@ extension CardDAVClient {
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         // The token endpoint gets the client's credentials in the form, never the CardDAV ones.
         let anonymous = CardDAVClient(http: http, authorization: nil)
-        let answer: Answer
-        do {
-            answer = try await anonymous.send(
-                .POST, tokenURL, body: body, contentType: "application/x-www-form-urlencoded",
-                extraHeaders: ["Accept": "application/json"])
-        } catch CardDAVError.authenticationRefused(let status) {
-            throw CardDAVError.tokenRefused("HTTP \(status)")
-        }
+        // A 401 here is the client refused (`invalid_client`): its JSON body says so.
+        let answer = try await anonymous.send(
+            .POST, tokenURL, body: body, contentType: "application/x-www-form-urlencoded",
+            extraHeaders: ["Accept": "application/json"], refusesCredentials: false)
         struct TokenAnswer: Decodable {
             let access_token: String?
+            let expires_in: Int?
+            let refresh_token: String?
             let error: String?
         }
         let decoded = try? JSONDecoder().decode(TokenAnswer.self, from: answer.body)
         guard answer.status == 200, let token = decoded?.access_token, !token.isEmpty else {
+            if decoded?.error == "invalid_grant" { throw CardDAVError.refreshTokenRejected }
             throw CardDAVError.tokenRefused(decoded?.error ?? "HTTP \(answer.status)")
         }
-        return token
+        return TokenGrant(
+            accessToken: token, expiresIn: decoded?.expires_in,
+            refreshToken: decoded?.refresh_token.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

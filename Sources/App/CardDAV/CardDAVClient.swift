@@ -9,16 +9,17 @@ struct CardDAVClient: Sendable {
     /// `Basic …` or `Bearer …`, sent with every request.
     let authorization: String?
 
-    /// Runs `body` with a client of its own, closed afterwards.
+    /// Runs `body` with a client of its own, closed afterwards. A server silent for `timeout` seconds fails
+    /// the synchronisation rather than holding it.
     static func using<T: Sendable>(
-        authorization: String?, on group: any EventLoopGroup, _ body: (CardDAVClient) async throws -> T
+        authorization: String?, on group: any EventLoopGroup, timeout: Int = 120,
+        _ body: (CardDAVClient) async throws -> T
     ) async throws -> T {
         let http = HTTPClient(
             eventLoopGroup: group,
             configuration: .init(
-                redirectConfiguration: .disallow,
-                // A server that stops answering fails the synchronisation rather than holding it.
-                timeout: .init(connect: .seconds(10), read: .seconds(60))))
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(Int64(timeout))))
+        )
         do {
             let result = try await body(CardDAVClient(http: http, authorization: authorization))
             try await http.shutdown()
@@ -39,7 +40,8 @@ struct CardDAVClient: Sendable {
     /// One request; follows up to 5 redirects, keeping the method (WebDAV servers redirect PROPFIND).
     func send(
         _ method: HTTPMethod, _ url: URL, depth: String? = nil, body: String? = nil,
-        contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:]
+        contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:],
+        refusesCredentials: Bool = true
     ) async throws -> Answer {
         var url = url
         for _ in 0..<6 {
@@ -70,7 +72,7 @@ struct CardDAVClient: Sendable {
                 continue
             }
             let data = response.body.map { Data($0.readableBytesView) } ?? Data()
-            if status == 401 || (status == 403 && method.rawValue == "PROPFIND") {
+            if refusesCredentials, status == 401 || (status == 403 && method.rawValue == "PROPFIND") {
                 throw CardDAVError.authenticationRefused(status)
             }
             return Answer(url: url, status: status, headers: response.headers, body: data)

@@ -7,8 +7,11 @@ enum CardDAVError: Error, Equatable, Sendable {
     case unreachable(String)
     /// The server refused the credentials (401, 403).
     case authenticationRefused(Int)
-    /// The OAuth token endpoint refused the refresh token or client.
+    /// The OAuth token endpoint refused the client or the request.
     case tokenRefused(String)
+    /// The OAuth token endpoint no longer accepts the refresh token (`invalid_grant`: expired or
+    /// revoked); only a new one helps.
+    case refreshTokenRejected
     /// An HTTP status we cannot use.
     case unexpectedStatus(Int)
     /// Not XML, or XML that is not a WebDAV answer.
@@ -35,6 +38,7 @@ enum CardDAVError: Error, Equatable, Sendable {
         case .unreachable: "unreachable"
         case .authenticationRefused: "authentication_refused"
         case .tokenRefused: "token_refused"
+        case .refreshTokenRejected: "refresh_token_rejected"
         case .unexpectedStatus: "unexpected_status"
         case .badAnswer: "bad_answer"
         case .notAddressBook: "not_address_book"
@@ -53,7 +57,8 @@ enum CardDAVError: Error, Equatable, Sendable {
     }
 
     static let allCodes = [
-        "unreachable", "authentication_refused", "token_refused", "unexpected_status", "bad_answer",
+        "unreachable", "authentication_refused", "token_refused", "refresh_token_rejected", "unexpected_status",
+        "bad_answer",
         "not_address_book", "sync_token_invalid", "secret_key_missing", "secret_unreadable",
     ]
 }

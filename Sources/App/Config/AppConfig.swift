@@ -51,6 +51,10 @@ public struct AppConfig: Sendable {
     public var secretKey: String?
     /// How many linked contact groups an installation may have.
     public var maximumLinkedGroups = 5
+    /// How long a CardDAV server (or OAuth token endpoint) may take to send the next part of an
+    /// answer before the synchronisation gives up (`SWITCHBOARD_CARDDAV_TIMEOUT`, seconds): a server
+    /// re-indexing a large book can be silent for a minute or more.
+    public var carddavTimeoutSeconds = 120
     /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
     public var scheduledSync = false
     /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
@@ -175,6 +179,8 @@ public struct AppConfig: Sendable {
         config.maximumLinkedGroups =
             reader.int("SWITCHBOARD_MAX_LINKED_GROUPS", in: 0...1000) ?? config.maximumLinkedGroups
         config.scheduledSync = reader.bool("SWITCHBOARD_SCHEDULED_SYNC") ?? true
+        config.carddavTimeoutSeconds =
+            reader.int("SWITCHBOARD_CARDDAV_TIMEOUT", in: 1...3600) ?? config.carddavTimeoutSeconds
         readPBX(&reader, into: &config)
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config

@@ -32,6 +32,9 @@ final class LinkedSourceModel: Model, @unchecked Sendable {
     @OptionalField(key: "oauth_client_id") var oauthClientID: String?
     @OptionalField(key: "oauth_client_secret_sealed") var sealedClientSecret: String?
     @OptionalField(key: "oauth_token_url") var oauthTokenURL: String?
+    /// The last access token the refresh token gave, sealed, kept until shortly before it expires.
+    @OptionalField(key: "oauth_access_token_sealed") var sealedAccessToken: String?
+    @OptionalField(key: "oauth_access_token_expires_at") var accessTokenExpiresAt: Date?
     @Field(key: "interval_minutes") var intervalMinutes: Int
 
     // synchronisation state

@@ -12,6 +12,8 @@ struct CardDAVSync {
     let eventLoopGroup: any EventLoopGroup
     let secretBox: SecretBox?
     let photoRules: PhotoRules
+    /// Read timeout of each request, in seconds (`SWITCHBOARD_CARDDAV_TIMEOUT`).
+    var timeout = 120
     /// Cards per `addressbook-multiget`.
     var batchSize = 100
 
@@ -53,8 +55,27 @@ struct CardDAVSync {
     }
 
     private func fetch(_ source: LinkedSourceModel, _ url: URL) async throws -> Plan {
-        let authorization = try await authorization(for: source)
-        return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup) { client in
+        let (authorization, cached) = try await authorize(source)
+        try await saveTokens(of: source)
+        do {
+            return try await fetch(source, url, authorization: authorization)
+        } catch CardDAVError.authenticationRefused where cached {
+            // An access token revoked before its expiry: exchange the refresh token again, once.
+            source.sealedAccessToken = nil
+            source.accessTokenExpiresAt = nil
+            let (fresh, _) = try await authorize(source)
+            try await saveTokens(of: source)
+            return try await fetch(source, url, authorization: fresh)
+        }
+    }
+
+    /// Tokens obtained (and a rotated refresh token) are kept even when the synchronisation then fails.
+    private func saveTokens(of source: LinkedSourceModel) async throws {
+        if source.id != nil, source.hasChanges { try await source.save(on: db) }
+    }
+
+    private func fetch(_ source: LinkedSourceModel, _ url: URL, authorization: String) async throws -> Plan {
+        try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) { client in
             let state = try await client.bookState(url)
             guard state.isAddressBook else { throw CardDAVError.notAddressBook }
             var plan = Plan(syncToken: state.syncToken, ctag: state.ctag)
@@ -97,23 +118,47 @@ struct CardDAVSync {
         }
     }
 
-    func authorization(for source: LinkedSourceModel) async throws -> String {
+    /// The `Authorization` header for the source's server. For OAuth this is the cached access token
+    /// while it has more than a minute to live, else a fresh one from the token endpoint; the new
+    /// access token and a rotated refresh token are sealed into `source` (the caller saves it).
+    func authorization(for source: LinkedSourceModel, now: Date = Date()) async throws -> String {
+        try await authorize(source, now: now).header
+    }
+
+    private func authorize(_ source: LinkedSourceModel, now: Date = Date()) async throws -> (
+        header: String, cached: Bool
+    ) {
         guard let secretBox else { throw CardDAVError.secretKeyMissing }
         let secret = try source.sealedSecret.map(secretBox.open) ?? ""
         switch source.authKind {
         case .password:
-            return "Basic " + Data("\(source.username):\(secret)".utf8).base64EncodedString()
+            return ("Basic " + Data("\(source.username):\(secret)".utf8).base64EncodedString(), false)
         case .oauth:
+            if let sealed = source.sealedAccessToken, let expiry = source.accessTokenExpiresAt,
+                expiry > now.addingTimeInterval(Self.tokenMargin), let token = try? secretBox.open(sealed)
+            {
+                return ("Bearer " + token, true)
+            }
             let clientSecret = try source.sealedClientSecret.map(secretBox.open) ?? ""
             let tokenURL = URL(string: source.oauthTokenURL ?? LinkedSourceService.googleTokenURL)!
-            let token = try await CardDAVClient.using(authorization: nil, on: eventLoopGroup) { client in
+            let grant = try await CardDAVClient.using(authorization: nil, on: eventLoopGroup, timeout: timeout) {
+                client in
                 try await client.accessToken(
                     tokenURL: tokenURL, clientID: source.oauthClientID ?? "", clientSecret: clientSecret,
                     refreshToken: secret)
             }
-            return "Bearer " + token
+            // Without expires_in nobody knows how long the token lives: it serves this synchronisation only.
+            source.sealedAccessToken = try grant.expiresIn.map { _ in try secretBox.seal(grant.accessToken) }
+            source.accessTokenExpiresAt = grant.expiresIn.map { now.addingTimeInterval(Double($0)) }
+            if let rotated = grant.refreshToken, rotated != secret {
+                source.sealedSecret = try secretBox.seal(rotated)
+            }
+            return ("Bearer " + grant.accessToken, false)
         }
     }
+
+    /// An access token this close to its expiry is not used: it could expire mid-synchronisation.
+    static let tokenMargin: TimeInterval = 60
 
     private func knownEtags(_ source: LinkedSourceModel) async throws -> [String: String] {
         let links = try await LinkedCardModel.query(on: db).filter(\.$source.$id == source.requireID()).all()

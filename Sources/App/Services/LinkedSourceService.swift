@@ -23,11 +23,14 @@ struct LinkedSourceService {
     let secretKey: String?
     let photoRules: PhotoRules
     let registry: LinkedSyncRegistry
+    /// Read timeout, in seconds, of every request to the CardDAV server and the token endpoint.
+    var timeout = 120
 
     var secretBox: SecretBox? { secretKey.map(SecretBox.init(passphrase:)) }
 
     var engine: CardDAVSync {
-        CardDAVSync(db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules)
+        CardDAVSync(
+            db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules, timeout: timeout)
     }
 
     /// The settings as the form posts them. Empty secrets keep the stored ones.
@@ -118,6 +121,9 @@ struct LinkedSourceService {
         source.oauthClientID = candidate.oauthClientID
         source.sealedClientSecret = candidate.sealedClientSecret
         source.oauthTokenURL = candidate.oauthTokenURL
+        // The access token the check obtained (or none: settings changed, the next sync gets one).
+        source.sealedAccessToken = candidate.sealedAccessToken
+        source.accessTokenExpiresAt = candidate.accessTokenExpiresAt
         source.intervalMinutes = interval
         if bookChanged {
             source.syncToken = nil
@@ -140,7 +146,8 @@ struct LinkedSourceService {
     {
         do {
             let authorization = try await engine.authorization(for: candidate)
-            return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup) { client in
+            return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) {
+                client in
                 try await client.discover(server)
             }
         } catch let error as CardDAVError {
@@ -160,12 +167,62 @@ struct LinkedSourceService {
         try actor.require(.manageContactGroups)
         guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
         let outcome = try await sync(groupID)
-        let detail =
-            outcome.error.map { "error=\($0.code)" }
-            ?? "created=\(outcome.created) updated=\(outcome.updated) deleted=\(outcome.deleted) failed=\(outcome.failed)"
-        try await AuditService(db: db).record(.linkedSyncRequested, by: actor, target: group.name, detail: detail)
+        try await AuditService(db: db).record(
+            .linkedSyncRequested, by: actor, target: group.name, detail: Self.auditDetail(outcome))
         return outcome
     }
+
+    /// "Sync now" from the web: starts the synchronisation in the background and returns at once; the
+    /// groups page shows it running, then its result (recorded on the group) and the audit log gets it
+    /// when it ends. `syncRunning` when the group is being synchronised already.
+    func startSync(_ groupID: UUID, by actor: Actor, logger: Logger) async throws {
+        try actor.require(.manageContactGroups)
+        guard let group = try await ContactGroupModel.find(groupID, on: db), group.kind == .linked else {
+            throw SwitchboardError.notFound
+        }
+        guard try await source(of: groupID)?.addressBookURL != nil else { throw SwitchboardError.linkedNotConfigured }
+        let (engine, db, name) = (engine, db, group.name)
+        let started = await registry.start(groupID) {
+            do {
+                let outcome = try await engine.sync(groupID: groupID)
+                try await AuditService(db: db).record(
+                    .linkedSyncRequested, by: actor, target: name, detail: Self.auditDetail(outcome))
+            } catch {
+                logger.error("Synchronisation of linked group \(name) failed: \(String(describing: error))")
+            }
+        }
+        guard started else { throw SwitchboardError.syncRunning }
+    }
+
+    static func auditDetail(_ outcome: CardDAVSync.Outcome) -> String {
+        outcome.error.map { "error=\($0.code)" }
+            ?? "created=\(outcome.created) updated=\(outcome.updated) deleted=\(outcome.deleted) failed=\(outcome.failed)"
+    }
+
+    /// A linked group, its source (`nil` until configured) and whether it is being synchronised now.
+    struct Status: Sendable {
+        let group: ContactGroupModel
+        let source: LinkedSourceModel?
+        let isSyncing: Bool
+    }
+
+    /// Every linked group with its synchronisation status, by name (admins and sub-admins).
+    func statuses(by actor: Actor) async throws -> [Status] {
+        try actor.require(.manageContactGroups)
+        let groups = try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).sort(\.$name).all()
+        let sources = try await LinkedSourceModel.query(on: db).all()
+        var statuses: [Status] = []
+        for group in groups {
+            let id = try group.requireID()
+            statuses.append(
+                Status(
+                    group: group, source: sources.first { $0.$group.id == id }, isSyncing: await isSyncing(id)))
+        }
+        return statuses
+    }
+
+    /// Whether the group is being synchronised in this process right now.
+    func isSyncing(_ groupID: UUID) async -> Bool { await registry.isRunning(groupID) }
 
     /// One synchronisation of a group at a time, whoever asks.
     func sync(_ groupID: UUID) async throws -> CardDAVSync.Outcome {
@@ -201,11 +258,46 @@ struct LinkedSourceService {
     }
 }
 
-/// Which groups are being synchronised in this process.
+/// Which groups are being synchronised in this process, and the synchronisations started in the
+/// background (awaited when the application shuts down).
 actor LinkedSyncRegistry {
     private var running: Set<UUID> = []
+    private var background: [UUID: Task<Void, Never>] = [:]
 
     func begin(_ groupID: UUID) -> Bool { running.insert(groupID).inserted }
 
     func end(_ groupID: UUID) { running.remove(groupID) }
+
+    func isRunning(_ groupID: UUID) -> Bool { running.contains(groupID) }
+
+    /// Runs `work` in the background unless the group is being synchronised; `false` when it is.
+    func start(_ groupID: UUID, _ work: @escaping @Sendable () async -> Void) -> Bool {
+        guard begin(groupID) else { return false }
+        background[groupID] = Task {
+            await work()
+            self.finish(groupID)
+        }
+        return true
+    }
+
+    private func finish(_ groupID: UUID) {
+        running.remove(groupID)
+        background[groupID] = nil
+    }
+
+    /// Waits for the background synchronisations (each ends by itself: the read timeout bounds it).
+    func drain() async {
+        while let task = background.values.first {
+            await task.value
+        }
+    }
+}
+
+/// Lets background synchronisations finish before the database goes away.
+struct LinkedSyncDrain: LifecycleHandler {
+    let registry: LinkedSyncRegistry
+
+    func shutdownAsync(_ application: Application) async {
+        await registry.drain()
+    }
 }

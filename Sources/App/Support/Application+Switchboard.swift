@@ -68,7 +68,7 @@ extension Application {
     func linkedSourceService(on db: any Database) -> LinkedSourceService {
         LinkedSourceService(
             db: db, eventLoopGroup: eventLoopGroup, secretKey: config.secretKey, photoRules: config.photoRules,
-            registry: linkedSyncRegistry)
+            registry: linkedSyncRegistry, timeout: config.carddavTimeoutSeconds)
     }
 
     var loginThrottle: LoginThrottle {

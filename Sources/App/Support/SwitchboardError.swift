@@ -190,6 +190,7 @@ enum SwitchboardError: Error, Equatable {
         case .notVCard, .importTooLarge, .notCSV, .csvUploadExpired: "file"
         case .mappingNameInvalid: "mappingName"
         case .exportNotConfirmed: "confirm"
+        case .carddav(.refreshTokenRejected): "secret"
         case .linkedSource(.urlInvalid), .carddav: "serverURL"
         case .linkedSource(.usernameMissing): "username"
         case .linkedSource(.secretMissing): "secret"
@@ -264,6 +265,7 @@ enum SwitchboardError: Error, Equatable {
         .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
         .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,
         .carddav(.unreachable("x")), .carddav(.authenticationRefused(401)), .carddav(.tokenRefused("x")),
+        .carddav(.refreshTokenRejected),
         .carddav(.unexpectedStatus(500)), .carddav(.badAnswer("x")), .carddav(.notAddressBook),
         .carddav(.syncTokenInvalid), .carddav(.secretKeyMissing), .carddav(.secretUnreadable),
         .pbxUnreachable, .pbxTimeout, .pbxAuthenticationFailed,

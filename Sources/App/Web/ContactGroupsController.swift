@@ -30,6 +30,7 @@ struct ContactGroupsController: RouteCollection {
         let syncStatus: String?
         let syncProblem: String?
         let syncAction: String?
+        let isSyncing: Bool
         let isPublished: Bool
     }
 
@@ -93,6 +94,10 @@ struct ContactGroupsController: RouteCollection {
         let groups = try await req.contactGroupService.list(by: actor)
         let rights = try await GroupRightModel.query(on: req.db).all()
         let sources = try await LinkedSourceModel.query(on: req.db).all()
+        var syncing = Set<UUID>()
+        for source in sources where await req.linkedSourceService.isSyncing(source.$group.id) {
+            syncing.insert(source.$group.id)
+        }
         let published = Set(
             try await GroupDirectoryModel.query(on: req.db).filter(\.$isEnabled == true).all().map { $0.$group.id })
         let rows = groups.map { group in
@@ -111,6 +116,7 @@ struct ContactGroupsController: RouteCollection {
                 contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url(),
                 syncStatus: sync.status, syncProblem: sync.problem,
                 syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync(group.id!) : nil,
+                isSyncing: syncing.contains(group.id!),
                 isPublished: published.contains(group.id!))
         }
         let page = IndexPage(
@@ -239,7 +245,7 @@ struct ContactGroupsController: RouteCollection {
         let id = try group.requireID()
         var linked = linked
         if linked == nil, group.kind == .linked {
-            linked = try LinkedSourcePage.make(
+            linked = try await LinkedSourcePage.make(
                 req, group: group, source: try await req.linkedSourceService.source(of: id))
         }
         let saved = try await req.contactGroupService.rights(on: id, by: actor)

@@ -28,6 +28,8 @@ struct LinkedSourcePage: Encodable {
     let status: String?
     let problem: String?
     let canSync: Bool
+    /// A synchronisation is running now.
+    let isSyncing: Bool
     let action: String
     let syncAction: String
     let googleTokenURL: String
@@ -63,7 +65,7 @@ struct LinkedSourcePage: Encodable {
     static func make(
         _ req: Request, group: ContactGroupModel, source: LinkedSourceModel?, posted: Values? = nil,
         error: SwitchboardError? = nil
-    ) throws -> LinkedSourcePage {
+    ) async throws -> LinkedSourcePage {
         let id = try group.requireID()
         let service = req.linkedSourceService
         let values =
@@ -82,6 +84,7 @@ struct LinkedSourcePage: Encodable {
                 Book(url: $0.url, name: $0.name, selected: $0.url == values.addressBookURL)
             } ?? [],
             status: status, problem: problem, canSync: source?.addressBookURL != nil,
+            isSyncing: await service.isSyncing(id),
             action: Paths.contactGroupSource(id), syncAction: Paths.contactGroupSync(id),
             googleTokenURL: LinkedSourceService.googleTokenURL,
             secretKeyMissing: req.application.config.secretKey == nil,
@@ -134,33 +137,34 @@ struct LinkedSourceController: RouteCollection {
                 authKind: settings.authKind.rawValue, username: settings.username, clientID: settings.clientID,
                 tokenURL: settings.tokenURL, intervalMinutes: settings.intervalMinutes)
             let source = try await req.linkedSourceService.source(of: id)
-            let linked = try LinkedSourcePage.make(req, group: group, source: source, posted: posted, error: error)
+            let linked = try await LinkedSourcePage.make(
+                req, group: group, source: source, posted: posted, error: error)
             return try await ContactGroupsController().renderShow(req, actor: actor, group: group, linked: linked)
         }
     }
 
+    struct SyncForm: Content {
+        /// `list` when the button was on the groups page, which the answer then shows again.
+        let from: String?
+    }
+
+    /// Starts the synchronisation in the background and answers at once: a large address book takes
+    /// longer than a browser waits. The pages show it running, then its result.
     func sync(req: Request) async throws -> Response {
         let actor = try req.actor()
         try actor.require(.manageContactGroups)
         let id = try groupID(req)
         let group = try await req.contactGroupService.group(id, by: actor)
+        let back =
+            (try? req.content.decode(SyncForm.self))?.from == "list" ? Paths.contactGroups : Paths.contactGroup(id)
         do {
-            let outcome = try await req.linkedSourceService.syncNow(id, by: actor)
-            if let error = outcome.error {
-                LayoutContext.Flash.put(
-                    "error", "linked.sync_failed",
-                    ["name": group.name, "reason": req.message(for: .carddav(error))], on: req)
-            } else {
-                LayoutContext.Flash.put(
-                    "success", "linked.synced",
-                    [
-                        "name": group.name, "created": String(outcome.created), "updated": String(outcome.updated),
-                        "deleted": String(outcome.deleted), "failed": String(outcome.failed),
-                    ], on: req)
-            }
+            // The application's database, not the request's: the synchronisation outlives the request.
+            try await req.application.linkedSourceService(on: req.application.db)
+                .startSync(id, by: actor, logger: req.application.logger)
+            LayoutContext.Flash.put("success", "linked.sync_started", ["name": group.name], on: req)
         } catch let error as SwitchboardError where error.status == .conflict {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
-        return req.redirect(to: Paths.contactGroup(id))
+        return req.redirect(to: back)
     }
 }
