@@ -28,11 +28,11 @@ test: deps-test
 
 test-sqlite:
 	@echo "== Swift tests (SwitchboardCore + App on in-memory SQLite)"
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	scripts/summarize-tests.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 test-postgres:
 	@echo "== App tests on PostgreSQL"
-	scripts/with-postgres.sh $(SWIFT) test --skip-build --no-parallel --filter AppTests $(BUILD_FLAGS)
+	scripts/with-postgres.sh scripts/summarize-tests.sh $(SWIFT) test --skip-build --no-parallel --filter AppTests $(BUILD_FLAGS)
 
 test-browser:
 	@echo "== Browser tests (headless Chromium)"

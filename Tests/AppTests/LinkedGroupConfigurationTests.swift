@@ -202,19 +202,18 @@ final class StubCardDAV: Sendable {
     }
 
     let app: Application
-    let port: Int
     let state = NIOLockedValueBox(State())
+    var port: Int { app.listeningPort }
     var bookURL: String { "http://127.0.0.1:\(port)/book/" }
 
-    private init(app: Application, port: Int) {
+    private init(app: Application) {
         self.app = app
-        self.port = port
     }
 
     static func start() async throws -> StubCardDAV {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .critical
-        let stub = StubCardDAV(app: app, port: try Radicale.freePort())
+        let stub = StubCardDAV(app: app)
         app.on(.RAW(value: "PROPFIND"), "book") { req async throws in
             let silent = stub.state.withLockedValue { $0.silentSeconds }
             if silent > 0 { try await Task.sleep(for: .seconds(silent)) }
@@ -222,9 +221,7 @@ final class StubCardDAV: Sendable {
             return stub.propfind(depth: req.headers.first(name: "Depth"))
         }
         app.on(.RAW(value: "REPORT"), "book") { req in stub.report(req.body.string ?? "") }
-        app.http.server.configuration.hostname = "127.0.0.1"
-        app.http.server.configuration.port = stub.port
-        try await app.server.start(address: .hostname("127.0.0.1", port: stub.port))
+        try await app.startOnFreePort()
         return stub
     }
 

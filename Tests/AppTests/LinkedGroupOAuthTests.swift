@@ -43,7 +43,13 @@ struct LinkedGroupOAuthTests {
         cards: Int = 3, rotates: Bool = false, expiresIn: Int? = 3600, _ test: (World) async throws -> Void
     ) async throws {
         let radicale = try await Radicale()
-        let gateway = try await OAuthGateway.start(before: radicale)
+        let gateway: OAuthGateway
+        do {
+            gateway = try await OAuthGateway.start(before: radicale)
+        } catch {
+            await radicale.shutdown()
+            throw error
+        }
         gateway.state.withLockedValue {
             $0.rotates = rotates
             $0.expiresIn = expiresIn

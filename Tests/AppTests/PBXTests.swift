@@ -405,10 +405,9 @@ private func withFakeKamailio(
         received.set(req.body.string)
         return Response(status: status, headers: ["Content-Type": "application/json"], body: .init(string: answer))
     }
-    try await fake.server.start(address: .hostname("127.0.0.1", port: 0))
+    try await fake.startOnFreePort()
     do {
-        let port = try #require(fake.http.server.shared.localAddress?.port)
-        try await body("http://127.0.0.1:\(port)/RPC", { received.get() })
+        try await body("http://127.0.0.1:\(fake.listeningPort)/RPC", { received.get() })
     } catch {
         await fake.server.shutdown()
         try await fake.asyncShutdown()
@@ -490,8 +489,8 @@ struct KamailioConnectorTests {
             // A port that was free a moment ago: nothing listens there.
             let closed = try await {
                 let probe = try await Application.make(.testing)
-                try await probe.server.start(address: .hostname("127.0.0.1", port: 0))
-                let port = probe.http.server.shared.localAddress?.port ?? 9
+                try await probe.startOnFreePort()
+                let port = probe.listeningPort
                 await probe.server.shutdown()
                 try await probe.asyncShutdown()
                 return port

@@ -27,7 +27,7 @@ final class OAuthGateway: Sendable {
 
     static let refreshToken = "refresh-1"
     let app: Application
-    let port: Int
+    var port: Int { app.listeningPort }
     let radicale: Radicale
     let state = NIOLockedValueBox(State())
 
@@ -37,19 +37,18 @@ final class OAuthGateway: Sendable {
     var clientID: String { state.withLockedValue { $0.clientID } }
     var clientSecret: String { state.withLockedValue { $0.clientSecret } }
 
-    private init(app: Application, port: Int, radicale: Radicale) {
+    private init(app: Application, radicale: Radicale) {
         self.app = app
-        self.port = port
         self.radicale = radicale
     }
 
     static func start(before radicale: Radicale) async throws -> OAuthGateway {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .critical
-        let gateway = OAuthGateway(app: app, port: try Radicale.freePort(), radicale: radicale)
+        let gateway = OAuthGateway(app: app, radicale: radicale)
         app.middleware.use(Forward(gateway: gateway))
         app.post("oauth", "token") { req in try gateway.token(req) }
-        try await app.server.start(address: .hostname("127.0.0.1", port: gateway.port))
+        try await app.startOnFreePort()
         return gateway
     }
 

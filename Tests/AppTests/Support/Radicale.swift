@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Vapor
 
 #if canImport(Glibc)
@@ -17,16 +18,43 @@ final class Radicale: @unchecked Sendable {
     let port: Int
     let folder: URL
     private let process: Process
-    private let http = HTTPClient()
+    private let http: HTTPClient
 
     var origin: String { "http://127.0.0.1:\(port)" }
     func bookURL(_ name: String = "book") -> String { "\(origin)/\(user)/\(name)/" }
 
+    /// Starts Radicale; a port someone else took in the meantime gets another try on another port.
     init() async throws {
-        port = try Self.freePort()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("radicale-\(UUID().uuidString)")
+        let http = HTTPClient()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("radicale-\(UUID().uuidString)")
+        self.http = http
+        self.folder = folder
+        do {
+            (port, process) = try await Self.start(in: folder, user: "\(user):\(password)\n", http: http)
+        } catch {
+            // An HTTP client left running traps when it goes away.
+            try? await http.shutdown()
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+    }
+
+    private static func start(in folder: URL, user: String, http: HTTPClient) async throws -> (Int, Process) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try "\(user):\(password)\n".write(to: folder.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+        try user.write(to: folder.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+        for _ in 1...3 {
+            let port = try freePort()
+            let process = try launch(in: folder, port: port)
+            if await answers(process: process, origin: "http://127.0.0.1:\(port)", http: http) {
+                return (port, process)
+            }
+            await stop(process)
+        }
+        let log = (try? String(contentsOf: folder.appendingPathComponent("radicale.log"), encoding: .utf8)) ?? ""
+        throw Failure(description: "Radicale did not start: " + log)
+    }
+
+    private static func launch(in folder: URL, port: Int) throws -> Process {
         let config = """
             [server]
             hosts = 127.0.0.1:\(port)
@@ -43,21 +71,29 @@ final class Radicale: @unchecked Sendable {
             level = warning
             """
         try config.write(to: folder.appendingPathComponent("config"), atomically: true, encoding: .utf8)
-        process = Process()
+        let process = Process()
         // Debian's python3, not whatever python3 comes first on PATH.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.binary, "--config", folder.appendingPathComponent("config").path]
+        process.arguments = [binary, "--config", folder.appendingPathComponent("config").path]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let log = folder.appendingPathComponent("radicale.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        for _ in 0..<100 {
-            if let status = try? await send(.GET, origin + "/.web/"), status > 0 { return }
-            try await Task.sleep(for: .milliseconds(100))
+        return process
+    }
+
+    /// Waits up to 20 s for Radicale to answer; `false` when it exited or stayed silent.
+    private static func answers(process: Process, origin: String, http: HTTPClient) async -> Bool {
+        for _ in 0..<200 where process.isRunning {
+            if let request = try? HTTPClient.Request(url: origin + "/.web/", headers: ["Connection": "close"]) {
+                let deadline = NIODeadline.now() + TimeAmount.seconds(5)
+                let answer = try? await http.execute(request: request, deadline: deadline).get()
+                if answer != nil { return true }
+            }
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        await stop()
-        throw Failure(description: "Radicale did not start: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+        return false
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -66,6 +102,10 @@ final class Radicale: @unchecked Sendable {
 
     /// Stops the server (SIGTERM, then SIGKILL after 3 s) without blocking a thread of the test pool.
     func stop() async {
+        await Self.stop(process)
+    }
+
+    private static func stop(_ process: Process) async {
         guard process.isRunning else { return }
         process.terminate()
         for _ in 0..<30 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
@@ -113,21 +153,28 @@ final class Radicale: @unchecked Sendable {
         return Int(try await http.execute(request: request).get().status.code)
     }
 
-    /// A port nobody listens on right now (the kernel picks it).
+    /// A port nobody listens on right now, taken below Linux's ephemeral range (32768+) so that no
+    /// outgoing connection — the tests open many, to PostgreSQL among others — can be given it
+    /// before Radicale binds it.
     static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = Int.random(in: 10_000..<25_000)
+            if portIsFree(port) { return port }
+        }
+        throw Failure(description: "no free port")
+    }
+
+    private static func portIsFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        guard bound else { throw Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
