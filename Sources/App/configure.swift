@@ -96,6 +96,7 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         // Write-ahead log: a commit is one append (not a journal round trip), and readers —
         // pages, console commands — never wait for a writer.
         app.lifecycle.use(SQLiteWriteAheadLog())
+        app.numberKeys = NumberKeyReader(path: url.path)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }

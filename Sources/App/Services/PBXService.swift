@@ -11,6 +11,8 @@ struct PBXService {
     let ringSeconds: Int
     /// The users' extensions and forwarding rules, in memory.
     let routing: CallRoutingCache
+    /// Reads number keys straight from an SQLite file; `nil` on PostgreSQL and in-memory SQLite.
+    var numberKeys: NumberKeyReader? = nil
 
     var matcher: CallerIDMatcher { CallerIDMatcher(plan: settings.dialPlan) }
 
@@ -107,20 +109,7 @@ struct PBXService {
         }
         let keys = matcher.searchKeys(for: presented)
         guard !keys.isEmpty else { return nil }
-        // Written out rather than built with the query builder: this runs at every incoming call.
-        let rows = try await (db as! any SQLDatabase).raw(
-            """
-            SELECT k.number AS number, c.display_name AS display_name
-            FROM contact_number_keys k JOIN contacts c ON c.id = k.contact_id
-            WHERE k.key IN (\(binds: keys)) LIMIT 200
-            """
-        ).all()
-        let candidates = try rows.map { row in
-            (
-                number: try row.decode(column: "number", as: String.self),
-                name: try row.decode(column: "display_name", as: String.self)
-            )
-        }
+        let candidates = try await candidates(keys: keys)
         // The same order whatever the database returns: ties go to the first name alphabetically.
         let sorted = candidates.sorted { ($0.name, $0.number) < ($1.name, $1.number) }
         guard let best = matcher.bestMatch(for: presented, among: sorted) else { return nil }
@@ -131,5 +120,30 @@ struct PBXService {
             case .trailingDigits: "trailing_digits"
             }
         return Lookup(number: presented, name: best.name, match: match, source: "contact")
+    }
+
+    /// `(number on file, display name)` of the contacts having one of `keys`.
+    private func candidates(keys: [String]) async throws -> [(number: String, name: String)] {
+        if let numberKeys {
+            do {
+                return try numberKeys.candidates(keys: keys)
+            } catch {
+                db.logger.warning("Caller-ID lookup read through Fluent: \(error)")
+            }
+        }
+        // Written out rather than built with the query builder: this runs at every incoming call.
+        let rows = try await (db as! any SQLDatabase).raw(
+            """
+            SELECT k.number AS number, c.display_name AS display_name
+            FROM contact_number_keys k JOIN contacts c ON c.id = k.contact_id
+            WHERE k.key IN (\(binds: keys)) LIMIT 200
+            """
+        ).all()
+        return try rows.map { row in
+            (
+                number: try row.decode(column: "number", as: String.self),
+                name: try row.decode(column: "display_name", as: String.self)
+            )
+        }
     }
 }

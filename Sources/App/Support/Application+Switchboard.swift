@@ -44,6 +44,14 @@ extension Application {
         set { storage[CallRoutingKey.self] = newValue }
     }
 
+    private struct NumberKeysKey: StorageKey { typealias Value = NumberKeyReader }
+
+    /// Caller-ID lookups' direct reader of the SQLite file; `nil` on PostgreSQL and in memory.
+    var numberKeys: NumberKeyReader? {
+        get { storage[NumberKeysKey.self] }
+        set { storage[NumberKeysKey.self] = newValue }
+    }
+
     private struct DirectoryCredentialsKey: StorageKey { typealias Value = PBXTokenCache }
 
     /// Desk-phone directory credentials verified lately (digests that include the password hash,
@@ -97,7 +105,7 @@ extension Request {
     var pbxService: PBXService {
         PBXService(
             db: db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds,
-            routing: application.callRouting)
+            routing: application.callRouting, numberKeys: application.numberKeys)
     }
     var pbxTokenService: PBXTokenService { PBXTokenService(db: db, cache: application.pbxTokenCache) }
 }
