@@ -4,7 +4,8 @@
 # and /healthz (one `SELECT 1`: the ceiling of any route that asks the database),
 # with wrk on 127.0.0.1, a release build (nice'd) and N seeded contacts in a fresh SQLite file.
 #   bench/pbx.sh [CONTACTS] [SECONDS]        (defaults: 100000 contacts, 10 s per endpoint)
-# wrk and the server share the machine: wrk runs 1 thread, 16 connections. Besides req/s and
+# wrk and the server share the machine: wrk runs 1 thread, 16 connections, then 4 (a PBX's handful
+# of workers asking at once; BENCH_CONNECTIONS="16 4" changes the list). Besides req/s and
 # latency it prints the server's CPU time per request (user + system, from /proc), which does not
 # depend on what else runs on the machine. BENCH_DB=FILE starts from a copy of an already seeded
 # SQLite file instead of seeding.
@@ -64,9 +65,9 @@ run() { # label path [auth]
   local out before after
   before=$(ticks)
   if [ "${3:-}" = auth ]; then
-    out=$(wrk -t1 -c16 -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base$2")
+    out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$base$2")
   else
-    out=$(wrk -t1 -c16 -d"${seconds}s" --latency "$base$2")
+    out=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency "$base$2")
   fi
   after=$(ticks)
   echo "$out" | python3 -c '
@@ -86,13 +87,15 @@ print(f"{label:<40} {float(rps):>9.0f} {p50:>8.2f} {p99:>8.2f} {cpu_us:>10.0f}{n
 ' "$1" "$((after - before))" "$(getconf CLK_TCK)"
 }
 
-echo
-echo "$contacts contacts, SQLite, wrk 1 thread 16 connections ${seconds}s each; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-40s %9s %8s %8s %10s\n' endpoint "req/s" "p50 ms" "p99 ms" "CPU us/req"
-run "GET /livez (trivial route, no database)" /livez
-run "GET /healthz (SELECT 1)" /healthz
-run "GET /api/v1/pbx/lookup (hit)" "/api/v1/pbx/lookup?number=$hit" auth
-run "GET /api/v1/pbx/lookup (miss, 404)" "/api/v1/pbx/lookup?number=0399999999" auth
-run "GET /api/v1/pbx/route (colleague)" "/api/v1/pbx/route?callee=201&caller=202" auth
-run "GET /api/v1/pbx/route (outside caller)" "/api/v1/pbx/route?callee=201&caller=00612345678" auth
+for connections in ${BENCH_CONNECTIONS:-16 4}; do
+  echo
+  echo "$contacts contacts, SQLite, wrk 1 thread $connections connections ${seconds}s each; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '%-40s %9s %8s %8s %10s\n' endpoint "req/s" "p50 ms" "p99 ms" "CPU us/req"
+  run "GET /livez (trivial route, no database)" /livez
+  run "GET /healthz (SELECT 1)" /healthz
+  run "GET /api/v1/pbx/lookup (hit)" "/api/v1/pbx/lookup?number=$hit" auth
+  run "GET /api/v1/pbx/lookup (miss, 404)" "/api/v1/pbx/lookup?number=0399999999" auth
+  run "GET /api/v1/pbx/route (colleague)" "/api/v1/pbx/route?callee=201&caller=202" auth
+  run "GET /api/v1/pbx/route (outside caller)" "/api/v1/pbx/route?callee=201&caller=00612345678" auth
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS: $(ps -o rss= -p "$server" | awk '{printf "%.0f MB", $1/1024}')"
