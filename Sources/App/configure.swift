@@ -97,6 +97,7 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         // pages, console commands — never wait for a writer.
         app.lifecycle.use(SQLiteWriteAheadLog())
         app.numberKeys = NumberKeyReader(path: url.path)
+        app.sqliteFile = url.path
     case .postgres(let url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }

@@ -23,9 +23,11 @@ struct CSVExportTests {
         return reader.map { $0.cells[0] }
     }
 
-    @Test("without the notice confirmed there is no file; with it, UTF-8 with BOM, ‘;’, the header, and an audit")
-    func noticeAndFormat() async throws {
-        try await withApp { app in
+    @Test(
+        "without the notice confirmed there is no file; with it, UTF-8 with BOM, ‘;’, the header, and an audit",
+        arguments: Storage.allCases)
+    func noticeAndFormat(_ storage: Storage) async throws {
+        try await withApp(on: storage) { app in
             let w = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
             let form = try await admin.get(Paths.contactsExportCSV + "?group=\(w.b.id!.uuidString)").body.string
@@ -51,9 +53,11 @@ struct CSVExportTests {
         }
     }
 
-    @Test("a subscriber exports only what they may read: all, a letter, never an unreadable group")
-    func scopeAndRights() async throws {
-        try await withApp { app in
+    @Test(
+        "a subscriber exports only what they may read: all, a letter, never an unreadable group",
+        arguments: Storage.allCases)
+    func scopeAndRights(_ storage: Storage) async throws {
+        try await withApp(on: storage) { app in
             let w = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
             let all = try await export(sid, [("scope", "all"), ("confirm", "on")])
@@ -71,9 +75,11 @@ struct CSVExportTests {
         }
     }
 
-    @Test("formula cells are neutralised, phone numbers are not, and importing the file gives the same contacts")
-    func roundTrip() async throws {
-        try await withApp { app in
+    @Test(
+        "formula cells are neutralised, phone numbers are not, and importing the file gives the same contacts",
+        arguments: Storage.allCases)
+    func roundTrip(_ storage: Storage) async throws {
+        try await withApp(on: storage) { app in
             let w = try await InterchangeWorld.make(app)
             let contacts = ContactService(db: app.db)
             let tricky = Contact(
@@ -109,6 +115,50 @@ struct CSVExportTests {
             let key = { (contact: Contact) in contact.resolvedDisplayName ?? "" }
             #expect(originals.sorted { key($0) < key($1) } == copies.sorted { key($0) < key($1) })
             #expect(copies.contains(tricky))
+        }
+    }
+
+    @Test("read straight from an SQLite file, the export is the very file Fluent writes, across batches")
+    func fileReaderMatchesFluent() async throws {
+        try await withApp(on: .sqliteFile) { app in
+            let w = try await InterchangeWorld.make(app)
+            // More contacts than one batch, numbers in a set order, address parts missing or empty.
+            var contacts = (0..<(CSVBatches.batchSize * 2 + 500)).map { index in
+                Contact(
+                    firstName: "Person", lastName: "N\(index)", company: index % 3 == 0 ? nil : "Firm \(index % 7)",
+                    phones: [
+                        .init(type: .mobile, number: "+33 6 00 00 \(index)"),
+                        .init(type: .business, number: "01 00 00 \(index)", preferred: index % 2 == 0),
+                        .init(type: .private, number: "04 00 00 \(index)"),
+                    ],
+                    emails: index % 4 == 0 ? [] : [.init(type: .business, address: "p\(index)@example.com")],
+                    addresses: [.init(type: .business, street: index % 5 == 0 ? "" : nil, city: "Lyon", country: "FR")])
+            }
+            // The separators SQLite's flattening uses, inside values: those lists are read from their JSON.
+            contacts.append(
+                Contact(
+                    firstName: "Sep", lastName: "Arator", notes: "a\u{1E}b",
+                    phones: [.init(type: .business, number: "01\u{1F}02"), .init(type: .mobile, number: "06 12")],
+                    addresses: [.init(type: .private, street: "1 \"rue\"; x\u{1E}y\nz", city: "Émile-ville")]))
+            try await contacts.map { ContactModel($0) }.create(on: app.db)
+
+            let actor = w.admin
+            let direct = CSVExportService(db: app.db, sqliteFile: app.sqliteFile)
+            let fluent = CSVExportService(db: app.db)
+            for scope: CSVExportService.Scope in [.all, .letter("N"), .group(try w.a.requireID())] {
+                let export = try await direct.prepare(scope, delimiter: .semicolon, by: actor)
+                let read = try await direct.file(of: export, delimiter: .semicolon)
+                let expected = try await fluent.file(of: export, delimiter: .semicolon)
+                #expect(read == expected, "\(scope)")
+            }
+            let all = try await direct.file(
+                of: try await direct.prepare(.all, delimiter: .comma, by: actor), delimiter: .comma)
+            let text = String(decoding: all, as: UTF8.self)
+            #expect(text.contains("01\u{1F}02") && text.contains("x\u{1E}y"))
+            #expect(text.contains(",+33 6 00 00 2499,") && text.contains(",01 00 00 2499,"))
+            var reader = CSVReader(utf8: CSVEncoding.utf8.utf8Bytes(of: all), delimiter: .comma)
+            _ = reader.next()
+            #expect(reader.reduce(0) { count, _ in count + 1 } == (try await ContactModel.query(on: app.db).count()))
         }
     }
 

@@ -232,37 +232,27 @@ struct PBXRoutingFreshnessTests {
     }
 }
 
-/// The lookup tests run on the configured database and again on an SQLite file, where the
-/// lookup reads number keys straight from the file (`NumberKeyReader`) rather than through Fluent.
-enum LookupDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case configured
-    case sqliteFile
-
-    var testDescription: String { rawValue }
-}
-
+/// The lookup tests run on the configured database and again on an SQLite file, where the lookup
+/// reads number keys straight from the file (`NumberKeyReader`) rather than through Fluent.
 private func withLookupApp(
-    _ database: LookupDatabase, outsideLinePrefix: String, _ body: (Application) async throws -> Void
+    _ storage: Storage, outsideLinePrefix: String, _ body: (Application) async throws -> Void
 ) async throws {
-    var config = pbxConfig(outsideLinePrefix: outsideLinePrefix)
-    guard database == .sqliteFile else { return try await withApp(config: config, body) }
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("sb-\(UUID()).sqlite").path
-    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
-    config.database = .sqliteFile(file)
-    try await withApp(config: config) { app in
-        let reader = try #require(app.numberKeys)
+    try await withApp(on: storage, config: pbxConfig(outsideLinePrefix: outsideLinePrefix)) { app in
         try await body(app)
-        // Every contact lookup was read from the file directly, none fell back to Fluent.
-        #expect(reader.statistics.read > 0)
-        #expect(reader.statistics.failed == 0)
+        if storage == .sqliteFile {
+            // Every contact lookup was read from the file directly, none fell back to Fluent.
+            let reader = try #require(app.numberKeys)
+            #expect(reader.statistics.read > 0)
+            #expect(reader.statistics.failed == 0)
+        }
     }
 }
 
 @Suite("PBX caller-ID lookup")
 struct PBXLookupTests {
-    @Test("a contact's number in every format people and trunks use", arguments: LookupDatabase.allCases)
-    func formats(_ database: LookupDatabase) async throws {
-        try await withLookupApp(database, outsideLinePrefix: "") { app in
+    @Test("a contact's number in every format people and trunks use", arguments: Storage.allCases)
+    func formats(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "") { app in
             try await app.makeContact("Marie Curie", ["+33 1 23 45 67 89", "06 11 22 33 44"])
             let token = try await app.makePBXToken()
             let presented = [
@@ -285,9 +275,9 @@ struct PBXLookupTests {
     }
 
     @Test(
-        "the outside-line prefix the PBX puts before outside callers is taken off", arguments: LookupDatabase.allCases)
-    func outsideLinePrefix(_ database: LookupDatabase) async throws {
-        try await withLookupApp(database, outsideLinePrefix: "0") { app in
+        "the outside-line prefix the PBX puts before outside callers is taken off", arguments: Storage.allCases)
+    func outsideLinePrefix(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "0") { app in
             try await app.makeContact("Marie Curie", ["+33 1 23 45 67 89"])
             let token = try await app.makePBXToken()
             for number in ["00123456789", "0%2001%2023%2045%2067%2089"] {
@@ -300,10 +290,10 @@ struct PBXLookupTests {
     }
 
     @Test(
-        "extensions name their user; same last 8 digits only when one name has them", arguments: LookupDatabase.allCases
+        "extensions name their user; same last 8 digits only when one name has them", arguments: Storage.allCases
     )
-    func usersAndTrailingDigits(_ database: LookupDatabase) async throws {
-        try await withLookupApp(database, outsideLinePrefix: "") { app in
+    func usersAndTrailingDigits(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "") { app in
             try await app.makeUser("ada", phoneExtension: "201")
             try await app.makeContact("Max Mustermann", ["+49 89 1234 5678"])
             let token = try await app.makePBXToken()
@@ -330,9 +320,9 @@ struct PBXLookupTests {
 
     @Test(
         "contacts written in a batch, as imports and synchronisation write them, are found too",
-        arguments: LookupDatabase.allCases)
-    func batchWrittenContacts(_ database: LookupDatabase) async throws {
-        try await withLookupApp(database, outsideLinePrefix: "") { app in
+        arguments: Storage.allCases)
+    func batchWrittenContacts(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "") { app in
             let token = try await app.makePBXToken()
             let batch = ["Ada Lovelace": "+44 20 7946 0018", "Alan Turing": "+44 20 7946 0019"].map { name, number in
                 ContactModel(Contact(displayName: name, phones: [PhoneEntry(type: .business, number: number)]))
@@ -346,9 +336,9 @@ struct PBXLookupTests {
         }
     }
 
-    @Test("the lookup follows contacts as they change and go", arguments: LookupDatabase.allCases)
-    func keysFollowContacts(_ database: LookupDatabase) async throws {
-        try await withLookupApp(database, outsideLinePrefix: "") { app in
+    @Test("the lookup follows contacts as they change and go", arguments: Storage.allCases)
+    func keysFollowContacts(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "") { app in
             let contact = try await app.makeContact("Marie Curie", ["01 23 45 67 89"])
             let token = try await app.makePBXToken()
             let admin = try #require(try await UserModel.find(username: "admin", on: app.db))

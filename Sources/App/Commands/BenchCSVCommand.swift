@@ -55,7 +55,7 @@ struct BenchCSVCommand: AsyncCommand {
                 "created \(report.count(.created)), skipped \(report.count(.skipped)), failed \(report.count(.failed))")
             context.say("peak resident memory: \(BenchContactsCommand.peakResidentMegabytes()) MB")
         case "export":
-            let service = CSVExportService(db: db)
+            let service = CSVExportService(db: db, sqliteFile: context.application.sqliteFile)
             let start = ContinuousClock.now
             let export = try await service.prepare(.all, delimiter: .semicolon, by: admin)
             guard FileManager.default.createFile(atPath: path, contents: nil),

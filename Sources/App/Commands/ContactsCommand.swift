@@ -108,7 +108,7 @@ struct ExportContactsCommand: AsyncCommand {
             } else {
                 scope = .all
             }
-            let service = CSVExportService(db: context.application.db)
+            let service = CSVExportService(db: context.application.db, sqliteFile: context.application.sqliteFile)
             let export = try await service.prepare(scope, delimiter: delimiter, by: context.consoleActor)
             if let output = signature.output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else {

@@ -1,11 +1,14 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 
 /// "Exporter le CSV": a group, an initial letter or all contacts the actor may read, in Switchboard's own
 /// format (UTF-8 with BOM so spreadsheets read the accents, `;` or `,`), cells neutralised against formulas.
 struct CSVExportService {
     let db: any Database
+    /// The SQLite database file, read directly for the rows of an export; `nil` on PostgreSQL and in memory.
+    var sqliteFile: String? = nil
 
     enum Scope: Sendable, Equatable {
         case all
@@ -52,7 +55,7 @@ struct CSVExportService {
     }
 
     func batches(of export: Export, delimiter: CSVDelimiter) -> CSVBatches {
-        CSVBatches(search: export.search, access: export.access, delimiter: delimiter, db: db)
+        CSVBatches(search: export.search, access: export.access, delimiter: delimiter, db: db, sqliteFile: sqliteFile)
     }
 
     /// The whole file at once (for tests).
@@ -73,6 +76,8 @@ struct CSVBatches: AsyncSequence, Sendable {
     let access: ContactAccess
     let delimiter: CSVDelimiter
     let db: any Database
+    /// Read with SQLite's own API when set (`SQLiteFileReader`, `ContactFlatColumns`).
+    var sqliteFile: String? = nil
     static let batchSize = 1_000
 
     /// The `contacts` columns a row of the file needs.
@@ -84,6 +89,8 @@ struct CSVBatches: AsyncSequence, Sendable {
         let access: ContactAccess
         let delimiter: CSVDelimiter
         let db: any Database
+        let sqliteFile: String?
+        var reader: SQLiteFileReader?
         var headerWritten = false
         var done = false
 
@@ -95,17 +102,39 @@ struct CSVBatches: AsyncSequence, Sendable {
                 return bytes
             }
             guard !done else { return nil }
-            let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
+            let (contacts, next) = try await nextContacts()
             search.after = next
             done = next == nil
-            guard !rows.isEmpty else { return nil }
+            guard !contacts.isEmpty else { return nil }
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(rows.count * 160)
-            for row in rows {
-                let cells = SwitchboardCSV.row(for: try ContactBulkInsert.contact(from: row)).map(CSVWriter.neutralised)
-                CSVWriter.append(cells, delimiter: delimiter, to: &bytes)
+            bytes.reserveCapacity(contacts.count * 160)
+            for contact in contacts {
+                CSVWriter.append(
+                    SwitchboardCSV.row(for: contact).map(CSVWriter.neutralised), delimiter: delimiter, to: &bytes)
             }
             return bytes
+        }
+
+        private mutating func nextContacts() async throws -> ([Contact], ContactSearch.Cursor?) {
+            if let sqliteFile {
+                if reader == nil { reader = try SQLiteFileReader(path: sqliteFile) }
+                guard
+                    let reader,
+                    let query = search.keysetQuery(
+                        access: access, columns: ContactFlatColumns.sqliteColumns, isSQLite: true)
+                else { return ([], nil) }
+                let rows = try await reader.rows(query, dialectOf: db as! any SQLDatabase) { row in
+                    (
+                        key: row.text(0) ?? "", id: row.text(1) ?? "",
+                        contact: try ContactFlatColumns.contact(from: row, at: 2)
+                    )
+                }
+                guard rows.count == search.limit, let last = rows.last else { return (rows.map(\.contact), nil) }
+                guard let id = UUID(uuidString: last.id) else { throw SwitchboardError.badRequest }
+                return (rows.map(\.contact), ContactSearch.Cursor(sortKey: last.key, id: id))
+            }
+            let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
+            return (try rows.map(ContactBulkInsert.contact(from:)), next)
         }
     }
 
@@ -113,6 +142,6 @@ struct CSVBatches: AsyncSequence, Sendable {
         var search = search
         search.limit = CSVBatches.batchSize
         search.after = nil
-        return AsyncIterator(search: search, access: access, delimiter: delimiter, db: db)
+        return AsyncIterator(search: search, access: access, delimiter: delimiter, db: db, sqliteFile: sqliteFile)
     }
 }

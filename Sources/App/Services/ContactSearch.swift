@@ -373,7 +373,20 @@ extension ContactSearch {
         -> (rows: [any SQLRow], next: Cursor?)
     {
         let sql = db as! any SQLDatabase
-        guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else { return ([], nil) }
+        guard let query = keysetQuery(access: access, columns: columns, isSQLite: sql.dialect.name == "sqlite") else {
+            return ([], nil)
+        }
+        let rows = try await sql.raw(query).all()
+        guard rows.count == limit, let last = rows.last else { return (rows, nil) }
+        let next = Cursor(
+            sortKey: try last.decode(column: "k_key", as: String.self),
+            id: try last.decode(column: "k_id", as: UUID.self))
+        return (rows, next)
+    }
+
+    /// The query behind `rows`: `k_key` and `k_id` (the cursor), then `columns`; `nil` when nothing can match.
+    func keysetQuery(access: ContactAccess, columns: String, isSQLite: Bool) -> SQLQueryString? {
+        guard let plan = plan(access, isSQLite: isSQLite) else { return nil }
         let conditions = plan.fixed + plan.filters + plan.checks + (after.map { [plan.after($0)] } ?? [])
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id, \(unsafeRaw: columns) \
@@ -381,11 +394,6 @@ extension ContactSearch {
             """
         if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
         query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
-        let rows = try await sql.raw(query).all()
-        guard rows.count == limit, let last = rows.last else { return (rows, nil) }
-        let next = Cursor(
-            sortKey: try last.decode(column: "k_key", as: String.self),
-            id: try last.decode(column: "k_id", as: UUID.self))
-        return (rows, next)
+        return query
     }
 }

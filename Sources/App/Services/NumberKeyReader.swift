@@ -103,7 +103,7 @@ final class NumberKeyReader: Sendable {
             for index in 0..<NumberKeyReader.maximumKeys {
                 // Fewer keys than places: the last key again (an IN list ignores repeats).
                 let key = keys[min(index, keys.count - 1)]
-                let bound = sqlite_nio_sqlite3_bind_text(statement, Int32(index + 1), key, -1, transient)
+                let bound = sqlite_nio_sqlite3_bind_text(statement, Int32(index + 1), key, -1, sqliteTransient)
                 guard bound == SQLITE_OK else { throw failure(bound) }
             }
             var rows: [(number: String, name: String)] = []
@@ -126,6 +126,3 @@ final class NumberKeyReader: Sendable {
         }
     }
 }
-
-/// SQLite copies a bound text before the call returns.
-private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -44,6 +44,14 @@ extension Application {
         set { storage[CallRoutingKey.self] = newValue }
     }
 
+    private struct SQLiteFileKey: StorageKey { typealias Value = String }
+
+    /// The SQLite database file, which the readers of many rows open read-only; `nil` on PostgreSQL and in memory.
+    var sqliteFile: String? {
+        get { storage[SQLiteFileKey.self] }
+        set { storage[SQLiteFileKey.self] = newValue }
+    }
+
     private struct NumberKeysKey: StorageKey { typealias Value = NumberKeyReader }
 
     /// Caller-ID lookups' direct reader of the SQLite file; `nil` on PostgreSQL and in memory.

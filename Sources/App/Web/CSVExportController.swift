@@ -89,5 +89,5 @@ struct CSVExportController: RouteCollection {
 }
 
 extension Request {
-    var csvExportService: CSVExportService { CSVExportService(db: db) }
+    var csvExportService: CSVExportService { CSVExportService(db: db, sqliteFile: application.sqliteFile) }
 }
