@@ -1,84 +1,70 @@
 import Foundation
 import SwitchboardCore
 
-/// The columns of a contact as an SQLite file reader takes them (`SQLiteFileReader`): the text
-/// fields, then the numbers, e-mails and addresses taken apart by SQLite's JSON functions — the
-/// fields of an entry joined by U+001F, the entries by U+001E, in array order — so that no row
-/// goes through `JSONDecoder`. A list whose JSON holds either separator (escaped, as JSON must)
-/// comes back NULL and is decoded from its JSON, which follows.
+/// A contact from the columns of `ContactBulkInsert.domainColumns` as `SQLiteFileReader` reads
+/// them: the text fields as they are, the numbers, e-mails and addresses read by `FlatJSON`
+/// rather than `JSONDecoder` (an export reads three such lists per contact). A list `FlatJSON`
+/// does not read, or whose entries miss a member or carry an unknown type, goes to
+/// `JSONDecoder`, which reads it as Fluent would or throws the error Fluent would.
 enum ContactFlatColumns {
-    static let textColumns = [
-        "title", "first_name", "last_name", "display_name_entered", "company", "department", "job_title", "birthday",
-        "notes", "short_code",
-    ]
-
-    /// The select list; `contact(from:at:)` reads it from `first`.
-    static let sqliteColumns: String = {
-        let texts = textColumns.map { "c.\($0)" }
-        let lists = [
-            flattened("phones", ["type", "number", "preferred"]),
-            flattened("emails", ["type", "address"]),
-            flattened("addresses", ["type", "street", "postalCode", "city", "region", "country"]),
-        ]
-        return (texts + lists + ["c.phones", "c.emails", "c.addresses"]).joined(separator: ", ")
-    }()
-
-    private static func flattened(_ column: String, _ keys: [String]) -> String {
-        let fields = keys.map { "ifnull(json_extract(j.value, '$.\($0)'), '')" }.joined(separator: " || char(31) || ")
-        return """
-            CASE WHEN instr(lower(c.\(column)), '\\u001e') + instr(lower(c.\(column)), '\\u001f') = 0 \
-            THEN ifnull((SELECT group_concat(\(fields), char(30) ORDER BY j.key) FROM json_each(c.\(column)) j), '') END
-            """
-    }
-
-    /// The contact in the columns of `sqliteColumns` starting at `first`.
+    /// The contact in the columns starting at `first`.
     static func contact(from row: SQLiteFileReader.Row, at first: Int32) throws -> Contact {
-        let text = { (offset: Int) -> String? in row.text(first + Int32(offset)) }
-        let lists = first + Int32(textColumns.count)
-        let json = lists + 3
+        let text = { (offset: Int32) -> String? in row.text(first + offset) }
         return Contact(
             title: text(0), firstName: text(1), lastName: text(2), displayName: text(3), company: text(4),
             department: text(5), jobTitle: text(6), birthday: text(7), notes: text(8), shortCode: text(9),
-            phones: try entries(row, lists, json) { fields in
-                guard fields.count == 3, let type = PhoneType(rawValue: fields[0]) else { return nil }
-                return PhoneEntry(type: type, number: fields[1], preferred: fields[2] == "1")
+            phones: try entries(row, first + 10) { members in
+                guard let type = members["type"]?.string.flatMap(PhoneType.init(rawValue:)),
+                    let number = members["number"]?.string, case .bool(let preferred) = members["preferred"]
+                else { return nil }
+                return PhoneEntry(type: type, number: number, preferred: preferred)
             },
-            emails: try entries(row, lists + 1, json + 1) { fields in
-                guard fields.count == 2, let type = EmailType(rawValue: fields[0]) else { return nil }
-                return EmailEntry(type: type, address: fields[1])
+            emails: try entries(row, first + 11) { members in
+                guard let type = members["type"]?.string.flatMap(EmailType.init(rawValue:)),
+                    let address = members["address"]?.string
+                else { return nil }
+                return EmailEntry(type: type, address: address)
             },
-            addresses: try entries(row, lists + 2, json + 2) { fields in
-                guard fields.count == 6, let type = AddressType(rawValue: fields[0]) else { return nil }
-                let part = { (index: Int) -> String? in fields[index].isEmpty ? nil : fields[index] }
+            addresses: try entries(row, first + 12) { members in
+                guard let type = members["type"]?.string.flatMap(AddressType.init(rawValue:)) else { return nil }
+                var parts: [String: String] = [:]
+                for key in ["street", "postalCode", "city", "region", "country"] {
+                    switch members[key] {
+                    case nil, .null?: continue
+                    case .string(let value)?: parts[key] = value
+                    case .bool?: return nil
+                    }
+                }
                 return PostalAddress(
-                    type: type, street: part(1), postalCode: part(2), city: part(3), region: part(4), country: part(5))
+                    type: type, street: parts["street"], postalCode: parts["postalCode"], city: parts["city"],
+                    region: parts["region"], country: parts["country"])
             })
     }
 
-    /// The entries of a flattened list, or of its JSON when it was not flattened or an entry does
-    /// not read (a type this version does not know: `JSONDecoder` then says what is wrong).
-    private static func entries<Entry: Decodable>(
-        _ row: SQLiteFileReader.Row, _ flat: Int32, _ json: Int32, _ make: ([String]) -> Entry?
-    ) throws -> [Entry] {
-        if let flattened = row.text(flat) {
-            if flattened.isEmpty { return [] }
-            var result: [Entry] = []
-            for entry in flattened.utf8.split(separator: 0x1E, omittingEmptySubsequences: false) {
-                let fields = entry.split(separator: 0x1F, omittingEmptySubsequences: false).map {
-                    String(decoding: $0, as: UTF8.self)
-                }
-                guard let made = make(fields) else { return try decoded(row, json) }
-                result.append(made)
-            }
-            return result
-        }
-        return try decoded(row, json)
+    /// Members by key, the last one winning as in `JSONDecoder`.
+    struct Members {
+        let object: FlatJSON.Object
+        subscript(key: String) -> FlatJSON.Value? { object.last { $0.key == key }?.value }
     }
 
-    private static func decoded<Entry: Decodable>(_ row: SQLiteFileReader.Row, _ json: Int32) throws
-        -> [Entry]
-    {
-        guard let text = row.text(json), !text.isEmpty else { return [] }
-        return try JSONDecoder().decode([Entry].self, from: Data(text.utf8))
+    private static func entries<Entry: Decodable>(
+        _ row: SQLiteFileReader.Row, _ column: Int32, _ make: (Members) -> Entry?
+    ) throws -> [Entry] {
+        let bytes = row.bytes(column)
+        if bytes.isEmpty { return [] }
+        if let objects = FlatJSON.objects(bytes) {
+            var entries: [Entry] = []
+            entries.reserveCapacity(objects.count)
+            for object in objects {
+                guard let entry = make(Members(object: object)) else { return try decoded(bytes) }
+                entries.append(entry)
+            }
+            return entries
+        }
+        return try decoded(bytes)
+    }
+
+    private static func decoded<Entry: Decodable>(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [Entry] {
+        try JSONDecoder().decode([Entry].self, from: Data(buffer: bytes))
     }
 }

@@ -121,7 +121,7 @@ struct CSVBatches: AsyncSequence, Sendable {
                 guard
                     let reader,
                     let query = search.keysetQuery(
-                        access: access, columns: ContactFlatColumns.sqliteColumns, isSQLite: true)
+                        access: access, columns: CSVBatches.columns, isSQLite: true)
                 else { return ([], nil) }
                 let rows = try await reader.rows(query, dialectOf: db as! any SQLDatabase) { row in
                     (
