@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 import Testing
 import Vapor
@@ -141,6 +142,19 @@ struct CSVExportTests {
                     phones: [.init(type: .business, number: "01\u{1F}02"), .init(type: .mobile, number: "06 12")],
                     addresses: [.init(type: .private, street: "1 \"rue\"; x\u{1E}y\nz", city: "Émile-ville")]))
             try await contacts.map { ContactModel($0) }.create(on: app.db)
+
+            // Every row read without JSONDecoder is the contact Fluent's model decodes.
+            let models = try await ContactModel.query(on: app.db).all()
+            let rows = try await (app.db as! any SQLDatabase).raw(
+                "SELECT id, \(unsafeRaw: ContactBulkInsert.domainColumns) FROM contacts"
+            ).all()
+            let byID = Dictionary(uniqueKeysWithValues: try models.map { (try $0.requireID(), $0.toDomain()) })
+            #expect(rows.count == models.count)
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                #expect(try ContactBulkInsert.contact(from: row, sqlite: true) == byID[id])
+                #expect(try ContactBulkInsert.contact(from: row, sqlite: false) == byID[id])
+            }
 
             let actor = w.admin
             let direct = CSVExportService(db: app.db, sqliteFile: app.sqliteFile)

@@ -103,8 +103,9 @@ enum ContactBulkInsert {
     static let domainColumns =
         "title, first_name, last_name, display_name_entered, company, department, job_title, birthday, notes, short_code, phones, emails, addresses"
 
-    /// The contact a row of `domainColumns` holds (`ContactModel.toDomain` without a model).
-    static func contact(from row: any SQLRow) throws -> Contact {
+    /// The contact a row of `domainColumns` holds (`ContactModel.toDomain` without a model). On SQLite the lists
+    /// are JSON text, which `ContactFlatColumns` reads without `JSONDecoder`.
+    static func contact(from row: any SQLRow, sqlite: Bool) throws -> Contact {
         Contact(
             title: try row.decode(column: "title", as: String?.self),
             firstName: try row.decode(column: "first_name", as: String?.self),
@@ -116,8 +117,8 @@ enum ContactBulkInsert {
             birthday: try row.decode(column: "birthday", as: String?.self),
             notes: try row.decode(column: "notes", as: String?.self),
             shortCode: try row.decode(column: "short_code", as: String?.self),
-            phones: try row.decode(column: "phones", as: [PhoneEntry].self),
-            emails: try row.decode(column: "emails", as: [EmailEntry].self),
-            addresses: try row.decode(column: "addresses", as: [PostalAddress].self))
+            phones: try ContactFlatColumns.list(row, "phones", sqlite: sqlite, ContactFlatColumns.phone),
+            emails: try ContactFlatColumns.list(row, "emails", sqlite: sqlite, ContactFlatColumns.email),
+            addresses: try ContactFlatColumns.list(row, "addresses", sqlite: sqlite, ContactFlatColumns.address))
     }
 }

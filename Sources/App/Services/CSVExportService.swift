@@ -134,7 +134,8 @@ struct CSVBatches: AsyncSequence, Sendable {
                 return (rows.map(\.contact), ContactSearch.Cursor(sortKey: last.key, id: id))
             }
             let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
-            return (try rows.map(ContactBulkInsert.contact(from:)), next)
+            let sqlite = (db as! any SQLDatabase).dialect.name == "sqlite"
+            return (try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) }, next)
         }
     }
 

@@ -25,6 +25,7 @@ extension CSVImportService {
         {
             var importer = Importer(db: db, targets: targets, duplicates: duplicates)
             let sql = db as! any SQLDatabase
+            let sqlite = sql.dialect.name == "sqlite"
             var after: UUID?
             while true {
                 // Raw rows, not models: this reads every stored contact once.
@@ -35,7 +36,7 @@ extension CSVImportService {
                 var last: UUID?
                 for row in page {
                     let id = try row.decode(column: "id", as: UUID.self)
-                    let contact = try ContactBulkInsert.contact(from: row)
+                    let contact = try ContactBulkInsert.contact(from: row, sqlite: sqlite)
                     importer.index(CSVDuplicateKey(contact), id: id)
                     if let code = contact.shortCode { importer.takenCodes.insert(code) }
                     last = id
