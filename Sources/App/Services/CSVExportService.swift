@@ -84,13 +84,12 @@ struct CSVBatches: AsyncSequence, Sendable {
     static let columns = ContactBulkInsert.domainColumns.split(separator: ", ").map { "c.\($0)" }
         .joined(separator: ", ")
 
+    /// Reads batch after batch; the next batch is read (on SQLite's side, or NIO's thread pool for a
+    /// file) while the current one is written as CSV, so the two cores share an export.
     struct AsyncIterator: AsyncIteratorProtocol {
-        var search: ContactSearch
-        let access: ContactAccess
+        let source: Source
         let delimiter: CSVDelimiter
-        let db: any Database
-        let sqliteFile: String?
-        var reader: SQLiteFileReader?
+        var ahead: Task<Batch, any Error>?
         var headerWritten = false
         var done = false
 
@@ -99,43 +98,66 @@ struct CSVBatches: AsyncSequence, Sendable {
                 headerWritten = true
                 var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
                 CSVWriter.append(SwitchboardCSV.header, delimiter: delimiter, to: &bytes)
+                // The first batch is read while the header goes out.
+                ahead = source.read(after: nil)
                 return bytes
             }
-            guard !done else { return nil }
-            let (contacts, next) = try await nextContacts()
-            search.after = next
-            done = next == nil
-            guard !contacts.isEmpty else { return nil }
+            guard !done, let reading = ahead else { return nil }
+            let batch = try await reading.value
+            ahead = batch.next.map { source.read(after: $0) }
+            done = batch.next == nil
+            guard !batch.contacts.isEmpty else { return nil }
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(contacts.count * 160)
-            for contact in contacts {
+            bytes.reserveCapacity(batch.contacts.count * 160)
+            for contact in batch.contacts {
                 CSVWriter.append(
                     SwitchboardCSV.row(for: contact).map(CSVWriter.neutralised), delimiter: delimiter, to: &bytes)
             }
             return bytes
         }
+    }
 
-        private mutating func nextContacts() async throws -> ([Contact], ContactSearch.Cursor?) {
-            if let sqliteFile {
-                if reader == nil { reader = try SQLiteFileReader(path: sqliteFile) }
-                guard
-                    let reader,
-                    let query = search.keysetQuery(
-                        access: access, columns: CSVBatches.columns, isSQLite: true)
-                else { return ([], nil) }
-                let rows = try await reader.rows(query, dialectOf: db as! any SQLDatabase) { row in
+    struct Batch: Sendable {
+        let contacts: [Contact]
+        /// Where the next batch starts; `nil` after the last one.
+        let next: ContactSearch.Cursor?
+    }
+
+    /// Where batches come from: one query per batch, through Fluent or from the SQLite file.
+    struct Source: Sendable {
+        let search: ContactSearch
+        let access: ContactAccess
+        let db: any Database
+        let reader: SQLiteFileReader?
+
+        /// Starts reading the batch after `cursor` (one batch is read at a time: the iterator waits
+        /// for it before asking for the next).
+        func read(after cursor: ContactSearch.Cursor?) -> Task<Batch, any Error> {
+            Task { try await batch(after: cursor) }
+        }
+
+        private func batch(after cursor: ContactSearch.Cursor?) async throws -> Batch {
+            var search = search
+            search.after = cursor
+            let sql = db as! any SQLDatabase
+            if let reader {
+                guard let query = search.keysetQuery(access: access, columns: CSVBatches.columns, isSQLite: true)
+                else { return Batch(contacts: [], next: nil) }
+                let rows = try await reader.rows(query, dialectOf: sql) { row in
                     (
                         key: row.text(0) ?? "", id: row.text(1) ?? "",
                         contact: try ContactFlatColumns.contact(from: row, at: 2)
                     )
                 }
-                guard rows.count == search.limit, let last = rows.last else { return (rows.map(\.contact), nil) }
+                guard rows.count == search.limit, let last = rows.last else {
+                    return Batch(contacts: rows.map(\.contact), next: nil)
+                }
                 guard let id = UUID(uuidString: last.id) else { throw SwitchboardError.badRequest }
-                return (rows.map(\.contact), ContactSearch.Cursor(sortKey: last.key, id: id))
+                return Batch(contacts: rows.map(\.contact), next: ContactSearch.Cursor(sortKey: last.key, id: id))
             }
             let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
-            let sqlite = (db as! any SQLDatabase).dialect.name == "sqlite"
-            return (try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) }, next)
+            let sqlite = sql.dialect.name == "sqlite"
+            return Batch(contacts: try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) }, next: next)
         }
     }
 
@@ -143,6 +165,9 @@ struct CSVBatches: AsyncSequence, Sendable {
         var search = search
         search.limit = CSVBatches.batchSize
         search.after = nil
-        return AsyncIterator(search: search, access: access, delimiter: delimiter, db: db, sqliteFile: sqliteFile)
+        // A file that cannot be opened read-only (it always should be) is read through Fluent instead.
+        let reader = sqliteFile.flatMap { try? SQLiteFileReader(path: $0) }
+        return AsyncIterator(
+            source: Source(search: search, access: access, db: db, reader: reader), delimiter: delimiter)
     }
 }
