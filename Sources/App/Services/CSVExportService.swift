@@ -89,7 +89,7 @@ struct CSVBatches: AsyncSequence, Sendable {
     struct AsyncIterator: AsyncIteratorProtocol {
         let source: Source
         let delimiter: CSVDelimiter
-        var ahead: Task<Batch, any Error>?
+        var ahead: Source.Reading?
         var headerWritten = false
         var done = false
 
@@ -103,7 +103,7 @@ struct CSVBatches: AsyncSequence, Sendable {
                 return bytes
             }
             guard !done, let reading = ahead else { return nil }
-            let batch = try await reading.value
+            let batch = try await reading.batch()
             ahead = batch.next.map { source.read(after: $0) }
             done = batch.next == nil
             guard !batch.contacts.isEmpty else { return nil }
@@ -130,34 +130,53 @@ struct CSVBatches: AsyncSequence, Sendable {
         let db: any Database
         let reader: SQLiteFileReader?
 
-        /// Starts reading the batch after `cursor` (one batch is read at a time: the iterator waits
-        /// for it before asking for the next).
-        func read(after cursor: ContactSearch.Cursor?) -> Task<Batch, any Error> {
-            Task { try await batch(after: cursor) }
+        /// A batch being read.
+        enum Reading: Sendable {
+            case task(Task<Batch, any Error>)
+            case future(EventLoopFuture<Batch>)
+
+            func batch() async throws -> Batch {
+                switch self {
+                case .task(let task): try await task.value
+                case .future(let future): try await future.get()
+                }
+            }
         }
 
-        private func batch(after cursor: ContactSearch.Cursor?) async throws -> Batch {
+        /// Starts reading the batch after `cursor` (one batch is read at a time: the iterator waits
+        /// for it before asking for the next). From a file, the read is on NIO's thread pool from now on.
+        func read(after cursor: ContactSearch.Cursor?) -> Reading {
             var search = search
             search.after = cursor
             let sql = db as! any SQLDatabase
-            if let reader {
-                guard let query = search.keysetQuery(access: access, columns: CSVBatches.columns, isSQLite: true)
-                else { return Batch(contacts: [], next: nil) }
-                let rows = try await reader.rows(query, dialectOf: sql) { row in
-                    (
-                        key: row.text(0) ?? "", id: row.text(1) ?? "",
-                        contact: try ContactFlatColumns.contact(from: row, at: 2)
-                    )
-                }
-                guard rows.count == search.limit, let last = rows.last else {
-                    return Batch(contacts: rows.map(\.contact), next: nil)
-                }
-                guard let id = UUID(uuidString: last.id) else { throw SwitchboardError.badRequest }
-                return Batch(contacts: rows.map(\.contact), next: ContactSearch.Cursor(sortKey: last.key, id: id))
+            guard let reader else {
+                return .task(
+                    Task {
+                        let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
+                        let sqlite = sql.dialect.name == "sqlite"
+                        return Batch(
+                            contacts: try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) },
+                            next: next)
+                    })
             }
-            let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
-            let sqlite = sql.dialect.name == "sqlite"
-            return Batch(contacts: try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) }, next: next)
+            guard let query = search.keysetQuery(access: access, columns: CSVBatches.columns, isSQLite: true) else {
+                return .future(sql.eventLoop.makeSucceededFuture(Batch(contacts: [], next: nil)))
+            }
+            let limit = search.limit
+            let rows = reader.startRows(query, dialectOf: sql) { row in
+                (
+                    key: row.text(0) ?? "", id: row.text(1) ?? "",
+                    contact: try ContactFlatColumns.contact(from: row, at: 2)
+                )
+            }
+            return .future(
+                rows.flatMapThrowing { rows in
+                    guard rows.count == limit, let last = rows.last else {
+                        return Batch(contacts: rows.map(\.contact), next: nil)
+                    }
+                    guard let id = UUID(uuidString: last.id) else { throw SwitchboardError.badRequest }
+                    return Batch(contacts: rows.map(\.contact), next: ContactSearch.Cursor(sortKey: last.key, id: id))
+                })
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
@@ -62,12 +63,25 @@ final class SQLiteFileReader: @unchecked Sendable {
         _ query: SQLQueryString, dialectOf database: any SQLDatabase,
         _ read: @escaping @Sendable (Row) throws -> T
     ) async throws -> [T] {
+        try await startRows(query, dialectOf: database, read).get()
+    }
+
+    /// `rows`, handed to the thread pool at once: the caller goes on with other work meanwhile.
+    func startRows<T: Sendable>(
+        _ query: SQLQueryString, dialectOf database: any SQLDatabase,
+        _ read: @escaping @Sendable (Row) throws -> T
+    ) -> EventLoopFuture<[T]> {
         var serializer = SQLSerializer(database: database)
         query.serialize(to: &serializer)
         let sql = serializer.sql
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { try encoder.encode($0) }
-        return try await NIOThreadPool.singleton.runIfActive { try self.run(sql, binds, read) }
+        let eventLoop = database.eventLoop
+        do {
+            let encoder = SQLiteDataEncoder()
+            let binds = try serializer.binds.map { try encoder.encode($0) }
+            return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { try self.run(sql, binds, read) }
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
     }
 
     private func run<T>(_ sql: String, _ binds: [SQLiteData], _ read: (Row) throws -> T) throws -> [T] {
