@@ -14,11 +14,7 @@ final class NumberKeyReader: Sendable {
     /// Keys per question: `CallerIDMatcher.searchKeys` gives at most three.
     static let maximumKeys = 3
 
-    struct Failure: Error, CustomStringConvertible {
-        let code: Int32
-        let message: String
-        var description: String { "SQLite \(code): \(message)" }
-    }
+    typealias Failure = SQLiteFileReader.Failure
 
     /// How many questions were answered from the file, and how many failed (and went to Fluent).
     struct Statistics: Sendable {
@@ -62,17 +58,8 @@ final class NumberKeyReader: Sendable {
         private let statement: OpaquePointer
 
         init(path: String) throws {
-            var handle: OpaquePointer?
-            let opened = sqlite_nio_sqlite3_open_v2(
-                path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
-            guard opened == SQLITE_OK, let handle else {
-                let failure = Failure(
-                    code: opened, message: handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "")
-                sqlite_nio_sqlite3_close(handle)
-                throw failure
-            }
             // A reader in write-ahead-log mode only waits while SQLite recovers the log: briefly.
-            sqlite_nio_sqlite3_busy_timeout(handle, 100)
+            let handle = try SQLiteFileReader.openReadOnly(path, busyTimeoutMilliseconds: 100)
             var statement: OpaquePointer?
             let prepared = sqlite_nio_sqlite3_prepare_v3(
                 handle,

@@ -41,6 +41,11 @@ final class SQLiteFileReader: @unchecked Sendable {
     private let handle: OpaquePointer
 
     init(path: String) throws {
+        handle = try Self.openReadOnly(path, busyTimeoutMilliseconds: 5_000)
+    }
+
+    /// A read-only connection to `path`, for use by one thread at a time.
+    static func openReadOnly(_ path: String, busyTimeoutMilliseconds: Int32) throws -> OpaquePointer {
         var handle: OpaquePointer?
         let opened = sqlite_nio_sqlite3_open_v2(
             path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
@@ -49,8 +54,8 @@ final class SQLiteFileReader: @unchecked Sendable {
             sqlite_nio_sqlite3_close(handle)
             throw Failure(code: opened, message: message)
         }
-        sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
-        self.handle = handle
+        sqlite_nio_sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        return handle
     }
 
     deinit {
