@@ -174,7 +174,9 @@ struct CSVBatches: AsyncSequence, Sendable {
                     guard rows.count == limit, let last = rows.last else {
                         return Batch(contacts: rows.map(\.contact), next: nil)
                     }
-                    guard let id = UUID(uuidString: last.id) else { throw SwitchboardError.badRequest }
+                    guard let id = UUID(uuidString: last.id) else {
+                        throw SQLiteFileReader.Failure(code: 0, message: "contact id \(last.id) is not a UUID")
+                    }
                     return Batch(contacts: rows.map(\.contact), next: ContactSearch.Cursor(sortKey: last.key, id: id))
                 })
         }

@@ -36,7 +36,10 @@ final class NumberKeyReader: Sendable {
 
     /// `(number on file, display name)` of every contact having one of `keys` (at most 200).
     func candidates(keys: [String]) throws -> [(number: String, name: String)] {
-        precondition(!keys.isEmpty && keys.count <= Self.maximumKeys)
+        // More keys than the statement has places: the caller asks through Fluent (no trap at a call).
+        guard !keys.isEmpty, keys.count <= Self.maximumKeys else {
+            throw Failure(code: 0, message: "\(keys.count) number keys for \(Self.maximumKeys) places")
+        }
         var connection: Connection?
         do {
             let taken = try idle.withLockedValue { $0.popLast() } ?? Connection(path: path)
