@@ -19,20 +19,25 @@ public enum PhoneNumber {
         if text.hasPrefix("+") || text.hasPrefix("00"), text.containsBytes("(0)") {
             text = text.replacingOccurrences(of: "(0)", with: "")
         }
+        // Scalar by scalar (a CSV import cleans every number of every row): a digit carrying a combining mark
+        // or a keycap is not a digit here.
         var result = ""
-        for (index, character) in text.enumerated() {
-            switch character {
-            case "0"..."9", "*", "#":
-                result.append(character)
+        var digits = 0
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            switch scalar {
+            case "0"..."9":
+                digits += 1
+                result.unicodeScalars.append(scalar)
+            case "*", "#":
+                result.unicodeScalars.append(scalar)
             case "+" where index == 0:
-                result.append(character)
+                result.unicodeScalars.append(scalar)
             case " ", "-", ".", "/", "(", ")", "\u{00A0}":
                 continue
             default:
                 return nil
             }
         }
-        let digits = result.filter(\.isNumber).count
         return (1...20).contains(digits) ? result : nil
     }
 }

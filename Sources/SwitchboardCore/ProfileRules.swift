@@ -77,7 +77,13 @@ public enum ProfileRules {
         let domain = parts[1]
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
-            && !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+            && !email.unicodeScalars.contains(where: { scalar in
+                switch scalar {
+                case "<", ">", ",", " ", "\t"..."\r": true
+                // White space never joins the character before it, so looking at scalars is looking at characters.
+                default: !scalar.isASCII && scalar.properties.isWhitespace
+                }
+            })
     }
 }
 

@@ -71,4 +71,46 @@ struct FlatJSONTests {
             #expect(read.map { $0.first?.value } == values.map { FlatJSON.Value.string($0) })
         }
     }
+
+    private struct Entry: Codable, Equatable {
+        var name: String
+        var note: String?
+        var flag: Bool
+    }
+
+    @Test("what it writes, JSONDecoder and the reader read back: escapes, absent optionals, empty lists")
+    func writes() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pool: [Character] = [
+            "a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{8}", "\u{C}", "\u{1B}", "\u{1F}", "\u{7F}",
+            "é", "ß", "日", "🎉", "👍🏽", "\u{2028}", "\r\n",
+        ]
+        let random = { (generator: inout SystemRandomNumberGenerator) in
+            String((0..<Int.random(in: 0...12, using: &generator)).map { _ in pool.randomElement(using: &generator)! })
+        }
+        for _ in 0..<500 {
+            let entries = (0..<Int.random(in: 0...4, using: &generator)).map { _ in
+                Entry(
+                    name: random(&generator), note: Bool.random(using: &generator) ? random(&generator) : nil,
+                    flag: Bool.random(using: &generator))
+            }
+            let text = FlatJSON.array(entries) { entry, object in
+                object.add("name", entry.name)
+                object.add("note", entry.note)
+                object.add("flag", entry.flag)
+            }
+            #expect(try JSONDecoder().decode([Entry].self, from: Data(text.utf8)) == entries, "\(text)")
+            let read = try #require(FlatJSON.objects(text), "\(text)")
+            #expect(
+                read.map { $0.map(\.key) }
+                    == entries.map { $0.note == nil ? ["name", "flag"] : ["name", "note", "flag"] })
+        }
+        #expect(FlatJSON.array([Entry]()) { _, _ in } == "[]")
+        let one = FlatJSON.array([Entry(name: "a\"b", note: "\u{1}", flag: true)]) { entry, object in
+            object.add("name", entry.name)
+            object.add("note", entry.note)
+            object.add("flag", entry.flag)
+        }
+        #expect(one == #"[{"name":"a\"b","note":"\u0001","flag":true}]"#)
+    }
 }

@@ -58,6 +58,8 @@ enum ContactBulkInsert {
     static func insert(_ rows: [(id: UUID, columns: ContactColumns)], now: Date = Date(), on db: any SQLDatabase)
         async throws
     {
+        // SQLite stores the lists as JSON text: written here without `JSONEncoder`. PostgreSQL's encoder makes `jsonb`.
+        let sqlite = db.dialect.name == "sqlite"
         for chunk in rows.chunked(by: maxBinds / contactColumns.count) {
             var insert = db.insert(into: "contacts").columns(contactColumns)
             for (id, columns) in chunk {
@@ -66,8 +68,11 @@ enum ContactBulkInsert {
                     SQLBind(id), SQLBind(now), SQLBind(now), bind(contact.title), bind(contact.firstName),
                     bind(contact.lastName), bind(contact.displayName), SQLBind(columns.displayName),
                     bind(contact.company), bind(contact.department), bind(contact.jobTitle), bind(contact.birthday),
-                    bind(contact.notes), bind(contact.shortCode), SQLBind(contact.phones), SQLBind(contact.emails),
-                    SQLBind(contact.addresses), SQLBind(columns.sortKey), SQLBind(columns.initial),
+                    bind(contact.notes), bind(contact.shortCode),
+                    sqlite ? SQLBind(ContactFlatColumns.text(of: contact.phones)) : SQLBind(contact.phones),
+                    sqlite ? SQLBind(ContactFlatColumns.text(of: contact.emails)) : SQLBind(contact.emails),
+                    sqlite ? SQLBind(ContactFlatColumns.text(of: contact.addresses)) : SQLBind(contact.addresses),
+                    SQLBind(columns.sortKey), SQLBind(columns.initial),
                     SQLBind(columns.searchName), SQLBind(columns.searchFirstName), SQLBind(columns.searchLastName),
                     SQLBind(columns.searchCompany), SQLBind(columns.searchEmail), SQLBind(columns.searchCity),
                     SQLBind(columns.searchNumber), SQLBind(columns.nameWords), SQLBind(columns.numberKeys),

@@ -63,6 +63,36 @@ enum ContactFlatColumns {
             region: parts["region"], country: parts["country"])
     }
 
+    // MARK: writing
+
+    /// The lists as SQLite stores them, written by `FlatJSON` rather than `JSONEncoder` (a CSV import's bulk
+    /// insert): the same members, in declaration order, absent address parts left out.
+    static func text(of phones: [PhoneEntry]) -> String {
+        FlatJSON.array(phones) { phone, object in
+            object.add("type", phone.type.rawValue)
+            object.add("number", phone.number)
+            object.add("preferred", phone.preferred)
+        }
+    }
+
+    static func text(of emails: [EmailEntry]) -> String {
+        FlatJSON.array(emails) { email, object in
+            object.add("type", email.type.rawValue)
+            object.add("address", email.address)
+        }
+    }
+
+    static func text(of addresses: [PostalAddress]) -> String {
+        FlatJSON.array(addresses) { address, object in
+            object.add("type", address.type.rawValue)
+            object.add("street", address.street)
+            object.add("postalCode", address.postalCode)
+            object.add("city", address.city)
+            object.add("region", address.region)
+            object.add("country", address.country)
+        }
+    }
+
     private static func list<Entry: Decodable>(_ bytes: UnsafeBufferPointer<UInt8>, _ make: (Members) -> Entry?) throws
         -> [Entry]
     {
