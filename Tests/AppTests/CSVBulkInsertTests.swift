@@ -124,6 +124,32 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("a duplicate in a later batch updates the contact an earlier batch of the file created")
+    func duplicateAcrossBatches() async throws {
+        try await withApp { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Imported", kind: .standard, by: admin)
+            // Rows 10 and 510 are the same person: the second one is decided while the first batch is being written.
+            var contacts = (0..<1_100).map { index in
+                Contact(
+                    displayName: "Person \(index)",
+                    phones: [.init(type: .business, number: "+33 1 00 00 \(10_000 + index)")])
+            }
+            contacts[510] = Contact(
+                displayName: "Person 10", jobTitle: "Baker",
+                phones: [.init(type: .business, number: "0033 1 00 00 10010")])
+            let report = try await CSVImportService(db: app.db).importCSV(
+                Self.csv(contacts), options: .init(), into: [group.requireID()], duplicates: .update, by: admin)
+            #expect(report.count(.created) == 1_099 && report.count(.updated) == 1)
+            let person = try await ContactModel.query(on: app.db).filter(\.$displayName == "Person 10").all()
+            #expect(person.count == 1 && person.first?.jobTitle == "Baker")
+            #expect(try await ContactModel.query(on: app.db).count() == 1_099)
+            #expect(try await ContactGroupModel.find(group.requireID(), on: app.db)?.memberCount == 1_099)
+            #expect(try await ContactGroupMemberModel.query(on: app.db).count() == 1_099)
+        }
+    }
+
     @Test("more rows than one batch: all inserted, with their memberships and number keys")
     func manyRows() async throws {
         try await withApp { app in

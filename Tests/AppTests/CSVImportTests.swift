@@ -159,16 +159,22 @@ struct CSVImportTests {
             }
             let before = try await InterchangeWorld.count(app)
             let members = try await ContactGroupModel.find(w.a.id, on: app.db)?.memberCount
-            // 600 rows: the first batch of 500 is written before row 550 fails.
-            var file = "display_name,phone.business\n"
-            for index in 1...600 { file += "\(index == 550 ? "Boom" : "Person \(index)"),+33 1 00 00 \(index)\n" }
-            _ = try await upload(admin, Data(file.utf8))
-            let response = try await confirm(admin, groups: [w.a], duplicates: "keep")
-            #expect(response.status == .internalServerError)
-            #expect(response.body.string.contains("rolled back and nothing was changed"))
-            #expect(try await InterchangeWorld.count(app) == before)
-            #expect(try await ContactGroupModel.find(w.a.id, on: app.db)?.memberCount == members)
-            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.import").count() == 0)
+            // 600 rows: the first batch of 500 is written before row 550 fails. 1 200 rows, row 100 failing: the
+            // first batch's write fails while the second batch is being checked.
+            for (rows, boom) in [(600, 550), (1_200, 100)] {
+                var file = "display_name,phone.business\n"
+                for index in 1...rows {
+                    file += "\(index == boom ? "Boom" : "Person \(index)"),+33 1 00 00 \(index)\n"
+                }
+                _ = try await upload(admin, Data(file.utf8))
+                let response = try await confirm(admin, groups: [w.a], duplicates: "keep")
+                #expect(response.status == .internalServerError)
+                #expect(response.body.string.contains("rolled back and nothing was changed"))
+                #expect(try await InterchangeWorld.count(app) == before)
+                #expect(try await ContactGroupModel.find(w.a.id, on: app.db)?.memberCount == members)
+                #expect(
+                    try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.import").count() == 0)
+            }
             if !onSQLite {
                 try await sql.raw("DROP TRIGGER csv_boom ON contacts").run()
                 try await sql.raw("DROP FUNCTION csv_boom()").run()

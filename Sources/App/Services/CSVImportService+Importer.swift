@@ -8,6 +8,10 @@ extension CSVImportService {
     /// those this import creates) is indexed in memory once by what makes a duplicate — its fields' fingerprint,
     /// and each (folded name, dialled number) pair — so a row finds its duplicate in constant time however many
     /// contacts share a name; only the contacts a batch updates are read back from the database.
+    ///
+    /// Batches overlap: while one batch's rows are written (SQLite works on its own thread), the next batch is
+    /// checked and decided. At most one batch is being written, writes happen in file order, and a batch that reads
+    /// stored contacts waits for the write before it, so it reads what the earlier rows made of them.
     struct Importer {
         static let batchSize = 500
 
@@ -19,6 +23,14 @@ extension CSVImportService {
         var byNameAndNumber: [String: UUID] = [:]
         var takenCodes: Set<String> = []
         var dectCounts: [UUID: Int] = [:]
+        /// The target groups with DECT limits, read once: the group models belong to the writes.
+        var dectLimits: [(group: UUID, limits: DECTLimits)] = []
+
+        /// What one batch writes, in one task.
+        struct Writes: Sendable {
+            var created: [(id: UUID, columns: ContactColumns)] = []
+            var updated: [ContactModel] = []
+        }
 
         static func start(on db: any Database, targets: [ContactGroupModel], duplicates: DuplicateRule?) async throws
             -> Importer
@@ -45,6 +57,7 @@ extension CSVImportService {
                 after = last
             }
             importer.dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
+            importer.dectLimits = targets.compactMap { group in group.dectLimits.map { (group.id!, $0) } }
             return importer
         }
 
@@ -63,15 +76,21 @@ extension CSVImportService {
             return nil
         }
 
-        mutating func run(_ batch: [CheckedRow], report: inout Report) async throws {
+        /// Decides what each row of `batch` becomes, reports it, and hands the batch's writes to `writing` once the
+        /// previous batch's writes are done (an error of those is thrown here).
+        mutating func run(
+            _ batch: [CheckedRow], report: inout Report, writing: inout ThrowingTaskGroup<Void, any Error>
+        ) async throws {
             guard !batch.isEmpty else { return }
-            // The stored contacts this batch may update, read in one query.
+            // The stored contacts this batch may update, read in one query — after the writes in flight, which
+            // may have created or changed them.
             var models: [UUID: ContactModel] = [:]
             if duplicates != .skip && duplicates != .keep {
                 let wanted = batch.compactMap { row -> UUID? in
                     guard case .success(let contact) = row.result else { return nil }
                     return match(CSVDuplicateKey(contact))
                 }
+                if !wanted.isEmpty { try await writing.waitForAll() }
                 for chunk in Array(Set(wanted)).chunked(by: 500) {
                     for model in try await ContactModel.query(on: db).filter(\.$id ~~ chunk).all() {
                         models[model.id!] = model
@@ -130,16 +149,15 @@ extension CSVImportService {
                     continue
                 }
                 do {
-                    for group in targets {
-                        guard let limits = group.dectLimits else { continue }
-                        try rule { try limits.check(adding: [name], to: dectCounts[group.id!] ?? 0) }
+                    for (group, limits) in dectLimits {
+                        try rule { try limits.check(adding: [name], to: dectCounts[group] ?? 0) }
                     }
                 } catch let error as SwitchboardError {
                     report.add(
                         .init(line: row.line, outcome: .failed, displayName: name, contactID: nil, reason: error))
                     continue
                 }
-                for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
+                for (group, _) in dectLimits { dectCounts[group, default: 0] += 1 }
                 let id = UUID()
                 created.append(id)
                 pending[id] = contact
@@ -147,13 +165,22 @@ extension CSVImportService {
                 if let code = contact.shortCode { takenCodes.insert(code) }
                 report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil))
             }
-            let rows = created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }
-            try await ContactBulkInsert.insert(rows, on: db as! any SQLDatabase)
-            for model in updated.values { try await model.save(on: db) }
+            let writes = Writes(
+                created: created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }, updated: Array(updated.values)
+            )
+            try await writing.waitForAll()
+            writing.addTask { [db, targets] in try await Self.write(writes, to: targets, on: db) }
+        }
+
+        private static func write(_ writes: Writes, to targets: [ContactGroupModel], on db: any Database) async throws {
+            try await ContactBulkInsert.insert(writes.created, on: db as! any SQLDatabase)
+            for model in writes.updated { try await model.save(on: db) }
             try await ContactService.addNew(
-                rows.map { (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey) },
+                writes.created.map {
+                    (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey)
+                },
                 to: targets, on: db)
-            try await ContactService.add(Array(updated.values), to: targets, on: db)
+            try await ContactService.add(writes.updated, to: targets, on: db)
         }
     }
 }

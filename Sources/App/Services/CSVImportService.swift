@@ -179,15 +179,20 @@ struct CSVImportService {
                 var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
                 var importer = try await Importer.start(
                     on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
-                var batch: [CheckedRow] = []
-                while let row = file.rows.next() {
-                    batch.append(Self.check(row, with: file.mapping))
-                    if batch.count == Importer.batchSize {
-                        try await importer.run(batch, report: &report)
-                        batch.removeAll(keepingCapacity: true)
+                // A batch's writes run in a child task while the next batch is checked; the group waits for them
+                // before the transaction commits or rolls back.
+                try await withThrowingTaskGroup(of: Void.self) { writing in
+                    var batch: [CheckedRow] = []
+                    while let row = file.rows.next() {
+                        batch.append(Self.check(row, with: file.mapping))
+                        if batch.count == Importer.batchSize {
+                            try await importer.run(batch, report: &report, writing: &writing)
+                            batch.removeAll(keepingCapacity: true)
+                        }
                     }
+                    try await importer.run(batch, report: &report, writing: &writing)
+                    try await writing.waitForAll()
                 }
-                try await importer.run(batch, report: &report)
                 let names = targets.map(\.name).sorted().joined(separator: ", ")
                 try await AuditService(db: db).record(
                     .contactsImported, by: actor, target: names.isEmpty ? nil : names,
