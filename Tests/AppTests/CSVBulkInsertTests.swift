@@ -150,6 +150,33 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("on SQLite the importing connection has a large cache and memory journals, then its own settings back")
+    func bulkCache() async throws {
+        try await withApp { app in
+            guard (app.db as? any SQLDatabase)?.dialect.name == "sqlite" else { return }
+            try await app.db.withConnection { connection in
+                @Sendable func settings(_ db: any Database) async throws -> [Int] {
+                    var values: [Int] = []
+                    for name in ["cache_size", "temp_store"] {
+                        let row = try await (db as! any SQLDatabase).raw("PRAGMA \(unsafeRaw: name)").first()
+                        values.append(try #require(try row?.decode(column: name, as: Int.self)))
+                    }
+                    return values
+                }
+                let before = try await settings(connection)
+                #expect(before != [-CSVImportService.bulkCacheKiB, 2])
+                let inside = try await CSVImportService.withBulkCache(on: connection) { try await settings($0) }
+                #expect(inside == [-CSVImportService.bulkCacheKiB, 2])
+                #expect(try await settings(connection) == before)
+                await #expect(throws: SwitchboardError.importFailed) {
+                    try await CSVImportService.withBulkCache(on: connection) { _ in throw SwitchboardError.importFailed
+                    }
+                }
+                #expect(try await settings(connection) == before)
+            }
+        }
+    }
+
     @Test("more rows than one batch: all inserted, with their memberships and number keys")
     func manyRows() async throws {
         try await withApp { app in

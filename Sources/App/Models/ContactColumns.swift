@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SQLiteKit
 import SwitchboardCore
 
 /// What a `contacts` row holds for a contact: its fields and every derived column (folded search copies, sort key,
@@ -40,6 +41,32 @@ struct ContactColumns {
     }
 }
 
+/// A statement ready to run: on SQLite already serialised and its values encoded (SQLKit's serialiser and
+/// SQLiteKit's encoder cost a CSV import as much as the rows it builds), elsewhere the SQLKit expression.
+struct BulkStatement: Sendable {
+    let expression: any SQLExpression
+    let sqlite: (sql: String, binds: [SQLiteData])?
+
+    init(_ expression: any SQLExpression, on db: any SQLDatabase) throws {
+        self.expression = expression
+        if db is any SQLiteDatabase {
+            let (sql, binds) = db.serialize(expression)
+            let encoder = SQLiteDataEncoder()
+            sqlite = (sql, try binds.map { try encoder.encode($0) })
+        } else {
+            sqlite = nil
+        }
+    }
+
+    func run(on db: any SQLDatabase) async throws {
+        if let sqlite, let database = db as? any SQLiteDatabase {
+            _ = try await database.query(sqlite.sql, sqlite.binds)
+        } else {
+            try await db.execute(sql: expression) { _ in }
+        }
+    }
+}
+
 /// Raw multi-row INSERTs for imports: Fluent builds each model's input by reflection (a fifth of a CSV import's
 /// time went there). Values are bound parameters, the same Swift values Fluent binds (so the JSON columns are
 /// encoded by the same database encoder), in statements that stay under SQLite's 32 766 bound variables
@@ -54,12 +81,14 @@ enum ContactBulkInsert {
         "search_email", "search_city", "search_number", "name_words", "number_keys",
     ]
 
-    /// Inserts the contacts, in order, with the ids given; both timestamps are `now`, as Fluent sets them.
-    static func insert(_ rows: [(id: UUID, columns: ContactColumns)], now: Date = Date(), on db: any SQLDatabase)
-        async throws
+    /// The INSERTs of the contacts, in order, with the ids given; both timestamps are `now`, as Fluent sets them.
+    /// Serialised here, so that a CSV import builds a batch's statements while the previous batch is being written.
+    static func statements(_ rows: [(id: UUID, columns: ContactColumns)], now: Date = Date(), on db: any SQLDatabase)
+        throws -> [BulkStatement]
     {
         // SQLite stores the lists as JSON text: written here without `JSONEncoder`. PostgreSQL's encoder makes `jsonb`.
         let sqlite = db.dialect.name == "sqlite"
+        var statements: [BulkStatement] = []
         for chunk in rows.chunked(by: maxBinds / contactColumns.count) {
             var insert = db.insert(into: "contacts").columns(contactColumns)
             for (id, columns) in chunk {
@@ -78,8 +107,9 @@ enum ContactBulkInsert {
                     SQLBind(columns.searchNumber), SQLBind(columns.nameWords), SQLBind(columns.numberKeys),
                 ])
             }
-            try await insert.run()
+            statements.append(try BulkStatement(insert.insert, on: db))
         }
+        return statements
     }
 
     /// Inserts memberships of `group` (which must not exist yet), with the contacts' sort keys.

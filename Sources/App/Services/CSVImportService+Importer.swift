@@ -28,7 +28,9 @@ extension CSVImportService {
 
         /// What one batch writes, in one task.
         struct Writes: Sendable {
-            var created: [(id: UUID, columns: ContactColumns)] = []
+            /// The INSERTs of the contacts the batch creates, serialised while the previous batch was written.
+            var inserts: [BulkStatement] = []
+            var created: [(contactID: UUID, displayName: String, sortKey: String)] = []
             var updated: [ContactModel] = []
         }
 
@@ -165,21 +167,24 @@ extension CSVImportService {
                 if let code = contact.shortCode { takenCodes.insert(code) }
                 report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil))
             }
+            let rows = created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }
             let writes = Writes(
-                created: created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }, updated: Array(updated.values)
-            )
+                inserts: try ContactBulkInsert.statements(rows, on: db as! any SQLDatabase),
+                created: rows.map {
+                    (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey)
+                },
+                updated: Array(updated.values))
             try await writing.waitForAll()
             writing.addTask { [db, targets] in try await Self.write(writes, to: targets, on: db) }
+            // Async code runs on the event loops, and a child task waits on the thread its parent runs on until the
+            // parent suspends: let it hand its first statement to SQLite now, not when the next batch is decided.
+            await Task.yield()
         }
 
         private static func write(_ writes: Writes, to targets: [ContactGroupModel], on db: any Database) async throws {
-            try await ContactBulkInsert.insert(writes.created, on: db as! any SQLDatabase)
+            for statement in writes.inserts { try await statement.run(on: db as! any SQLDatabase) }
             for model in writes.updated { try await model.save(on: db) }
-            try await ContactService.addNew(
-                writes.created.map {
-                    (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey)
-                },
-                to: targets, on: db)
+            try await ContactService.addNew(writes.created, to: targets, on: db)
             try await ContactService.add(writes.updated, to: targets, on: db)
         }
     }
