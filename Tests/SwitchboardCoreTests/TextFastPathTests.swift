@@ -34,6 +34,20 @@ struct TextFastPathTests {
         #expect(differing == [])
     }
 
+    @Test("digits and name words: ASCII without Unicode properties, the same as with them")
+    func digitsAndWords() {
+        for text in Self.samples + ["+33 (0)1 23-45", "1\u{301}2", "٣4", "５6", "Jean-Pierre d'Arc 2", "a_b c.d"] {
+            #expect(SearchFolding.digits(text) == text.filter { $0.isASCII && $0.isNumber }, "\(text.debugDescription)")
+        }
+        for value in UInt32(0)..<128 {
+            let scalar = Unicode.Scalar(value)!
+            let joins = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            #expect(SearchFolding.words(ofFolded: "x\(scalar)y") == (joins ? ["x\(scalar)y"] : ["x", "y"]), "\(value)")
+        }
+        #expect(
+            SearchFolding.words(ofFolded: "jean-pierre d'arc 2 émile") == ["jean", "pierre", "d", "arc", "2", "émile"])
+    }
+
     @Test("folding ASCII without Foundation gives Foundation's folding")
     func asciiFolding() {
         let ascii = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
@@ -48,6 +62,28 @@ struct TextFastPathTests {
                 "\(byte)")
         }
         #expect(SearchFolding.fold("Œuvre Straße ÆØ Łódź") == "oeuvre strasse aeo lodz")
+        // Latin text folded from the table: every scalar of the range around letters, then random text.
+        var differing: [String] = []
+        for value in SearchFolding.latinRange {
+            let text = "Ab\(Unicode.Scalar(value)!)Z"
+            if SearchFolding.fold(text) != SearchFolding.foundationFolded(text) {
+                differing.append(String(value, radix: 16))
+            }
+        }
+        #expect(differing == [])
+        let pool =
+            Array(0x20..<0x7F).map { Unicode.Scalar(UInt32($0))! }
+            + SearchFolding.latinRange.map { Unicode.Scalar($0)! }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 1...16, using: &generator) {
+                text.append(pool.randomElement(using: &generator)!)
+            }
+            let string = String(text)
+            #expect(SearchFolding.fold(string) == SearchFolding.foundationFolded(string), "\(string.debugDescription)")
+        }
+        #expect(SearchFolding.latinFolded("e\u{301}") == nil && SearchFolding.fold("E\u{301}") == "e")
         #expect(SearchFolding.fold("ÉMILE") == "emile")
     }
 

@@ -27,7 +27,7 @@ struct ContactColumns {
         let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
         displayName = contact.resolvedDisplayName ?? ""
         searchName = fold(displayName)
-        initial = SearchFolding.initial(of: displayName)
+        initial = SearchFolding.initial(of: displayName, folded: searchName)
         // `ContactModel.sortKey(for:)`, without folding the name twice.
         sortKey = initial == "#" ? "~" + searchName : searchName
         nameWords = ContactModel.nameWords(ofFolded: searchName)
