@@ -177,6 +177,59 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("a large import on SQLite builds the list's indexes again as they were; a failed one leaves them")
+    func listIndexesRebuilt() async throws {
+        try await withApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Large", kind: .standard, by: admin)
+            let indexes = {
+                try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all().map {
+                    "\(try $0.decode(column: "name", as: String.self)): \(try $0.decode(column: "sql", as: String?.self) ?? "")"
+                }
+            }
+            let integrity = {
+                try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+            }
+            let before = try await indexes()
+            #expect(CSVImportService.listIndexes.allSatisfy { name in before.contains { $0.hasPrefix(name + ":") } })
+            let contacts = (0..<1_200).map { index in
+                Contact(
+                    displayName: "\(index % 2 == 0 ? "Émile" : "Zoé") \(index)",
+                    phones: [.init(type: .business, number: "+33 1 00 00 \(10_000 + index)")])
+            }
+            let service = CSVImportService(db: app.db, deferredIndexesFrom: 1)
+            let report = try await service.importCSV(
+                Self.csv(contacts), options: .init(), into: [group.requireID()], duplicates: .skip, by: admin)
+            #expect(report.count(.created) == 1_200)
+            #expect(try await indexes() == before)
+            #expect(try await integrity() == "ok")
+            let plan = try await sql.raw(
+                "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE initial = 'Z' ORDER BY sort_key, id LIMIT 10"
+            ).all().map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.contains { $0.contains("contacts_initial_sort") }, "\(plan)")
+            // A file failing half-way in the same mode: rolled back, indexes as they were.
+            try await sql.raw(
+                """
+                CREATE TRIGGER csv_boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Boom'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """
+            ).run()
+            var failing = (0..<1_200).map { Contact(displayName: "Other \($0)") }
+            failing[700] = Contact(displayName: "Boom")
+            await #expect(throws: SwitchboardError.importFailed) {
+                try await service.importCSV(
+                    Self.csv(failing), options: .init(), into: [group.requireID()], duplicates: .skip, by: admin)
+            }
+            try await sql.raw("DROP TRIGGER csv_boom").run()
+            #expect(try await ContactModel.query(on: app.db).count() == 1_200)
+            #expect(try await indexes() == before)
+            #expect(try await integrity() == "ok")
+        }
+    }
+
     @Test("more rows than one batch: all inserted, with their memberships and number keys")
     func manyRows() async throws {
         try await withApp { app in

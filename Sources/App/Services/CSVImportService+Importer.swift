@@ -19,6 +19,8 @@ extension CSVImportService {
         let targets: [ContactGroupModel]
         /// `nil` for a phone-book v1 file: an identical contact is overwritten, every other row is created.
         let duplicates: DuplicateRule?
+        /// How many contacts were stored when the import started.
+        var storedCount = 0
         var byFingerprint: [Int: UUID] = [:]
         var byNameAndNumber: [String: UUID] = [:]
         var takenCodes: Set<String> = []
@@ -52,6 +54,7 @@ extension CSVImportService {
                     let id = try row.decode(column: "id", as: UUID.self)
                     let contact = try ContactBulkInsert.contact(from: row, sqlite: sqlite)
                     importer.index(CSVDuplicateKey(contact), id: id)
+                    importer.storedCount += 1
                     if let code = contact.shortCode { importer.takenCodes.insert(code) }
                     last = id
                 }

@@ -7,6 +7,9 @@ import SwitchboardCore
 /// template, show what it holds, then import it in one transaction with a duplicate rule.
 struct CSVImportService {
     let db: any Database
+    /// A file of at least this many lines (and half as many as the stored contacts) is imported with the list's
+    /// indexes built afterwards (`withoutListIndexes`).
+    var deferredIndexesFrom = 5_000
 
     /// What the user chose in the preview; `nil` means "detect" (or "suggest", for the template).
     struct Options: Sendable, Equatable {
@@ -182,19 +185,10 @@ struct CSVImportService {
                         var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
                         var importer = try await Importer.start(
                             on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
-                        // A batch's writes run in a child task while the next batch is checked; the group waits for them
-                        // before the transaction commits or rolls back.
-                        try await withThrowingTaskGroup(of: Void.self) { writing in
-                            var batch: [CheckedRow] = []
-                            while let row = file.rows.next() {
-                                batch.append(Self.check(row, with: file.mapping))
-                                if batch.count == Importer.batchSize {
-                                    try await importer.run(batch, report: &report, writing: &writing)
-                                    batch.removeAll(keepingCapacity: true)
-                                }
-                            }
-                            try await importer.run(batch, report: &report, writing: &writing)
-                            try await writing.waitForAll()
+                        let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                        let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
+                        try await Self.withoutListIndexes(on: db, if: large) {
+                            try await Self.importRows(of: &file, with: &importer, report: &report)
                         }
                         let names = targets.map(\.name).sorted().joined(separator: ", ")
                         try await AuditService(db: db).record(
@@ -212,6 +206,50 @@ struct CSVImportService {
             db.logger.error("CSV import rolled back: \(error)")
             throw SwitchboardError.importFailed
         }
+    }
+
+    /// Checks and imports the rows left in `file`. A batch's writes run in a child task while the next batch is
+    /// checked; the group waits for them before the transaction commits or rolls back.
+    private static func importRows(of file: inout ParsedFile, with importer: inout Importer, report: inout Report)
+        async throws
+    {
+        try await withThrowingTaskGroup(of: Void.self) { writing in
+            var batch: [CheckedRow] = []
+            while let row = file.rows.next() {
+                batch.append(check(row, with: file.mapping))
+                if batch.count == Importer.batchSize {
+                    try await importer.run(batch, report: &report, writing: &writing)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try await importer.run(batch, report: &report, writing: &writing)
+            try await writing.waitForAll()
+        }
+    }
+
+    /// The indexes that order and filter the contact list and the caller-ID lookup's key index: nothing an import
+    /// reads. The unique ones (ids, speed-dial codes, memberships) and those the triggers delete by stay.
+    static let listIndexes = [
+        "contacts_sort", "contacts_initial_sort", "contacts_search_number", "members_group_sort",
+        "contact_number_keys_key",
+    ]
+
+    /// On SQLite, when `large`, runs `body` with `listIndexes` dropped and builds them again afterwards, from the
+    /// very statements SQLite kept — inside the import's transaction, so a failure puts them back with everything
+    /// else, and other connections never see them missing. Building an index once from sorted keys is far cheaper
+    /// than inserting 100 000 rows at random places in it; for a file small next to the stored contacts it is not,
+    /// so it is only done when the file has at least half as many lines as there are contacts.
+    static func withoutListIndexes(on db: any Database, if large: Bool, _ body: () async throws -> Void) async throws {
+        guard large, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body() }
+        var names: SQLQueryString = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ("
+        for (index, name) in listIndexes.enumerated() { names += index == 0 ? "\(bind: name)" : ", \(bind: name)" }
+        names += ")"
+        let indexes = try await sql.raw(names).all().map {
+            (name: try $0.decode(column: "name", as: String.self), sql: try $0.decode(column: "sql", as: String.self))
+        }
+        for index in indexes { try await sql.raw("DROP INDEX \(ident: index.name)").run() }
+        try await body()
+        for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
     }
 
     /// Runs `body` on `connection` (one connection: `Database.withConnection`) which, on SQLite, has a large page
