@@ -177,27 +177,25 @@ struct CSVImportService {
         let phoneBookV1 = file.isPhoneBookV1
         let template = file.template
         do {
-            return try await db.withConnection { db in
-                try await Self.withBulkCache(on: db) { db in
-                    try await db.transaction { db in
-                        // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
-                        var file = try await CSVImportService(db: db).parse(data, options: options)
-                        var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
-                        var importer = try await Importer.start(
-                            on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
-                        let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
-                        let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
-                        try await Self.withoutListIndexes(on: db, if: large) {
-                            try await Self.importRows(of: &file, with: &importer, report: &report)
-                        }
-                        let names = targets.map(\.name).sorted().joined(separator: ", ")
-                        try await AuditService(db: db).record(
-                            .contactsImported, by: actor, target: names.isEmpty ? nil : names,
-                            detail:
-                                "format=csv template=\(template) created=\(report.count(.created)) updated=\(report.count(.updated)) skipped=\(report.count(.skipped)) failed=\(report.count(.failed))"
-                        )
-                        return report
+            return try await Self.withBulkCache(on: db) { db in
+                try await db.transaction { db in
+                    // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
+                    var file = try await CSVImportService(db: db).parse(data, options: options)
+                    var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
+                    var importer = try await Importer.start(
+                        on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
+                    let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+                    let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
+                    try await Self.withoutListIndexes(on: db, if: large) {
+                        try await Self.importRows(of: &file, with: &importer, report: &report)
                     }
+                    let names = targets.map(\.name).sorted().joined(separator: ", ")
+                    try await AuditService(db: db).record(
+                        .contactsImported, by: actor, target: names.isEmpty ? nil : names,
+                        detail:
+                            "format=csv template=\(template) created=\(report.count(.created)) updated=\(report.count(.updated)) skipped=\(report.count(.skipped)) failed=\(report.count(.failed))"
+                    )
+                    return report
                 }
             }
         } catch let error as SwitchboardError {
@@ -252,16 +250,23 @@ struct CSVImportService {
         for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
     }
 
-    /// Runs `body` on `connection` (one connection: `Database.withConnection`) which, on SQLite, has a large page
-    /// cache and keeps statement journals in memory meanwhile: a 100 000-row import touches every page of the
-    /// contacts' indexes, and with SQLite's 2 MB default cache it spilled pages again and again (a third of its time
-    /// went into the kernel writing them). The connection gets its settings back afterwards, which frees the cache.
+    /// On SQLite, runs `body` on one connection which has a large page cache and keeps statement journals in memory
+    /// meanwhile: a 100 000-row import touches every page of the contacts' indexes, and with SQLite's 2 MB default
+    /// cache it spilled pages again and again (a third of its time went into the kernel writing them). The connection
+    /// gets its settings back afterwards, which frees the cache. Elsewhere `body` runs on `db` as it is: Fluent's
+    /// PostgreSQL driver marks a connection it hands out as already in a transaction, so `transaction` on it would
+    /// not begin one (a test of a failing import caught it).
     static func withBulkCache<T: Sendable>(
-        on connection: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
+        on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        guard let sql = connection as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await body(connection)
-        }
+        guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await body(db) }
+        return try await db.withConnection { connection in try await withBulkCache(onConnection: connection, body) }
+    }
+
+    private static func withBulkCache<T: Sendable>(
+        onConnection connection: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        let sql = connection as! any SQLDatabase
         let setting = { (name: String) in
             try await sql.raw("PRAGMA \(unsafeRaw: name)").first()?.decode(column: name, as: Int.self)
         }
