@@ -150,6 +150,60 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("a contact updated in two batches keeps what the first one added, however long that batch takes to write")
+    func updatedInTwoBatches() async throws {
+        try await withApp { app in
+            let sql = app.db as! any SQLDatabase
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Imported", kind: .standard, by: admin)
+            let sam = { (numbers: [String]) in
+                Contact(displayName: "Sam Stored", phones: numbers.map { .init(type: .business, number: $0) })
+            }
+            _ = try await CSVImportService(db: app.db).importCSV(
+                Self.csv([sam(["+33 1 11 11 11 11"])]), options: .init(), into: [group.requireID()],
+                duplicates: .update, by: admin)
+            // Writing the first batch takes a while (a contact whose insert is slow, written before the updates);
+            // the second batch is decided meanwhile and must read Sam as the first batch leaves him.
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw(
+                    """
+                    CREATE TRIGGER csv_slow AFTER INSERT ON contacts WHEN NEW.display_name = 'Slow' BEGIN
+                    SELECT count(*) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000)
+                    SELECT x FROM n);
+                    END
+                    """
+                ).run()
+            } else {
+                try await sql.raw(
+                    """
+                    CREATE FUNCTION csv_slow() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN IF NEW.display_name = 'Slow' THEN PERFORM pg_sleep(0.4); END IF; RETURN NULL; END $$
+                    """
+                ).run()
+                try await sql.raw(
+                    "CREATE TRIGGER csv_slow AFTER INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION csv_slow()"
+                ).run()
+            }
+            var contacts = (0..<1_000).map { index in
+                Contact(
+                    displayName: "Person \(index)",
+                    phones: [.init(type: .business, number: "+33 1 00 00 \(10_000 + index)")])
+            }
+            contacts[5] = Contact(displayName: "Slow")
+            contacts[20] = sam(["+33 1 11 11 11 11", "+33 2 22 22 22 22"])
+            contacts[600] = sam(["+33 1 11 11 11 11", "+33 3 33 33 33 33"])
+            let report = try await CSVImportService(db: app.db).importCSV(
+                Self.csv(contacts), options: .init(), into: [group.requireID()], duplicates: .update, by: admin)
+            #expect(report.count(.updated) == 2 && report.count(.created) == 998)
+            let stored = try await ContactModel.query(on: app.db).filter(\.$displayName == "Sam Stored").all()
+            #expect(stored.count == 1)
+            #expect(
+                Set(stored.first?.phones.compactMap { PhoneNumber.cleaned($0.number) } ?? [])
+                    == ["+33111111111", "+33222222222", "+33333333333"])
+        }
+    }
+
     @Test("on SQLite the importing connection has a large cache and memory journals, then its own settings back")
     func bulkCache() async throws {
         try await withApp { app in

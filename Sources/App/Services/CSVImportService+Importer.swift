@@ -9,8 +9,8 @@ extension CSVImportService {
     /// and each (folded name, dialled number) pair — so a row finds its duplicate in constant time however many
     /// contacts share a name; only the contacts a batch updates are read back from the database.
     ///
-    /// Batches overlap: while one batch's rows are written (SQLite works on its own thread), the next batch is
-    /// checked and decided. At most one batch is being written, writes happen in file order, and a batch that reads
+    /// Batches overlap: while one batch's rows are written (SQLite works on its own thread, the statements are
+    /// handed to it from an event loop), the next batch is checked and decided on another thread. At most one batch is being written, writes happen in file order, and a batch that reads
     /// stored contacts waits for the write before it, so it reads what the earlier rows made of them.
     struct Importer {
         static let batchSize = 500
@@ -178,10 +178,10 @@ extension CSVImportService {
                 },
                 updated: Array(updated.values))
             try await writing.waitForAll()
-            writing.addTask { [db, targets] in try await Self.write(writes, to: targets, on: db) }
-            // Async code runs on the event loops, and a child task waits on the thread its parent runs on until the
-            // parent suspends: let it hand its first statement to SQLite now, not when the next batch is decided.
-            await Task.yield()
+            // The writes run on the event loops (the global executor), not where the batches are decided.
+            writing.addTask(executorPreference: globalConcurrentExecutor) { [db, targets] in
+                try await Self.write(writes, to: targets, on: db)
+            }
         }
 
         private static func write(_ writes: Writes, to targets: [ContactGroupModel], on db: any Database) async throws {

@@ -207,21 +207,25 @@ struct CSVImportService {
     }
 
     /// Checks and imports the rows left in `file`. A batch's writes run in a child task while the next batch is
-    /// checked; the group waits for them before the transaction commits or rolls back.
+    /// checked; the group waits for them before the transaction commits or rolls back. The rows are checked and
+    /// decided on Dispatch's threads (`DispatchTaskExecutor`), the writes on the event loops: deciding a batch takes
+    /// tens of milliseconds, and on the connection's loop every statement of the writes waited for it to finish.
     private static func importRows(of file: inout ParsedFile, with importer: inout Importer, report: inout Report)
         async throws
     {
-        try await withThrowingTaskGroup(of: Void.self) { writing in
-            var batch: [CheckedRow] = []
-            while let row = file.rows.next() {
-                batch.append(check(row, with: file.mapping))
-                if batch.count == Importer.batchSize {
-                    try await importer.run(batch, report: &report, writing: &writing)
-                    batch.removeAll(keepingCapacity: true)
+        try await withTaskExecutorPreference(DispatchTaskExecutor.shared) {
+            try await withThrowingTaskGroup(of: Void.self) { writing in
+                var batch: [CheckedRow] = []
+                while let row = file.rows.next() {
+                    batch.append(check(row, with: file.mapping))
+                    if batch.count == Importer.batchSize {
+                        try await importer.run(batch, report: &report, writing: &writing)
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
+                try await importer.run(batch, report: &report, writing: &writing)
+                try await writing.waitForAll()
             }
-            try await importer.run(batch, report: &report, writing: &writing)
-            try await writing.waitForAll()
         }
     }
 
