@@ -93,6 +93,7 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(url.path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(url.path)), as: .sqliteImports, isDefault: false)
         // Write-ahead log: a commit is one append (not a journal round trip), and readers —
         // pages, console commands — never wait for a writer.
         app.lifecycle.use(SQLiteWriteAheadLog())

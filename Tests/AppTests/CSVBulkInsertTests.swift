@@ -204,6 +204,42 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("on an SQLite file an import has a connection of its own: a read on the same event loop does not wait for it")
+    func importConnectionOfItsOwn() async throws {
+        try await withApp(on: .sqliteFile) { app in
+            let loop = app.eventLoopGroup.next()
+            let db = try #require(app.databases.database(logger: app.logger, on: loop))
+            let importDB = try #require(app.importDatabase(logger: app.logger, on: loop))
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: db).create(name: "Imported", kind: .standard, by: admin)
+            // The first row takes a second or so to insert: the import's transaction is open meanwhile.
+            try await (db as! any SQLDatabase).raw(
+                """
+                CREATE TRIGGER csv_slow AFTER INSERT ON contacts WHEN NEW.display_name = 'Slow' BEGIN
+                SELECT count(*) FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000)
+                SELECT x FROM n);
+                END
+                """
+            ).run()
+            var contacts = (0..<600).map { Contact(displayName: "Person \($0)") }
+            contacts[0] = Contact(displayName: "Slow")
+            let file = Self.csv(contacts)
+            let groupID = try group.requireID()
+            let importing = Task {
+                try await CSVImportService(db: db, importDB: importDB).importCSV(
+                    file, options: .init(), into: [groupID], duplicates: .skip, by: admin)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // Read on the request's connection while the import is under way: the contacts as they were.
+            let during = try await ContactModel.query(on: db).count()
+            let report = try await importing.value
+            #expect(during == 0)
+            #expect(report.count(.created) == 600)
+            #expect(try await ContactModel.query(on: db).count() == 600)
+        }
+    }
+
     @Test("on SQLite the importing connection has a large cache and memory journals, then its own settings back")
     func bulkCache() async throws {
         try await withApp { app in

@@ -38,7 +38,10 @@ struct BenchCSVCommand: AsyncCommand {
             context.say("wrote \(count) rows to \(path)")
         case "import":
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let service = CSVImportService(db: db)
+            let application = context.application
+            let service = CSVImportService(
+                db: db,
+                importDB: application.importDatabase(logger: application.logger, on: application.eventLoopGroup.any()))
             let parseStart = ContinuousClock.now
             let preview = try await service.preview(data, options: .init())
             context.say(

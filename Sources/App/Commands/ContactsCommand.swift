@@ -66,7 +66,10 @@ struct ImportContactsCommand: AsyncCommand {
             for name in (signature.group ?? "").split(separator: ",").map(String.init) {
                 groups.append(try await context.group(named: name).requireID())
             }
-            let service = CSVImportService(db: context.application.db)
+            let application = context.application
+            let service = CSVImportService(
+                db: application.db,
+                importDB: application.importDatabase(logger: application.logger, on: application.eventLoopGroup.any()))
             let report = try await service.importCSV(
                 data, options: options, into: groups, duplicates: rule, by: context.consoleActor)
             context.say(

@@ -7,6 +7,8 @@ import SwitchboardCore
 /// template, show what it holds, then import it in one transaction with a duplicate rule.
 struct CSVImportService {
     let db: any Database
+    /// The database the import's transaction runs on, when not `db` (`Application.importDatabase`).
+    var importDB: (any Database)? = nil
     /// A file of at least this many lines (and half as many as the stored contacts) is imported with the list's
     /// indexes built afterwards (`withoutListIndexes`).
     var deferredIndexesFrom = 5_000
@@ -177,7 +179,7 @@ struct CSVImportService {
         let phoneBookV1 = file.isPhoneBookV1
         let template = file.template
         do {
-            return try await Self.withBulkCache(on: db) { db in
+            return try await Self.withBulkCache(on: importDB ?? db) { db in
                 try await db.transaction { db in
                     // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
                     var file = try await CSVImportService(db: db).parse(data, options: options)

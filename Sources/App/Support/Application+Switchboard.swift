@@ -52,6 +52,12 @@ extension Application {
         set { storage[SQLiteFileKey.self] = newValue }
     }
 
+    /// Where an import's transaction runs: on an SQLite file, a connection of a pool of its own
+    /// (`DatabaseID.sqliteImports`); elsewhere `nil`, and the import uses the request's database.
+    func importDatabase(logger: Logger, on eventLoop: any EventLoop) -> (any Database)? {
+        sqliteFile == nil ? nil : databases.database(.sqliteImports, logger: logger, on: eventLoop)
+    }
+
     private struct NumberKeysKey: StorageKey { typealias Value = NumberKeyReader }
 
     /// Caller-ID lookups' direct reader of the SQLite file; `nil` on PostgreSQL and in memory.
@@ -133,4 +139,13 @@ extension Request {
             db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest,
             verified: application.directoryCredentials)
     }
+}
+
+extension DatabaseID {
+    /// A second pool on the SQLite file, for imports. Fluent's SQLite driver keeps one connection per event loop, and
+    /// a 100 000-row import holds its connection for the whole transaction: requests served by the same loop waited
+    /// for it, and failed after the pool's 10 s (a health check answered "database unreachable" during an import).
+    /// With its own connection the import leaves theirs free; thanks to the write-ahead log they read meanwhile, and
+    /// a write waits for the import's commit as it would anyway (SQLite has one writer).
+    static let sqliteImports = DatabaseID(string: "sqlite-imports")
 }

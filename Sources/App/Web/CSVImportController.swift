@@ -181,5 +181,7 @@ struct CSVImportController: RouteCollection {
 }
 
 extension Request {
-    var csvImportService: CSVImportService { CSVImportService(db: db) }
+    var csvImportService: CSVImportService {
+        CSVImportService(db: db, importDB: application.importDatabase(logger: logger, on: eventLoop))
+    }
 }
