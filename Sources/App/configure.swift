@@ -89,6 +89,12 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .sqliteFile(let path):
+        // SQLite's calls run on the blocking pool, and a connection waiting for the write lock keeps its thread
+        // until the lock is free (SQLiteNIO's busy handler retries without end). Up to one writer per event loop for
+        // requests and as many imports (`DatabaseID.sqliteImports`) may wait so: NIO's default pool of one thread
+        // per core could leave the transaction holding the lock without a thread, and everything would wait for ever.
+        // Set before the first use of `databases`, which keeps the pool it was made with.
+        app.threadPool = NIOThreadPool(numberOfThreads: 2 * NIOSingletons.groupLoopCountSuggestion + 2)
         let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: app.directory.workingDirectory))
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

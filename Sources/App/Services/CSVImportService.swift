@@ -181,6 +181,7 @@ struct CSVImportService {
         do {
             return try await Self.withBulkCache(on: importDB ?? db) { db in
                 try await db.transaction { db in
+                    try await Self.takeWriteLock(on: db)
                     // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
                     var file = try await CSVImportService(db: db).parse(data, options: options)
                     var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
@@ -254,6 +255,14 @@ struct CSVImportService {
         for index in indexes { try await sql.raw("DROP INDEX \(ident: index.name)").run() }
         try await body()
         for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
+    }
+
+    /// On SQLite, makes the transaction the writer at once. A transaction that reads before its first write (the
+    /// import reads the stored contacts) fails with SQLITE_BUSY, without waiting, when another connection commits
+    /// in between; holding the lock from the start, the others wait for the import instead.
+    static func takeWriteLock(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("DELETE FROM contacts WHERE 0").run()
     }
 
     /// On SQLite, runs `body` on one connection which has a large page cache and keeps statement journals in memory
