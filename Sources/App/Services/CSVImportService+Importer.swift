@@ -10,8 +10,9 @@ extension CSVImportService {
     /// contacts share a name; only the contacts a batch updates are read back from the database.
     ///
     /// Batches overlap: while one batch's rows are written (SQLite works on its own thread, the statements are
-    /// handed to it from an event loop), the next batch is checked and decided on another thread. At most one batch is being written, writes happen in file order, and a batch that reads
-    /// stored contacts waits for the write before it, so it reads what the earlier rows made of them.
+    /// handed to it from an event loop), the next batch is checked and decided on another thread. At most one batch
+    /// is being written, writes happen in file order, and a batch that reads stored contacts waits for the write
+    /// before it, so it reads what the earlier rows made of them.
     struct Importer {
         static let batchSize = 500
 
