@@ -283,7 +283,7 @@ struct CSVBulkInsertTests {
         }
     }
 
-    @Test("a large import on SQLite builds the list's indexes again as they were; a failed one leaves them")
+    @Test("a large import on SQLite builds the list's indexes and insert triggers again as they were; a failed one leaves them")
     func listIndexesRebuilt() async throws {
         try await withApp { app in
             let sql = app.db as! any SQLDatabase
@@ -292,7 +292,9 @@ struct CSVBulkInsertTests {
             let admin = Actor(user: adminUser, clientAddress: nil)
             let group = try await ContactGroupService(db: app.db).create(name: "Large", kind: .standard, by: admin)
             let indexes = {
-                try await sql.raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all().map {
+                try await sql.raw(
+                    "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
+                ).all().map {
                     "\(try $0.decode(column: "name", as: String.self)): \(try $0.decode(column: "sql", as: String?.self) ?? "")"
                 }
             }
@@ -300,7 +302,10 @@ struct CSVBulkInsertTests {
                 try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
             }
             let before = try await indexes()
-            #expect(CSVImportService.listIndexes.allSatisfy { name in before.contains { $0.hasPrefix(name + ":") } })
+            #expect(
+                (CSVImportService.listIndexes + CSVImportService.insertTriggers).allSatisfy { name in
+                    before.contains { $0.hasPrefix(name + ":") }
+                })
             let contacts = (0..<1_200).map { index in
                 Contact(
                     displayName: "\(index % 2 == 0 ? "Émile" : "Zoé") \(index)",
@@ -333,6 +338,76 @@ struct CSVBulkInsertTests {
             #expect(try await ContactModel.query(on: app.db).count() == 1_200)
             #expect(try await indexes() == before)
             #expect(try await integrity() == "ok")
+        }
+    }
+
+    @Test("a large import on SQLite, its insert triggers off, fans every new or updated contact out as they would")
+    func largeImportFansOut() async throws {
+        try await withApp { app in
+            let sql = app.db as! any SQLDatabase
+            guard sql.dialect.name == "sqlite" else { return }
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let group = try await ContactGroupService(db: app.db).create(name: "Large", kind: .standard, by: admin)
+            // Stored before: one the file updates, one it leaves alone.
+            let contacts = ContactService(db: app.db)
+            _ = try await contacts.create(
+                Contact(displayName: "Anna Stored", phones: [.init(type: .business, number: "+33 1 99 99 99 01")]),
+                in: [group.requireID()], by: admin)
+            _ = try await contacts.create(
+                Contact(displayName: "Untouched Person", phones: [.init(type: .mobile, number: "06 99 99 99 02")]),
+                in: [group.requireID()], by: admin)
+            var rows = (0..<1_200).map { index in
+                Contact(
+                    displayName: "\(index % 2 == 0 ? "Émile" : "Jean-Pierre") Nº\(index)",
+                    phones: [.init(type: .business, number: "+33 1 00 00 \(10_000 + index)")])
+            }
+            // The same contact again in a later batch, with a second number; and the stored one with a new number.
+            rows.append(
+                Contact(
+                    displayName: "Émile Nº2",
+                    phones: [
+                        .init(type: .business, number: "+33 1 00 00 10002"), .init(type: .mobile, number: "06 12 12 12 12"),
+                    ]))
+            rows.append(
+                Contact(
+                    displayName: "Anna Stored",
+                    phones: [
+                        .init(type: .business, number: "+33 1 99 99 99 01"), .init(type: .mobile, number: "07 01 01 01 01"),
+                    ]))
+            let service = CSVImportService(db: app.db, deferredIndexesFrom: 1)
+            let report = try await service.importCSV(
+                Self.csv(rows), options: .init(), into: [group.requireID()], duplicates: .update, by: admin)
+            #expect(report.count(.created) == 1_200 && report.count(.updated) == 2)
+
+            let strings = { (query: SQLQueryString) in
+                try await sql.raw(query).all().map { row in
+                    try ["a", "b", "c"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
+                }.sorted()
+            }
+            // What the triggers make of every stored contact.
+            let expectedWords = try await strings(
+                "SELECT value AS a, c.sort_key AS b, c.id AS c FROM contacts AS c, json_each(c.name_words)")
+            let expectedKeys = try await strings(
+                """
+                SELECT c.id AS a, json_extract(value, '$[0]') AS b, json_extract(value, '$[1]') AS c
+                FROM contacts AS c, json_each(c.number_keys)
+                """)
+            #expect(expectedWords.count > 2_400 && expectedKeys.count == 1_200 + 2 + 2)
+            #expect(
+                try await strings("SELECT word AS a, sort_key AS b, contact_id AS c FROM contact_name_words")
+                    == expectedWords)
+            #expect(
+                try await strings("SELECT contact_id AS a, \"key\" AS b, number AS c FROM contact_number_keys")
+                    == expectedKeys)
+            let words = try await sql.raw("SELECT word FROM contact_words").all()
+                .map { try $0.decode(column: "word", as: String.self) }
+            #expect(Set(words).isSuperset(of: Set(expectedWords.map { String($0.split(separator: "|")[0]) })))
+            // And the lookups that read them find the imported contacts.
+            let found = try await contacts.search(ContactSearch(filters: [.name: "anna"]), by: admin)
+            #expect(found.contacts.map(\.displayName) == ["Anna Stored"])
+            let pierre = try await contacts.search(ContactSearch(filters: [.name: "pierre"]), by: admin)
+            #expect(pierre.contacts.count > 10 && pierre.contacts.allSatisfy { $0.displayName.hasPrefix("Jean-Pierre") })
         }
     }
 

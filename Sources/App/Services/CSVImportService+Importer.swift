@@ -28,6 +28,10 @@ extension CSVImportService {
         var dectCounts: [UUID: Int] = [:]
         /// The target groups with DECT limits, read once: the group models belong to the writes.
         var dectLimits: [(group: UUID, limits: DECTLimits)] = []
+        /// The ids of the contacts the import creates, in increasing order.
+        var ids = OrderedIDs()
+        /// Whether the batches fan their new contacts' name words and number keys out (the insert triggers are off).
+        var fansOut = false
 
         /// What one batch writes, in one task.
         struct Writes: Sendable {
@@ -35,6 +39,7 @@ extension CSVImportService {
             var inserts: [BulkStatement] = []
             var created: [(contactID: UUID, displayName: String, sortKey: String)] = []
             var updated: [ContactModel] = []
+            var fansOut = false
         }
 
         static func start(on db: any Database, targets: [ContactGroupModel], duplicates: DuplicateRule?) async throws
@@ -164,20 +169,20 @@ extension CSVImportService {
                     continue
                 }
                 for (group, _) in dectLimits { dectCounts[group, default: 0] += 1 }
-                let id = UUID()
+                let id = ids.next()
                 created.append(id)
                 pending[id] = contact
                 index(key, id: id)
                 if let code = contact.shortCode { takenCodes.insert(code) }
                 report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil))
             }
-            let rows = created.map { (id: $0, columns: ContactColumns(pending[$0]!)) }
+            let rows = created.map { (id: $0, row: ContactBulkInsert.Row(pending[$0]!)) }
             let writes = Writes(
-                inserts: try ContactBulkInsert.statements(rows, on: db as! any SQLDatabase),
+                inserts: ContactBulkInsert.statements(rows, on: db as! any SQLDatabase),
                 created: rows.map {
-                    (contactID: $0.id, displayName: $0.columns.displayName, sortKey: $0.columns.sortKey)
+                    (contactID: $0.id, displayName: $0.row.columns.displayName, sortKey: $0.row.columns.sortKey)
                 },
-                updated: Array(updated.values))
+                updated: Array(updated.values), fansOut: fansOut)
             try await writing.waitForAll()
             // The writes run on the event loops (the global executor), not where the batches are decided.
             writing.addTask(executorPreference: globalConcurrentExecutor) { [db, targets] in
@@ -186,7 +191,11 @@ extension CSVImportService {
         }
 
         private static func write(_ writes: Writes, to targets: [ContactGroupModel], on db: any Database) async throws {
-            for statement in writes.inserts { try await statement.run(on: db as! any SQLDatabase) }
+            let sql = db as! any SQLDatabase
+            // The rows this batch inserts come after the last one there is (SQLite gives a new row the next rowid).
+            let last = writes.fansOut && !writes.inserts.isEmpty ? try await ContactBulkInsert.lastRowID(on: sql) : nil
+            for statement in writes.inserts { try await statement.run(on: sql) }
+            if let last { try await ContactBulkInsert.fanOut(after: last, on: sql) }
             for model in writes.updated { try await model.save(on: db) }
             try await ContactService.addNew(writes.created, to: targets, on: db)
             try await ContactService.add(writes.updated, to: targets, on: db)

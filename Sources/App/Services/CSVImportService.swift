@@ -189,7 +189,8 @@ struct CSVImportService {
                         on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
                     let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
                     let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
-                    try await Self.withoutListIndexes(on: db, if: large) {
+                    try await Self.withoutListIndexes(on: db, if: large) { triggersOff in
+                        importer.fansOut = triggersOff
                         try await Self.importRows(of: &file, with: &importer, report: &report)
                     }
                     let names = targets.map(\.name).sorted().joined(separator: ", ")
@@ -239,22 +240,40 @@ struct CSVImportService {
         "contact_number_keys_key",
     ]
 
-    /// On SQLite, when `large`, runs `body` with `listIndexes` dropped and builds them again afterwards, from the
-    /// very statements SQLite kept — inside the import's transaction, so a failure puts them back with everything
-    /// else, and other connections never see them missing. Building an index once from sorted keys is far cheaper
-    /// than inserting 100 000 rows at random places in it; for a file small next to the stored contacts it is not,
-    /// so it is only done when the file has at least half as many lines as there are contacts.
-    static func withoutListIndexes(on db: any Database, if large: Bool, _ body: () async throws -> Void) async throws {
-        guard large, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return try await body() }
-        var names: SQLQueryString = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ("
-        for (index, name) in listIndexes.enumerated() { names += index == 0 ? "\(bind: name)" : ", \(bind: name)" }
-        names += ")"
-        let indexes = try await sql.raw(names).all().map {
-            (name: try $0.decode(column: "name", as: String.self), sql: try $0.decode(column: "sql", as: String.self))
+    /// The triggers that fan a new contact's name words and caller-ID keys out (`CreateContactNameWords`,
+    /// `CreateContactNumberKeys`); those of updates and deletes stay.
+    static let insertTriggers = ["contacts_name_words_insert", "contacts_number_keys_insert"]
+
+    /// On SQLite, when `large`, runs `body` with `listIndexes` and `insertTriggers` dropped and makes them again
+    /// afterwards, from the very statements SQLite kept — inside the import's transaction, so a failure puts them back
+    /// with everything else, and other connections never see them missing. Building an index once from sorted keys
+    /// is far cheaper than inserting 100 000 rows at random places in it; for a file small next to the stored contacts
+    /// it is not, so it is only done when the file has at least half as many lines as there are contacts. `body` is
+    /// told whether the triggers are off: the import then fans each batch's new contacts out itself
+    /// (`ContactBulkInsert.fanOut`), in three statements for the batch instead of a trigger program per row.
+    static func withoutListIndexes(
+        on db: any Database, if large: Bool, _ body: (_ triggersOff: Bool) async throws -> Void
+    ) async throws {
+        guard large, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+            return try await body(false)
         }
-        for index in indexes { try await sql.raw("DROP INDEX \(ident: index.name)").run() }
-        try await body()
-        for index in indexes { try await sql.raw("\(unsafeRaw: index.sql)").run() }
+        var query: SQLQueryString = "SELECT type, name, sql FROM sqlite_master WHERE name IN ("
+        for (index, name) in (listIndexes + insertTriggers).enumerated() {
+            query += index == 0 ? "\(bind: name)" : ", \(bind: name)"
+        }
+        query += ")"
+        let objects = try await sql.raw(query).all().map {
+            (
+                type: try $0.decode(column: "type", as: String.self), name: try $0.decode(column: "name", as: String.self),
+                sql: try $0.decode(column: "sql", as: String.self)
+            )
+        }
+        for object in objects {
+            try await sql.raw("DROP \(unsafeRaw: object.type == "trigger" ? "TRIGGER" : "INDEX") \(ident: object.name)")
+                .run()
+        }
+        try await body(Set(insertTriggers).isSubset(of: objects.map(\.name)))
+        for object in objects { try await sql.raw("\(unsafeRaw: object.sql)").run() }
     }
 
     /// On SQLite, makes the transaction the writer at once. A transaction that reads before its first write (the
