@@ -283,7 +283,9 @@ struct CSVBulkInsertTests {
         }
     }
 
-    @Test("a large import on SQLite builds the list's indexes and insert triggers again as they were; a failed one leaves them")
+    @Test(
+        "a large import on SQLite builds the list's indexes and insert triggers again as they were; a failed one leaves them"
+    )
     func listIndexesRebuilt() async throws {
         try await withApp { app in
             let sql = app.db as! any SQLDatabase
@@ -367,13 +369,15 @@ struct CSVBulkInsertTests {
                 Contact(
                     displayName: "Émile Nº2",
                     phones: [
-                        .init(type: .business, number: "+33 1 00 00 10002"), .init(type: .mobile, number: "06 12 12 12 12"),
+                        .init(type: .business, number: "+33 1 00 00 10002"),
+                        .init(type: .mobile, number: "06 12 12 12 12"),
                     ]))
             rows.append(
                 Contact(
                     displayName: "Anna Stored",
                     phones: [
-                        .init(type: .business, number: "+33 1 99 99 99 01"), .init(type: .mobile, number: "07 01 01 01 01"),
+                        .init(type: .business, number: "+33 1 99 99 99 01"),
+                        .init(type: .mobile, number: "07 01 01 01 01"),
                     ]))
             let service = CSVImportService(db: app.db, deferredIndexesFrom: 1)
             let report = try await service.importCSV(
@@ -407,7 +411,8 @@ struct CSVBulkInsertTests {
             let found = try await contacts.search(ContactSearch(filters: [.name: "anna"]), by: admin)
             #expect(found.contacts.map(\.displayName) == ["Anna Stored"])
             let pierre = try await contacts.search(ContactSearch(filters: [.name: "pierre"]), by: admin)
-            #expect(pierre.contacts.count > 10 && pierre.contacts.allSatisfy { $0.displayName.hasPrefix("Jean-Pierre") })
+            #expect(
+                pierre.contacts.count > 10 && pierre.contacts.allSatisfy { $0.displayName.hasPrefix("Jean-Pierre") })
         }
     }
 

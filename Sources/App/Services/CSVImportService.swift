@@ -264,7 +264,8 @@ struct CSVImportService {
         query += ")"
         let objects = try await sql.raw(query).all().map {
             (
-                type: try $0.decode(column: "type", as: String.self), name: try $0.decode(column: "name", as: String.self),
+                type: try $0.decode(column: "type", as: String.self),
+                name: try $0.decode(column: "name", as: String.self),
                 sql: try $0.decode(column: "sql", as: String.self)
             )
         }
