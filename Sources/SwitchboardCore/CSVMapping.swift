@@ -222,14 +222,31 @@ public enum SwitchboardCSV {
 public struct CSVDuplicateKey: Hashable, Sendable {
     public let name: String
     public let numbers: Set<String>
-    /// Every field, as our own format writes it.
-    public let fingerprint: String
+    /// A hash of every field, as our own format writes them (equal for identical fields; a 64-bit hash, so two
+    /// different rows of a file share one once in billions of billions of pairs).
+    public let fingerprint: Int
 
     public init(_ contact: Contact) {
-        name = SearchFolding.fold(contact.resolvedDisplayName ?? "").split(whereSeparator: \.isWhitespace)
-            .joined(separator: " ")
+        name = Self.wordsSpaced(SearchFolding.fold(contact.resolvedDisplayName ?? ""))
         numbers = Set(contact.phones.compactMap(\.dialable))
-        fingerprint = SwitchboardCSV.row(for: contact).joined(separator: "\u{1F}")
+        var hasher = Hasher()
+        for cell in SwitchboardCSV.row(for: contact) { hasher.combine(cell) }
+        fingerprint = hasher.finalize()
+    }
+
+    /// `text`'s words separated by one space: as it is when it is ASCII without white space other than single
+    /// spaces between words (nearly every name), else split and joined again.
+    static func wordsSpaced(_ text: String) -> String {
+        var previous = UInt8(ascii: " ")
+        for byte in text.utf8 {
+            let isSpace = byte == UInt8(ascii: " ")
+            guard byte < 0x80, !(0x09...0x0D).contains(byte), !(isSpace && previous == UInt8(ascii: " ")) else {
+                return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            }
+            previous = byte
+        }
+        return previous == UInt8(ascii: " ") && !text.isEmpty
+            ? text.split(whereSeparator: \.isWhitespace).joined(separator: " ") : text
     }
 
     public func matches(_ other: CSVDuplicateKey) -> Bool {

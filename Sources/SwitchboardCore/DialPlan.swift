@@ -113,7 +113,8 @@ public struct CallerIDMatcher: Sendable {
     /// `storedDigits` digits as written ("+33 (0)1 23 45 67 89" → "23456789").
     public static func storageKey(for raw: String) -> String? {
         guard let cleaned = PhoneNumber.cleaned(raw) else { return nil }
-        return String(cleaned.filter(\.isNumber).suffix(storedDigits))
+        // A cleaned number's only digits are ASCII ones.
+        return String(decoding: cleaned.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.suffix(storedDigits), as: UTF8.self)
     }
 
     /// The storage keys under which a number on file can match `presented` by the rules of

@@ -39,66 +39,71 @@ public enum FlatJSON {
         -> String
     {
         var writer = ObjectWriter()
+        writer.bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
-            writer.begin(first: index == 0)
+            if index > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+            writer.bytes.append(UInt8(ascii: "{"))
+            writer.empty = true
             write(element, &writer)
-            writer.text.append("}")
+            writer.bytes.append(UInt8(ascii: "}"))
         }
-        writer.text.append("]")
-        return writer.text
+        writer.bytes.append(UInt8(ascii: "]"))
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// Writes an object's members as UTF-8 bytes: appending to a `String` a piece at a time cost more than the
+    /// pieces.
     public struct ObjectWriter {
-        fileprivate var text = "["
-        private var empty = true
+        fileprivate var bytes: [UInt8] = []
+        fileprivate var empty = true
 
-        fileprivate mutating func begin(first: Bool) {
-            text.append(first ? "{" : ",{")
-            empty = true
-        }
+        fileprivate init() { bytes.reserveCapacity(128) }
 
         public mutating func add(_ key: String, _ value: String?) {
             guard let value else { return }
             member(key)
-            FlatJSON.append(value, to: &text)
+            FlatJSON.append(value, to: &bytes)
         }
 
         public mutating func add(_ key: String, _ value: Bool) {
             member(key)
-            text.append(value ? "true" : "false")
+            bytes.append(contentsOf: value ? Self.true : Self.false)
         }
 
+        private static let `true` = Array("true".utf8)
+        private static let `false` = Array("false".utf8)
+
         private mutating func member(_ key: String) {
-            if !empty { text.append(",") }
+            if !empty { bytes.append(UInt8(ascii: ",")) }
             empty = false
-            FlatJSON.append(key, to: &text)
-            text.append(":")
+            FlatJSON.append(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
         }
     }
 
-    /// `value` as a JSON string: quotes, backslashes and control characters escaped, the rest as it is.
-    static func append(_ value: String, to text: inout String) {
-        text.append("\"")
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            text.append(value)
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text.append("\\\"")
-                case "\\": text.append("\\\\")
-                case "\n": text.append("\\n")
-                case "\r": text.append("\\r")
-                case "\t": text.append("\\t")
-                case "\u{08}": text.append("\\b")
-                case "\u{0C}": text.append("\\f")
-                case "\u{00}"..."\u{1F}":
-                    let hex = String(scalar.value, radix: 16)
-                    text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                default: text.unicodeScalars.append(scalar)
-                }
+    /// `value` as a JSON string: quotes, backslashes and control characters escaped, the rest (UTF-8 included) as
+    /// it is.
+    static func append(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes.append(UInt8(ascii: "\\"))
+                bytes.append(byte)
+            case 0x20...: bytes.append(byte)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            default:
+                let digits = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                bytes.append(digits[Int(byte >> 4)])
+                bytes.append(digits[Int(byte & 0x0F)])
             }
         }
-        text.append("\"")
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private struct Reader {

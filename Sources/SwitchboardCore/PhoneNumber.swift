@@ -19,8 +19,12 @@ public enum PhoneNumber {
         if text.hasPrefix("+") || text.hasPrefix("00"), text.containsBytes("(0)") {
             text = text.replacingOccurrences(of: "(0)", with: "")
         }
-        // Scalar by scalar (a CSV import cleans every number of every row): a digit carrying a combining mark
-        // or a keycap is not a digit here.
+        return cleanedASCII(text) ?? cleanedScalars(text)
+    }
+
+    /// What `cleaned` keeps of `text`, scalar by scalar (a CSV import cleans every number of every row): a digit
+    /// carrying a combining mark or a keycap is not a digit here.
+    static func cleanedScalars(_ text: String) -> String? {
         var result = ""
         var digits = 0
         for (index, scalar) in text.unicodeScalars.enumerated() {
@@ -39,5 +43,38 @@ public enum PhoneNumber {
             }
         }
         return (1...20).contains(digits) ? result : nil
+    }
+
+    /// `cleanedScalars` of an ASCII text (nearly every number), byte by byte; `nil` when the text is not ASCII, or
+    /// not a number — then `cleanedScalars` decides, and says the same for the latter.
+    static func cleanedASCII(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count <= 64, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var digits = 0
+            let result = String(unsafeUninitializedCapacity: bytes.count) { output in
+                var count = 0
+                for (index, byte) in bytes.enumerated() {
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        digits += 1
+                    case UInt8(ascii: "*"), UInt8(ascii: "#"):
+                        break
+                    case UInt8(ascii: "+") where index == 0:
+                        break
+                    case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "("),
+                        UInt8(ascii: ")"):
+                        continue
+                    default:
+                        digits = -1
+                        return 0
+                    }
+                    output[count] = byte
+                    count += 1
+                }
+                return count
+            }
+            return (1...20).contains(digits) ? result : nil
+        }
     }
 }

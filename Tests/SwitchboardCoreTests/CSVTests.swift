@@ -181,3 +181,44 @@ struct CSVReaderTests {
         #expect(merged.phones.map(\.number) == ["+33 1 23 45 67 89", "01 00 00 00 00"])
     }
 }
+
+/// The fast paths a CSV import takes for nearly every row give what the general ones give.
+@Suite("Interchange: fast paths of the CSV import")
+struct CSVFastPathTests {
+    private static func random(_ alphabet: [String], _ generator: inout some RandomNumberGenerator) -> String {
+        (0..<Int.random(in: 0...14, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            .joined()
+    }
+
+    @Test("a number made of ASCII is cleaned byte by byte as scalar by scalar")
+    func cleanedASCII() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = ["0", "1", "7", "9", " ", "+", "-", ".", "/", "(", ")", "*", "#", "a", ",", "\t", "00"]
+        var numbers = 0
+        for _ in 0..<20_000 {
+            let text = Self.random(alphabet, &generator)
+            let ascii = PhoneNumber.cleanedASCII(text)
+            #expect(ascii == nil || ascii == PhoneNumber.cleanedScalars(text), "\(text)")
+            if ascii != nil { numbers += 1 }
+        }
+        #expect(numbers > 1_000)
+        #expect(PhoneNumber.cleanedASCII("+33 1 23 45 67 89") == "+33123456789")
+        #expect(PhoneNumber.cleanedASCII("1+2") == nil && PhoneNumber.cleanedScalars("1+2") == nil)
+        #expect(PhoneNumber.cleanedASCII("0\u{00A0}1") == nil && PhoneNumber.cleanedScalars("0\u{00A0}1") == "01")
+        #expect(PhoneNumber.cleaned(" 0033 (0)1 23 45 67 89 ") == "0033123456789")
+    }
+
+    @Test("a folded name keeps its words with single spaces, as split and joined again")
+    func wordsSpaced() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = ["a", "b", " ", "  ", "\t", "\n", "é", "\u{00A0}", "\u{2003}", "x y"]
+        for _ in 0..<20_000 {
+            let text = Self.random(alphabet, &generator)
+            #expect(
+                CSVDuplicateKey.wordsSpaced(text) == text.split(whereSeparator: \.isWhitespace).joined(separator: " "),
+                "\(text.debugDescription)")
+        }
+        #expect(CSVDuplicateKey.wordsSpaced("jean pierre") == "jean pierre")
+        #expect(CSVDuplicateKey.wordsSpaced(" jean  pierre ") == "jean pierre")
+    }
+}

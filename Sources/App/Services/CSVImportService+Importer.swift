@@ -73,13 +73,13 @@ extension CSVImportService {
         }
 
         private mutating func index(_ key: CSVDuplicateKey, id: UUID) {
-            byFingerprint[key.fingerprint.hashValue] = id
+            byFingerprint[key.fingerprint] = id
             for number in key.numbers { byNameAndNumber[key.name + "\u{1F}" + number] = id }
         }
 
         /// The contact `key` duplicates: identical fields, or (unless a phone-book v1 file) same name and number.
         private func match(_ key: CSVDuplicateKey) -> UUID? {
-            if let id = byFingerprint[key.fingerprint.hashValue] { return id }
+            if let id = byFingerprint[key.fingerprint] { return id }
             guard duplicates != nil else { return nil }
             for number in key.numbers.sorted() {
                 if let id = byNameAndNumber[key.name + "\u{1F}" + number] { return id }
