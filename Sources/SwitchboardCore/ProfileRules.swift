@@ -72,6 +72,11 @@ public enum ProfileRules {
     /// One `@`, a non-empty local part, a dotted domain, no spaces: what a form can check;
     /// only a message proves an address exists.
     public static func isPlausibleEmail(_ email: String) -> Bool {
+        if let ascii = isPlausibleASCIIEmail(email) { return ascii }
+        return isPlausibleEmailByCharacters(email)
+    }
+
+    static func isPlausibleEmailByCharacters(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
         let domain = parts[1]
@@ -84,6 +89,37 @@ public enum ProfileRules {
                 default: !scalar.isASCII && scalar.properties.isWhitespace
                 }
             })
+    }
+
+    /// `isPlausibleEmailByCharacters` of an ASCII address (a CSV import checks every address of every row), byte by
+    /// byte; `nil` when the address is not ASCII.
+    static func isPlausibleASCIIEmail(_ email: String) -> Bool? {
+        var email = email
+        return email.withUTF8 { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64,
+                !bytes[(at + 1)...].contains(UInt8(ascii: "@"))
+            else { return false }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: " "), 0x09...0x0D:
+                    return false
+                default: continue
+                }
+            }
+            var labels = 0
+            var start = at + 1
+            while true {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+                guard end > start, bytes[start] != UInt8(ascii: "-"), bytes[end - 1] != UInt8(ascii: "-") else {
+                    return false
+                }
+                labels += 1
+                guard end < bytes.count else { break }
+                start = end + 1
+            }
+            return labels >= 2
+        }
     }
 }
 

@@ -416,6 +416,25 @@ struct CSVBulkInsertTests {
         }
     }
 
+    @Test("a contact's number keys are the JSON JSONEncoder writes: each number once, under its caller-ID key")
+    func numberKeysText() throws {
+        let phones: [PhoneEntry] = [
+            .init(type: .business, number: "+33 1 23 45 67 89"), .init(type: .mobile, number: "06 11 22 33 44"),
+            .init(type: .other, number: "+33 1 23 45 67 89"), .init(type: .other, number: "not a number"),
+        ]
+        let expected = [["23456789", "+33 1 23 45 67 89"], ["11223344", "06 11 22 33 44"]]
+        #expect(
+            ContactModel.numberKeys(of: phones) == #"[["23456789","+33 1 23 45 67 89"],["11223344","06 11 22 33 44"]]"#)
+        #expect(
+            try JSONDecoder().decode([[String]].self, from: Data(ContactModel.numberKeys(of: phones).utf8)) == expected)
+        #expect(ContactModel.numberKeys(of: []) == "[]")
+        // A number JSON must escape goes through JSONEncoder.
+        let slash = [PhoneEntry(type: .business, number: "01/23 45 67 89")]
+        #expect(
+            try JSONDecoder().decode([[String]].self, from: Data(ContactModel.numberKeys(of: slash).utf8))
+                == [["23456789", "01/23 45 67 89"]])
+    }
+
     @Test("more rows than one batch: all inserted, with their memberships and number keys")
     func manyRows() async throws {
         try await withApp { app in

@@ -222,3 +222,23 @@ struct CSVFastPathTests {
         #expect(CSVDuplicateKey.wordsSpaced(" jean  pierre ") == "jean pierre")
     }
 }
+
+extension CSVFastPathTests {
+    @Test("an ASCII e-mail address is checked byte by byte as character by character")
+    func plausibleASCIIEmail() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = ["a", "b", "@", ".", "-", "<", " ", "x.y", "@b.c", "\t", ",", "ab", "a.b", "-a", "a-"]
+        var plausible = 0
+        for _ in 0..<20_000 {
+            let text = Self.random(alphabet, &generator)
+            let ascii = ProfileRules.isPlausibleASCIIEmail(text)
+            #expect(ascii == ProfileRules.isPlausibleEmailByCharacters(text), "\(text.debugDescription)")
+            if ascii == true { plausible += 1 }
+        }
+        #expect(plausible > 200)
+        let long = String(repeating: "a", count: 64)
+        #expect(ProfileRules.isPlausibleASCIIEmail(long + "@b.c") == true)
+        #expect(ProfileRules.isPlausibleASCIIEmail(long + "a@b.c") == false)
+        #expect(ProfileRules.isPlausibleASCIIEmail("é@b.c") == nil && ProfileRules.isPlausibleEmail("é@b.c"))
+    }
+}

@@ -102,19 +102,32 @@ extension ContactModel {
     /// Each number once under its caller-ID key (`CallerIDMatcher.storageKey`), as the JSON array
     /// of [key, number] pairs the `number_keys` column holds.
     static func numberKeys(of phones: [PhoneEntry]) -> String {
-        var seen: Set<String> = []
-        let pairs = phones.compactMap { phone -> [String]? in
+        var pairs: [(key: String, number: String)] = []
+        for phone in phones {
             guard let key = CallerIDMatcher.storageKey(for: phone.number), !key.isEmpty,
-                seen.insert(phone.number).inserted
-            else { return nil }
-            return [key, phone.number]
+                !pairs.contains(where: { $0.number == phone.number })
+            else { continue }
+            pairs.append((key, phone.number))
         }
         // Numbers are digits, spaces and signs: written as JSONEncoder would, without it (it showed in imports).
         let plain = pairs.allSatisfy { pair in
-            pair.allSatisfy { $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x2F && $0 != 0x5C } }
+            pair.number.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x2F && $0 != 0x5C }
         }
-        if plain { return "[" + pairs.map { "[\"\($0[0])\",\"\($0[1])\"]" }.joined(separator: ",") + "]" }
-        return String(decoding: (try? JSONEncoder().encode(pairs)) ?? Data("[]".utf8), as: UTF8.self)
+        guard plain else {
+            let arrays = pairs.map { [$0.key, $0.number] }
+            return String(decoding: (try? JSONEncoder().encode(arrays)) ?? Data("[]".utf8), as: UTF8.self)
+        }
+        var text = "["
+        text.reserveCapacity(2 + pairs.reduce(0) { $0 + $1.key.utf8.count + $1.number.utf8.count + 10 })
+        for (index, pair) in pairs.enumerated() {
+            text += index == 0 ? "[\"" : ",[\""
+            text += pair.key
+            text += "\",\""
+            text += pair.number
+            text += "\"]"
+        }
+        text += "]"
+        return text
     }
 
     /// Folded name, so "Émile" sorts with "emile"; names outside A–Z come after Z, as in the tabs.
