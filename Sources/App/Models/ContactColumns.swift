@@ -82,8 +82,6 @@ enum ContactBulkInsert {
         "search_email", "search_city", "search_number", "name_words", "number_keys",
     ]
 
-    /// The INSERTs of the contacts, in order, with the ids given; both timestamps are `now`, as Fluent sets them.
-    /// Serialised here, so that a CSV import builds a batch's statements while the previous batch is being written.
     /// A new contact's columns, and its lists as SQLite stores them (JSON text), worked out ahead of its insert.
     struct Row: Sendable {
         let columns: ContactColumns
@@ -99,6 +97,8 @@ enum ContactBulkInsert {
         }
     }
 
+    /// The INSERTs of the contacts, in order, with the ids given; both timestamps are `now`, as Fluent sets them.
+    /// Built here, so that a CSV import builds a batch's statements while the previous batch is being written.
     static func statements(_ rows: [(id: UUID, row: Row)], now: Date = Date(), on db: any SQLDatabase)
         -> [BulkStatement]
     {

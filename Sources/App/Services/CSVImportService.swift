@@ -10,7 +10,7 @@ struct CSVImportService {
     /// The database the import's transaction runs on, when not `db` (`Application.importDatabase`).
     var importDB: (any Database)? = nil
     /// A file of at least this many lines (and half as many as the stored contacts) is imported with the list's
-    /// indexes built afterwards (`withoutListIndexes`).
+    /// indexes built afterwards and the insert triggers off (`withBulkSchema`).
     var deferredIndexesFrom = 5_000
 
     /// What the user chose in the preview; `nil` means "detect" (or "suggest", for the template).
@@ -189,7 +189,7 @@ struct CSVImportService {
                         on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
                     let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
                     let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
-                    try await Self.withoutListIndexes(on: db, if: large) { triggersOff in
+                    try await Self.withBulkSchema(on: db, if: large) { triggersOff in
                         importer.fansOut = triggersOff
                         try await Self.importRows(of: &file, with: &importer, report: &report)
                     }
@@ -251,7 +251,7 @@ struct CSVImportService {
     /// it is not, so it is only done when the file has at least half as many lines as there are contacts. `body` is
     /// told whether the triggers are off: the import then fans each batch's new contacts out itself
     /// (`ContactBulkInsert.fanOut`), in three statements for the batch instead of a trigger program per row.
-    static func withoutListIndexes(
+    static func withBulkSchema(
         on db: any Database, if large: Bool, _ body: (_ triggersOff: Bool) async throws -> Void
     ) async throws {
         guard large, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else {
