@@ -173,6 +173,11 @@ struct PBXContractTests {
 
             let request = Request(application: app, on: app.eventLoopGroup.next())
             try await APIRequestContext.$request.withValue(request) {
+                // The handlers answer only a request whose PBX token was checked.
+                await #expect(throws: SwitchboardError.notSignedIn) {
+                    try await APIHandler().pbxLookup(.init(query: .init(number: "+33612345678")))
+                }
+                request.markPBXCaller()
                 let generatedRoute = try await APIHandler().pbxRoute(
                     .init(query: .init(callee: "201", caller: "202"))
                 ).ok.body.json

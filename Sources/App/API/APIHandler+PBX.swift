@@ -9,6 +9,7 @@ import Vapor
 extension APIHandler {
     func pbxRoute(_ input: Operations.PbxRoute.Input) async throws -> Operations.PbxRoute.Output {
         let request = try APIRequestContext.current()
+        try request.requirePBXCaller()
         let route = try await request.pbxService.route(
             callee: input.query.callee, caller: input.query.caller, origin: input.query.origin?.rawValue)
         return .ok(.init(body: .json(.init(route))))
@@ -16,6 +17,7 @@ extension APIHandler {
 
     func pbxLookup(_ input: Operations.PbxLookup.Input) async throws -> Operations.PbxLookup.Output {
         let request = try APIRequestContext.current()
+        try request.requirePBXCaller()
         guard let found = try await request.pbxService.lookup(input.query.number) else {
             throw SwitchboardError.notFound
         }

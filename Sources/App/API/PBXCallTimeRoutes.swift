@@ -19,6 +19,7 @@ struct PBXCallTimeRoutes: RouteCollection {
     }
 
     func route(req: Request) async throws -> Response {
+        try req.requirePBXCaller()
         let query = QueryString.parse(req.url.query)
         guard let callee = query["callee"] else { throw SwitchboardError.badRequest }
         let answer = try await req.pbxService.route(callee: callee, caller: query["caller"], origin: query["origin"])
@@ -26,6 +27,7 @@ struct PBXCallTimeRoutes: RouteCollection {
     }
 
     func lookup(req: Request) async throws -> Response {
+        try req.requirePBXCaller()
         guard let number = QueryString.parse(req.url.query)["number"] else { throw SwitchboardError.badRequest }
         guard let found = try await req.pbxService.lookup(number) else { throw SwitchboardError.notFound }
         return try Self.json(found)

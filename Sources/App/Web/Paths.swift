@@ -88,10 +88,13 @@ enum Paths {
     }
     static func directorySearch(_ id: UUID) -> String { "/directory/\(id.uuidString.lowercased())/search" }
 
-    /// Only same-site relative paths are followed after sign-in, never `//evil.example`.
+    /// The first segments of the pages a browser may be sent back to after signing in, picking a language or
+    /// acting on a selection.
+    static let redirectRoots: Set<String> = ["contacts", "dialpad", "settings", "admin"]
+
+    /// Where to send a browser that asked to go to `candidate` (a `next` or `returnTo` from the request): there when
+    /// it is a page of ours, else home. Every redirect built from request input goes through here.
     static func safeRedirect(_ candidate: String?) -> String {
-        guard let candidate, candidate.hasPrefix("/"), !candidate.hasPrefix("//"), !candidate.hasPrefix("/\\")
-        else { return home }
-        return candidate
+        RequestTarget.redirect(candidate, roots: redirectRoots) ?? home
     }
 }
