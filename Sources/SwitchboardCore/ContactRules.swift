@@ -8,50 +8,69 @@ public enum ContactViolation: Error, Equatable, Sendable {
     /// Speed-dial codes are 1 to 6 digits.
     case shortCodeInvalid
     case birthdayInvalid
+    /// A text longer than `ContactTextLimits` allows (names 50–250 characters, notes 10 000…), or more than 50
+    /// numbers, e-mail or postal addresses.
+    case tooLong(field: String, maximum: Int)
 }
 
 public enum ContactRules {
     /// Trims every text, drops empty entries, keeps at most one preferred number, and checks what
     /// can be checked. Numbers are kept as written (people read them); they must be dialable.
     public static func normalized(_ input: Contact) throws(ContactViolation) -> Contact {
-        func clean(_ value: String?) -> String? {
-            guard let value = value?.trimmed, !value.isEmpty else { return nil }
+        func clean(_ value: String?, _ field: ContactTextLimits.Field) throws(ContactViolation) -> String? {
+            guard let value = value.map({ ContactTextLimits.withoutControlCharacters($0, in: field) })?.trimmed,
+                !value.isEmpty
+            else { return nil }
+            guard ContactTextLimits.fits(value, field) else {
+                throw .tooLong(field: field.rawValue, maximum: field.maximum)
+            }
             return value
         }
         var contact = input
-        contact.title = clean(input.title)
-        contact.firstName = clean(input.firstName)
-        contact.lastName = clean(input.lastName)
-        contact.displayName = clean(input.displayName)
-        contact.company = clean(input.company)
-        contact.department = clean(input.department)
-        contact.jobTitle = clean(input.jobTitle)
-        contact.notes = clean(input.notes)
-        contact.shortCode = clean(input.shortCode)
-        contact.birthday = clean(input.birthday)
+        contact.title = try clean(input.title, .title)
+        contact.firstName = try clean(input.firstName, .firstName)
+        contact.lastName = try clean(input.lastName, .lastName)
+        contact.displayName = try clean(input.displayName, .displayName)
+        contact.company = try clean(input.company, .company)
+        contact.department = try clean(input.department, .department)
+        contact.jobTitle = try clean(input.jobTitle, .jobTitle)
+        contact.notes = try clean(input.notes, .notes)
+        contact.shortCode = try clean(input.shortCode, .title)
+        contact.birthday = try clean(input.birthday, .title)
+        for (entries, field) in [
+            (input.phones.count, ContactTextLimits.Field.phoneNumber), (input.emails.count, .email),
+            (input.addresses.count, .street),
+        ] where entries > ContactTextLimits.maximumEntries {
+            throw .tooLong(field: field.rawValue, maximum: ContactTextLimits.maximumEntries)
+        }
         guard contact.resolvedDisplayName != nil else { throw .nameMissing }
         if let code = contact.shortCode, !isShortCode(code) { throw .shortCodeInvalid }
         if let birthday = contact.birthday, !isBirthday(birthday) { throw .birthdayInvalid }
 
         contact.phones = []
         for entry in input.phones {
-            let number = entry.number.trimmed
+            let number = ContactTextLimits.withoutControlCharacters(entry.number, in: .phoneNumber).trimmed
             guard !number.isEmpty else { continue }
-            guard PhoneNumber.normalized(number) != nil else { throw .numberInvalid(number) }
+            guard ContactTextLimits.fits(number, .phoneNumber), PhoneNumber.normalized(number) != nil else {
+                throw .numberInvalid(ContactTextLimits.cut(number, to: .phoneNumber))
+            }
             let preferred = entry.preferred && !contact.phones.contains(where: \.preferred)
             contact.phones.append(PhoneEntry(type: entry.type, number: number, preferred: preferred))
         }
         contact.emails = []
         for entry in input.emails {
-            let address = entry.address.trimmed
+            let address = ContactTextLimits.withoutControlCharacters(entry.address, in: .email).trimmed
             guard !address.isEmpty else { continue }
-            guard ProfileRules.isPlausibleEmail(address) else { throw .emailInvalid(address) }
+            guard ContactTextLimits.fits(address, .email), ProfileRules.isPlausibleEmail(address) else {
+                throw .emailInvalid(ContactTextLimits.cut(address, to: .email))
+            }
             contact.emails.append(EmailEntry(type: entry.type, address: address))
         }
-        contact.addresses = input.addresses.map { address in
+        contact.addresses = try input.addresses.map { address throws(ContactViolation) in
             PostalAddress(
-                type: address.type, street: clean(address.street), postalCode: clean(address.postalCode),
-                city: clean(address.city), region: clean(address.region), country: clean(address.country))
+                type: address.type, street: try clean(address.street, .street),
+                postalCode: try clean(address.postalCode, .postalCode), city: try clean(address.city, .city),
+                region: try clean(address.region, .region), country: try clean(address.country, .country))
         }.filter { !$0.isEmpty }
         return contact
     }

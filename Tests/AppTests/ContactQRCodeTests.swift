@@ -108,8 +108,13 @@ struct ContactQRCodeTests {
             let text = try Self.scan(Data(try await admin.get(Paths.contactQRPNG(chatty.id!)).body.readableBytesView))
             #expect(text.contains("FN:Chatty Notes") && text.contains("06 99 99 99 99") && !text.contains("NOTE"))
 
+            // Within every field's limit, names of four-byte characters still outgrow a QR code.
+            let clef = "\u{1D11E}"
             let huge = try await contacts.create(
-                Contact(displayName: String(repeating: "Name ", count: 600)), in: [], by: w.admin)
+                Contact(
+                    firstName: String(repeating: clef, count: 100), lastName: String(repeating: clef, count: 100),
+                    displayName: String(repeating: clef, count: 250), company: String(repeating: clef, count: 200)),
+                in: [], by: w.admin)
             let refused = try await admin.get(Paths.contactQRSVG(huge.id!))
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("more than a QR code can carry"))

@@ -25,6 +25,8 @@ public struct AppConfig: Sendable {
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
+    /// The largest body of any other API request (`SWITCHBOARD_API_MAX_KB`), in bytes.
+    public var apiMaximumBytes = 1_000_000
     /// The telephone system: which connector places calls, how numbers are dialled there.
     public var pbx = PBXSettings()
 
@@ -142,6 +144,9 @@ public struct AppConfig: Sendable {
         }
         if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
             config.importMaximumBytes = megabytes * 1_000_000
+        }
+        if let kilobytes = reader.int("SWITCHBOARD_API_MAX_KB", in: 16...100_000) {
+            config.apiMaximumBytes = kilobytes * 1000
         }
         config.pbx.connector = reader.string("SWITCHBOARD_PBX")?.lowercased() ?? config.pbx.connector
         if !["log", "kamailio", "asterisk"].contains(config.pbx.connector) {

@@ -91,7 +91,9 @@ struct CSVImportService {
     }
 
     static func check(_ row: CSVRow, with mapping: CSVMapping) -> CheckedRow {
-        let contact = mapping.contact(from: row)
+        var contact = mapping.contact(from: row)
+        // Like any unusable value of an import, a text too long is cut rather than failing the row.
+        _ = ContactTextLimits.cutToLimits(&contact)
         do {
             return CheckedRow(
                 line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(contact) }))
@@ -180,8 +182,7 @@ struct CSVImportService {
         let template = file.template
         do {
             return try await Self.withBulkCache(on: importDB ?? db) { db in
-                try await db.transaction { db in
-                    try await Self.takeWriteLock(on: db)
+                try await db.writeTransaction { db in
                     // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
                     var file = try await CSVImportService(db: db).parse(data, options: options)
                     var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
@@ -275,14 +276,6 @@ struct CSVImportService {
         }
         try await body(Set(insertTriggers).isSubset(of: objects.map(\.name)))
         for object in objects { try await sql.raw("\(unsafeRaw: object.sql)").run() }
-    }
-
-    /// On SQLite, makes the transaction the writer at once. A transaction that reads before its first write (the
-    /// import reads the stored contacts) fails with SQLITE_BUSY, without waiting, when another connection commits
-    /// in between; holding the lock from the start, the others wait for the import instead.
-    static func takeWriteLock(on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
-        try await sql.raw("DELETE FROM contacts WHERE 0").run()
     }
 
     /// On SQLite, runs `body` on one connection which has a large page cache and keeps statement journals in memory

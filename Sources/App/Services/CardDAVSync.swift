@@ -183,6 +183,7 @@ struct CardDAVSync {
             contact.shortCode = nil
             VCardImportRules.keepInNotes(&contact, property: VCardImportRules.shortCodeProperty, value: code)
         }
+        _ = ContactTextLimits.cutToLimits(&contact)
         guard let normalized = try? ContactRules.normalized(contact) else { return nil }
         let photo = read.photo.flatMap { data in
             (try? photoRules.checkImage(data)).map { (data, $0.format, $0.width, $0.height) }
@@ -194,7 +195,7 @@ struct CardDAVSync {
         let parsed = plan.cards.compactMap(parse)
         let failed = plan.cards.count - parsed.count
         let sourceID = try source.requireID()
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             guard let group = try await ContactGroupModel.find(source.$group.id, on: db) else {
                 throw SwitchboardError.notFound
             }

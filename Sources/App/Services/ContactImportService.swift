@@ -38,6 +38,8 @@ struct ContactImportService {
         case photoNotKept(PhotoRules.Violation)
         /// Another contact has this speed-dial code: it went to the notes.
         case shortCodeTaken(String)
+        /// Longer than `ContactTextLimits` allows: cut to the limit (the field, as the API names it).
+        case cut(ContactTextLimits.Field)
     }
 
     /// Imports every card of `data` into `groupIDs` (see `targets(_:by:)` when none is named).
@@ -51,7 +53,7 @@ struct ContactImportService {
         let accepted = try await prepare(file.cards, for: targets, report: &report)
         let refused = report.refused.count
         let problems = report.problems.count
-        report.imported = try await db.transaction { db in
+        report.imported = try await db.writeTransaction { db in
             var imported: [Report.Imported] = []
             // Batches keep each INSERT within the bound-parameter limits of SQLite and PostgreSQL.
             for chunk in accepted.chunked(by: 200) {
@@ -148,6 +150,7 @@ struct ContactImportService {
                     takenCodes.insert(code)
                 }
             }
+            notices += ContactTextLimits.cutToLimits(&contact).map(Notice.cut)
             let name = contact.resolvedDisplayName ?? ""
             do {
                 contact = try rule { try ContactRules.normalized(contact) }

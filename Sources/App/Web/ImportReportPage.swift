@@ -82,6 +82,7 @@ extension ContactImportService.Notice {
         case .card(.unknownCharset): "unknown_charset"
         case .photoNotKept: "photo_not_kept"
         case .shortCodeTaken: "short_code_taken"
+        case .cut: "cut"
         }
     }
 
@@ -92,6 +93,7 @@ extension ContactImportService.Notice {
         case .shortCodeTaken: VCardImportRules.shortCodeProperty
         case .photoNotKept: "PHOTO"
         case .card(.unknownCharset): nil
+        case .cut(let field): field.rawValue
         }
     }
 
@@ -100,12 +102,14 @@ extension ContactImportService.Notice {
         switch self {
         case .card(.keptInNotes(_, let value)), .shortCodeTaken(let value), .card(.unknownCharset(let value)): value
         case .card(.dropped), .photoNotKept: nil
+        case .cut(let field): String(field.maximum)
         }
     }
 
     static let allForTranslationCheck: [Self] = [
         .card(.keptInNotes(property: "URL", value: "x")), .card(.dropped(property: "LOGO")),
         .card(.unknownCharset("x")), .photoNotKept(.notImage), .shortCodeTaken("1"),
+        .cut(.notes),
     ]
 }
 
