@@ -56,7 +56,7 @@ struct SeedCommand: AsyncCommand {
                     ContactGroupMemberModel(contactID: contact.id!, groupID: groups[$0].id!, sortKey: contact.sortKey)
                 }
             }
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await contacts.create(on: db)
                 if !members.isEmpty { try await members.create(on: db) }
             }

@@ -1,3 +1,4 @@
+import FluentKit
 import OpenAPIRuntime
 import Vapor
 
@@ -59,6 +60,9 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         if case .tooManyAttempts(let seconds) = failure {
             response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
         }
+        if case .methodNotAllowed(let allowed) = failure {
+            response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+        }
         return response
     }
 
@@ -67,11 +71,16 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         case let error as SwitchboardError:
             return error
         case let error as ServerError:
-            // The generated API layer wraps what handlers throw, and its own decoding failures.
-            if let inner = error.underlyingError as? SwitchboardError { return inner }
-            return .badRequest
+            // The generated API layer wraps what handlers throw, and its own failures to read the request: those come
+            // before any input was made. Anything else a handler threw is classified like any error — an unexpected
+            // one is an internal error, logged, never a 400 that hides it.
+            guard error.operationInput != nil else { return .badRequest }
+            return classify(error.underlyingError)
         case is DecodingError:
             return .badRequest
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // Two requests raced for the same unique value (a short code, a name): the loser is told to try again.
+            return .conflict
         case let error as any AbortError:
             switch error.status {
             case .notFound, .methodNotAllowed: return .notFound

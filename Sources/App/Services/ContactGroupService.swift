@@ -38,8 +38,10 @@ struct ContactGroupService {
             throw SwitchboardError.linkedGroupLimit(maximum: maximumLinkedGroups)
         }
         let group = ContactGroupModel(name: try await checkedName(name, except: nil), kind: kind)
+        // Limits out of range are refused whatever the kind, never silently dropped.
+        if let dectLimits { try ContactGroupModel.validate(dectLimits) }
         if kind == .dect { try group.setDECTLimits(dectLimits ?? DECTLimits()) }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await group.create(on: db)
             try await AuditService(db: db).record(
                 .contactGroupCreated, by: actor, target: group.name, detail: "kind=\(kind.rawValue)")
@@ -55,6 +57,7 @@ struct ContactGroupService {
         try actor.require(.manageContactGroups)
         guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
         group.name = try await checkedName(name, except: groupID)
+        if let dectLimits { try ContactGroupModel.validate(dectLimits) }
         if group.kind == .dect, let dectLimits {
             try group.setDECTLimits(dectLimits)
             try rule { try dectLimits.check(adding: [], to: group.memberCount) }
@@ -66,7 +69,7 @@ struct ContactGroupService {
             if let longest { try rule { try dectLimits.check(adding: [longest], to: 0) } }
         }
         let limits = group.dectLimits.map { " entries=\($0.maximumEntries) name_length=\($0.maximumNameLength)" } ?? ""
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await group.save(on: db)
             try await AuditService(db: db).record(
                 .contactGroupUpdated, by: actor, target: group.name, detail: "name=\(group.name)" + limits)
@@ -112,7 +115,7 @@ struct ContactGroupService {
         }
         let known = try await UserModel.query(on: db).filter(\.$id ~~ Array(entries.keys)).count()
         guard known == entries.count else { throw SwitchboardError.notFound }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             for (userID, entry) in entries {
                 try await GroupRightModel.query(on: db).filter(\.$user.$id == userID)
                     .filter(\.$group.$id == groupID).delete()
@@ -167,7 +170,7 @@ struct ContactGroupService {
             return (original.id!, ContactModel(contact))
         }
         let members = contacts.filter { contact in !mirrored.contains { $0 === contact } } + copies.map(\.1)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             for (originalID, copy) in copies {
                 try await copy.create(on: db)
                 if let photo = try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == originalID).first() {
@@ -188,7 +191,7 @@ struct ContactGroupService {
             throw SwitchboardError.notFound
         }
         guard access.canWrite(group: group.ref) else { throw SwitchboardError.forbidden }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let memberships = try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id == groupID)
                 .filter(\.$contact.$id ~~ contactIDs).all()
             try await ContactService.remove(memberships, on: db)
@@ -199,7 +202,7 @@ struct ContactGroupService {
     func delete(_ groupID: UUID, by actor: Actor) async throws {
         try actor.require(.manageContactGroups)
         guard let group = try await ContactGroupModel.find(groupID, on: db) else { throw SwitchboardError.notFound }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             if let source = try await LinkedSourceModel.query(on: db).filter(\.$group.$id == groupID).first() {
                 // A mirror's contacts belong to their source: they go with it (copies stay).
                 let mirrored = try await LinkedCardModel.query(on: db).filter(\.$source.$id == source.requireID())

@@ -47,7 +47,7 @@ struct ContactService {
         guard access.canCreate(in: targets.map(\.ref)) else { throw SwitchboardError.forbidden }
         let contact = try rule { try ContactRules.normalized(input) }
         let model = ContactModel(contact)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await Self.checkShortCode(contact.shortCode, except: nil, on: db)
             try await model.create(on: db)
             try await Self.add([model], to: targets, on: db)
@@ -71,7 +71,7 @@ struct ContactService {
         for group in groups where !change.removing.contains(where: { $0.id == group.id }) {
             if let limits = group.dectLimits { try rule { try limits.check(adding: [name], to: 0) } }
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await Self.checkShortCode(contact.shortCode, except: id, on: db)
             model.apply(contact)
             try await model.save(on: db)
@@ -98,7 +98,7 @@ struct ContactService {
                 throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
             }
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await Self.remove(memberships, on: db)
             try await ContactPhotoModel.query(on: db).filter(\.$contact.$id ~~ ids).delete()
             try await ContactModel.query(on: db).filter(\.$id ~~ ids).delete()
@@ -112,7 +112,7 @@ struct ContactService {
     @discardableResult
     func deleteAll(by actor: Actor) async throws -> Int {
         guard try await access(for: actor).canDeleteAll else { throw SwitchboardError.forbidden }
-        return try await db.transaction { db in
+        return try await db.writeTransaction { db in
             let linked = try await ContactGroupModel.query(on: db).filter(\.$kind == .linked).all().map { $0.id! }
             let keep = try await ContactGroupMemberModel.query(on: db).filter(\.$group.$id ~~ linked).all()
                 .map { $0.$contact.id }
@@ -163,7 +163,7 @@ struct ContactService {
             throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
         }
         let image = try data.map { data in try rule { try rules.checkImage(data) } }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == contactID).delete()
             guard let data, let image else { return }
             try await ContactPhotoModel(
@@ -180,7 +180,7 @@ struct ContactService {
     func setGroups(of contactID: UUID, to groupIDs: Set<UUID>, by actor: Actor) async throws {
         let (contact, current) = try await self.contact(contactID, by: actor)
         let change = try await groupChange(from: current, to: groupIDs, access: access(for: actor))
-        try await db.transaction { db in try await Self.apply(change, to: contact, on: db) }
+        try await db.writeTransaction { db in try await Self.apply(change, to: contact, on: db) }
     }
 
     struct GroupChange {
@@ -259,13 +259,9 @@ struct ContactService {
                     .filter(\.$contact.$id ~~ contacts.map { $0.id! }).all().map { $0.$contact.id })
             let new = contacts.filter { !existing.contains($0.id!) }
             guard !new.isEmpty else { continue }
-            if let limits = group.dectLimits {
-                try rule { try limits.check(adding: new.map(\.displayName), to: group.memberCount) }
-            }
+            try await GroupMemberCount.add(names: new.map(\.displayName), to: group, on: db)
             try await new.map { ContactGroupMemberModel(contactID: $0.id!, groupID: groupID, sortKey: $0.sortKey) }
                 .create(on: db)
-            group.memberCount += new.count
-            try await group.save(on: db)
         }
     }
 
@@ -278,23 +274,17 @@ struct ContactService {
         guard !contacts.isEmpty else { return }
         for group in groups {
             let groupID = try group.requireID()
-            if let limits = group.dectLimits {
-                try rule { try limits.check(adding: contacts.map(\.displayName), to: group.memberCount) }
-            }
+            try await GroupMemberCount.add(names: contacts.map(\.displayName), to: group, on: db)
             try await ContactBulkInsert.insertMembers(
                 contacts.map { (contactID: $0.contactID, sortKey: $0.sortKey) }, of: groupID, on: db as! any SQLDatabase
             )
-            group.memberCount += contacts.count
-            try await group.save(on: db)
         }
     }
 
     static func remove(_ memberships: [ContactGroupMemberModel], on db: any Database) async throws {
         let counts = memberships.reduce(into: [UUID: Int]()) { $0[$1.$group.id, default: 0] += 1 }
         for (groupID, removed) in counts {
-            guard let group = try await ContactGroupModel.find(groupID, on: db) else { continue }
-            group.memberCount = max(0, group.memberCount - removed)
-            try await group.save(on: db)
+            try await GroupMemberCount.subtract(removed, from: groupID, on: db)
         }
         try await ContactGroupMemberModel.query(on: db).filter(\.$id ~~ memberships.map { $0.id! }).delete()
     }

@@ -36,7 +36,7 @@ struct ForwardingService {
             try ForwardingValidation.check(
                 checked, owner: user.phoneExtension, knownExtensions: known, otherForwards: others)
         }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let rows = try await ForwardingRuleModel.query(on: db).filter(\.$user.$id == userID).all()
             for (kind, rule) in checked.rules {
                 let row = rows.first { $0.kind == kind.rawValue } ?? ForwardingRuleModel(userID: userID, kind: kind)

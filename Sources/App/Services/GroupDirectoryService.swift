@@ -45,7 +45,7 @@ struct GroupDirectoryService {
         directory.isEnabled = enabled
         directory.username = usernameToSave
         if let newHash { directory.passwordHash = newHash }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await directory.save(on: db)
             let audit = AuditService(db: db)
             if credentialsChanged {

@@ -130,7 +130,7 @@ struct LinkedSourceService {
             source.ctag = nil
         }
         let chosen = bookURL
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await source.save(on: db)
             try await AuditService(db: db).record(
                 .linkedSourceConfigured, by: actor, target: group.name,

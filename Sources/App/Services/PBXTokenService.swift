@@ -22,7 +22,7 @@ struct PBXTokenService {
         let token = PBXTokenModel(
             name: name, tokenHash: TokenService.digest(secret), prefix: String(secret.prefix(12)),
             createdBy: actor?.user.username)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await token.create(on: db)
             try await AuditService(db: db).record(.pbxTokenCreated, by: actor, target: name)
         }
@@ -32,7 +32,7 @@ struct PBXTokenService {
     func revoke(_ id: UUID, by actor: Actor?) async throws {
         if let actor, actor.user.role != .admin { throw SwitchboardError.forbidden }
         guard let token = try await PBXTokenModel.find(id, on: db) else { throw SwitchboardError.notFound }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await token.delete(on: db)
             try await AuditService(db: db).record(.pbxTokenRevoked, by: actor, target: token.name)
         }

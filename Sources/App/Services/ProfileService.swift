@@ -18,7 +18,7 @@ struct ProfileService {
     func update(_ input: Profile, by actor: Actor) async throws -> Profile {
         let profile = try rule { try ProfileRules.normalized(input) }
         let userID = try actor.user.requireID()
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let stored =
                 try await UserProfileModel.query(on: db).filter(\.$user.$id == userID).first()
                 ?? UserProfileModel(userID: userID)
@@ -48,7 +48,7 @@ struct ProfileService {
     func setPhoto(_ data: Data, by actor: Actor) async throws {
         let size = try rule { try photoRules.check(data) }
         let userID = try actor.user.requireID()
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await UserPhotoModel.query(on: db).filter(\.$user.$id == userID).delete()
             try await UserPhotoModel(userID: userID, png: data, width: size.width, height: size.height).create(on: db)
         }

@@ -31,7 +31,7 @@ struct SignInService {
         let user = try await UserModel.find(username: username, on: db)
         let verified = try await hasher.verify(password, created: user?.passwordHash ?? decoyDigest).get()
         guard let user, verified else {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await LoginFailureModel(key: accountKey, failedAt: now).create(on: db)
                 try await LoginFailureModel(key: addressKey, failedAt: now).create(on: db)
                 try await AuditService(db: db).record(

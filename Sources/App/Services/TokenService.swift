@@ -22,7 +22,7 @@ struct TokenService {
         let token = APITokenModel(
             userID: try actor.user.requireID(), name: name, kind: .personal, tokenHash: Self.digest(secret),
             prefix: String(secret.prefix(10)))
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await token.create(on: db)
             try await AuditService(db: db).record(.tokenCreated, by: actor, target: actor.user.username, detail: name)
         }
@@ -34,7 +34,7 @@ struct TokenService {
             let token = try await APITokenModel.query(on: db)
                 .filter(\.$id == id).filter(\.$user.$id == actor.user.requireID()).first()
         else { throw SwitchboardError.notFound }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await token.delete(on: db)
             try await AuditService(db: db).record(
                 .tokenRevoked, by: actor, target: actor.user.username, detail: token.name)

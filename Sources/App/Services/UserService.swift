@@ -49,7 +49,7 @@ struct UserService {
         let user = UserModel(
             username: username, displayName: displayName, role: input.role, phoneExtension: phoneExtension,
             passwordHash: hash)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.create(on: db)
             try await AuditService(db: db).record(
                 .userCreated, by: actor, target: username, detail: "role=\(input.role.rawValue)")
@@ -82,7 +82,7 @@ struct UserService {
             user.role = role
         }
         let detail = notes.joined(separator: ", ")
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.save(on: db)
             try await AuditService(db: db).record(.userUpdated, by: actor, target: user.username, detail: detail)
         }
@@ -96,7 +96,7 @@ struct UserService {
         user.passwordHash = try await hasher.hash(password).get()
         // A reset password signs the account out everywhere.
         user.sessionEpoch += 1
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.save(on: db)
             try await AuditService(db: db).record(.passwordReset, by: actor, target: user.username)
         }
@@ -108,7 +108,7 @@ struct UserService {
         guard user.id != actor.user.id else { throw SwitchboardError.invalid(.cannotDeleteYourself) }
         let admins = try await adminCount()
         try rule { try AccountRules.checkKeepsAnAdmin(currentRole: user.role, newRole: nil, adminCount: admins) }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.delete(on: db)
             try await AuditService(db: db).record(.userDeleted, by: actor, target: user.username)
         }
@@ -154,7 +154,7 @@ extension UserService {
         guard new == confirmation else { throw SwitchboardError.invalid(.passwordsDiffer) }
         user.passwordHash = try await hasher.hash(new).get()
         user.sessionEpoch += 1
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.save(on: db)
             try await AuditService(db: db).record(.passwordChanged, by: actor, target: user.username)
         }

@@ -1,0 +1,23 @@
+import FluentKit
+import SQLKit
+
+extension Database {
+    /// A transaction that writes. On SQLite it becomes the writer before its first statement: a transaction that
+    /// reads before it writes fails at once with SQLITE_BUSY when another connection commits in between (SQLite cannot
+    /// wait for a snapshot to become current), so a burst of concurrent changes lost some with an error. Holding the
+    /// write lock from the start, the others wait their turn (SQLiteNIO's busy handler). PostgreSQL is unchanged: its
+    /// row locks and atomic updates (`GroupMemberCount`) keep concurrent writers apart. Every service writes through
+    /// here; a test fails when one calls `transaction` directly.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await transaction { db in
+            try await db.takeWriteLock()
+            return try await body(db)
+        }
+    }
+
+    /// On SQLite, makes the current transaction the writer at once (a write that changes nothing takes the lock).
+    func takeWriteLock() async throws {
+        guard let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else { return }
+        try await sql.raw("DELETE FROM contacts WHERE 0").run()
+    }
+}
