@@ -66,6 +66,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(MetricsMiddleware(registry: app.metrics))
     app.middleware.use(SecurityHeadersMiddleware(secure: config.secureCookies))
     app.middleware.use(ErrorPagesMiddleware())
+    app.middleware.use(ResponseHeaderGuardMiddleware())
+    app.middleware.use(RequestLineMiddleware())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionAuthenticator())
@@ -146,7 +148,9 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: CSVImportController.Preview())
     try signedIn.register(collection: CSVExportController())
 
-    let api = app.grouped(APITokenAuthenticator(), APIRequestContext.Middleware())
+    let api = app.grouped(
+        APITokenAuthenticator(), APIBodyLimitMiddleware(config: app.config), APIPatchNullMiddleware(),
+        APIRequestContext.Middleware())
     try APIHandler().registerHandlers(
         on: PBXCallTimeRoutes.Transport(base: VaporTransport(routesBuilder: api)), serverURL: URL(string: "/")!)
     try app.grouped(APITokenAuthenticator()).register(collection: PBXCallTimeRoutes())

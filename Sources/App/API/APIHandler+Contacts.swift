@@ -25,7 +25,8 @@ extension APIHandler {
             .number: query.number, .email: query.email, .city: query.city,
         ]
         search.filters = filters.compactMapValues { $0 }
-        if let token = query.cursor {
+        // An empty `cursor=` is no cursor: the first page.
+        if let token = query.cursor, !token.isEmpty {
             guard let cursor = ContactSearch.Cursor(token: token) else { throw SwitchboardError.badRequest }
             search.after = cursor
         }

@@ -34,10 +34,15 @@ final class ContactGroupModel: Model, @unchecked Sendable {
 extension ContactGroupModel {
     var ref: GroupRef { GroupRef(id: id!, kind: kind) }
 
-    func setDECTLimits(_ limits: DECTLimits) throws(SwitchboardError) {
+    /// DECT limits are 1–10 000 entries and names of 4–100 characters.
+    static func validate(_ limits: DECTLimits) throws(SwitchboardError) {
         guard (1...10_000).contains(limits.maximumEntries), (4...100).contains(limits.maximumNameLength) else {
             throw .dectLimitsInvalid
         }
+    }
+
+    func setDECTLimits(_ limits: DECTLimits) throws(SwitchboardError) {
+        try Self.validate(limits)
         dectMaximumEntries = limits.maximumEntries
         dectMaximumNameLength = limits.maximumNameLength
     }

@@ -8,6 +8,12 @@ enum SwitchboardError: Error, Equatable {
     case forbidden
     case notFound
     case badRequest
+    /// A request path with `//`, a dot segment, an encoded separator or a control character.
+    case pathNotCanonical
+    /// A method the path does not answer; `allowed` are those it does.
+    case methodNotAllowed(allowed: [String])
+    /// A body above the limit of its route.
+    case bodyTooLarge(maximumBytes: Int)
     case csrfFailed
     case wrongCredentials
     case tooManyAttempts(seconds: Int)
@@ -18,6 +24,8 @@ enum SwitchboardError: Error, Equatable {
     case contact(ContactViolation)
     case dect(DECTLimits.Violation)
     case shortCodeTaken
+    /// Another request changed the same thing at the same moment (a unique value taken between check and write).
+    case conflict
     case groupNameInvalid
     case groupNameTaken
     /// A linked group mirrors its source: nobody writes to it here.
@@ -70,11 +78,13 @@ enum SwitchboardError: Error, Equatable {
         case .notSignedIn, .wrongCredentials: .unauthorized
         case .forbidden, .csrfFailed: .forbidden
         case .notFound: .notFound
-        case .badRequest: .badRequest
+        case .badRequest, .pathNotCanonical: .badRequest
+        case .methodNotAllowed: .methodNotAllowed
+        case .bodyTooLarge: .payloadTooLarge
         case .tooManyAttempts: .tooManyRequests
         case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid, .contact, .dect:
             .unprocessableEntity
-        case .shortCodeTaken, .groupNameTaken: .conflict
+        case .shortCodeTaken, .groupNameTaken, .conflict: .conflict
         case .groupNameInvalid, .standardNeedsWrite, .dectLimitsInvalid: .unprocessableEntity
         case .groupReadOnly: .conflict
         case .usernameTaken, .extensionTaken: .conflict
@@ -100,6 +110,9 @@ enum SwitchboardError: Error, Equatable {
         case .forbidden: "forbidden"
         case .notFound: "not_found"
         case .badRequest: "bad_request"
+        case .pathNotCanonical: "path_not_canonical"
+        case .methodNotAllowed: "method_not_allowed"
+        case .bodyTooLarge: "body_too_large"
         case .csrfFailed: "csrf_failed"
         case .wrongCredentials: "wrong_credentials"
         case .tooManyAttempts: "too_many_attempts"
@@ -122,9 +135,11 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.numberInvalid): "number_invalid"
         case .contact(.shortCodeInvalid): "short_code_invalid"
         case .contact(.birthdayInvalid): "birthday_invalid"
+        case .contact(.tooLong): "too_long"
         case .dect(.groupFull): "dect_group_full"
         case .dect(.nameTooLong): "dect_name_too_long"
         case .shortCodeTaken: "short_code_taken"
+        case .conflict: "conflict"
         case .groupNameInvalid: "group_name_invalid"
         case .groupNameTaken: "group_name_taken"
         case .groupReadOnly: "group_read_only"
@@ -185,6 +200,7 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.numberInvalid): "phones"
         case .contact(.shortCodeInvalid), .shortCodeTaken: "shortCode"
         case .contact(.birthdayInvalid): "birthday"
+        case .contact(.tooLong(let field, _)): field
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
         case .notVCard, .importTooLarge, .notCSV, .csvUploadExpired: "file"
@@ -221,7 +237,7 @@ enum SwitchboardError: Error, Equatable {
         switch self {
         case .tooManyAttempts(let seconds): ["minutes": String(max(1, (seconds + 59) / 60))]
         case .invalid(.passwordTooShort(let minimum)): ["minimum": String(minimum)]
-        case .profile(.tooLong(_, let maximum)): ["maximum": String(maximum)]
+        case .profile(.tooLong(_, let maximum)), .contact(.tooLong(_, let maximum)): ["maximum": String(maximum)]
         case .photo(.tooLarge(let maximum)): ["kilobytes": String(maximum / 1000)]
         case .photo(.badDimensions(let width, let height, let allowed)):
             [
@@ -233,6 +249,7 @@ enum SwitchboardError: Error, Equatable {
         case .pbxFailed(let reason): ["reason": reason]
         case .directoryPasswordTooShort(let minimum): ["minimum": String(minimum)]
         case .importTooLarge(let maximum): ["megabytes": String(maximum / 1_000_000)]
+        case .bodyTooLarge(let maximum): ["kilobytes": String(max(1, maximum / 1000))]
         case .contact(.emailInvalid(let value)), .contact(.numberInvalid(let value)): ["value": value]
         case .dect(.groupFull(let maximum, let wouldHave)):
             ["maximum": String(maximum), "count": String(wouldHave)]
@@ -244,7 +261,9 @@ enum SwitchboardError: Error, Equatable {
     }
 
     static let allForTranslationCheck: [SwitchboardError] = [
-        .notSignedIn, .forbidden, .notFound, .badRequest, .csrfFailed, .wrongCredentials,
+        .notSignedIn, .forbidden, .notFound, .badRequest, .pathNotCanonical, .bodyTooLarge(maximumBytes: 1_000_000),
+        .methodNotAllowed(allowed: ["GET"]),
+        .csrfFailed, .wrongCredentials,
         .tooManyAttempts(seconds: 60), .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
         .invalid(.usernameInvalid), .invalid(.displayNameInvalid), .invalid(.extensionInvalid),
         .invalid(.passwordTooShort(minimum: 10)), .invalid(.passwordEqualsUsername), .invalid(.passwordsDiffer),
@@ -257,8 +276,8 @@ enum SwitchboardError: Error, Equatable {
         .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),
         .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"), .pbxUnreachable,
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
-        .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .dect(.groupFull(maximum: 1, wouldHave: 2)),
-        .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .groupNameInvalid, .groupNameTaken,
+        .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .contact(.tooLong(field: "notes", maximum: 10)), .dect(.groupFull(maximum: 1, wouldHave: 2)),
+        .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .conflict, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
         .qrCodeTooLarge, .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
         .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
