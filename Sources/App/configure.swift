@@ -31,6 +31,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateLinkedSources())
     app.migrations.add(CreateGroupDirectories())
     app.migrations.add(UpdateLinkedSourcesAddAccessToken())
+    app.migrations.add(CreateSessions())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
@@ -50,13 +51,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
 
-    app.sessions.use(.fluent)
-    let stored = app.sessions.driver
+    let stored = ExpiringSessions(lifetime: config.sessionLifetime)
     app.sessions.use { _ in ChangedSessionsOnly(base: stored) }
     app.sessions.configuration.cookieName = "switchboard_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(
-            string: id.string, maxAge: 12 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true,
+            string: id.string, maxAge: Int(config.sessionLifetime), path: "/", isSecure: config.secureCookies, isHTTPOnly: true,
             sameSite: .lax)
     }
 

@@ -20,7 +20,11 @@ if !CommandLine.arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.ha
 }
 // Vapor's production default would be `notice`; the documented default is `info`.
 setenv("LOG_LEVEL", "info", 0)
-try LoggingSystem.bootstrap(from: &env)
+// Every log line passes through the redaction of secrets in URLs.
+try LoggingSystem.bootstrap(from: &env) { level in
+    let console = Terminal()
+    return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+}
 let app = try await Application.make(env)
 var failed = false
 do {

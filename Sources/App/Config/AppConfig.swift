@@ -25,6 +25,8 @@ public struct AppConfig: Sendable {
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
+    /// How long a browser session lasts after its last use, on the server as in the cookie (`SWITCHBOARD_SESSION_HOURS`).
+    public var sessionLifetime: TimeInterval = 12 * 3600
     /// The largest body of any other API request (`SWITCHBOARD_API_MAX_KB`), in bytes.
     public var apiMaximumBytes = 1_000_000
     /// The telephone system: which connector places calls, how numbers are dialled there.
@@ -144,6 +146,9 @@ public struct AppConfig: Sendable {
         }
         if let megabytes = reader.int("SWITCHBOARD_IMPORT_MAX_MB", in: 1...1000) {
             config.importMaximumBytes = megabytes * 1_000_000
+        }
+        if let hours = reader.int("SWITCHBOARD_SESSION_HOURS", in: 1...720) {
+            config.sessionLifetime = TimeInterval(hours * 3600)
         }
         if let kilobytes = reader.int("SWITCHBOARD_API_MAX_KB", in: 16...100_000) {
             config.apiMaximumBytes = kilobytes * 1000

@@ -10,8 +10,13 @@ struct ChangedSessionsOnly: SessionDriver {
         typealias Value = SessionData
     }
 
+    /// A session with nothing in it (a cookie naming an expired or unknown session) is not stored: an anonymous
+    /// visitor never makes a row. The id is handed out and forgotten.
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
-        base.createSession(data, for: request)
+        if data.snapshot.isEmpty {
+            return request.eventLoop.makeSucceededFuture(SessionID(string: TokenService.randomURLSafe(bytes: 32)))
+        }
+        return base.createSession(data, for: request)
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {

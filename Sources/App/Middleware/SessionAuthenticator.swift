@@ -28,9 +28,9 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await request.application.sessions.driver.deleteSession(old, for: request).get()
             request.session.id = nil
         }
-        let keep = request.session.data[CSRF.sessionKey]
+        // A new CSRF token too: one seen before signing in (planted, or read from the sign-in page) opens nothing.
         request.session.data = SessionData()
-        request.session.data[CSRF.sessionKey] = keep
+        request.session.data[CSRF.sessionKey] = TokenService.randomURLSafe(bytes: 32)
         request.session.data[userKey] = try user.requireID().uuidString
         request.session.data[epochKey] = String(user.sessionEpoch)
         request.auth.login(user)

@@ -1,4 +1,5 @@
 import Fluent
+import SwitchboardCore
 import Foundation
 
 /// What the audit log records. The raw value is stored and names the translation `audit.action.*`.
@@ -41,8 +42,9 @@ struct AuditService {
         clientAddress: String? = nil
     ) async throws {
         try await AuditEventModel(
-            actorID: actor?.user.id, actorName: actor?.user.username, action: action.rawValue, target: target,
-            detail: detail, clientAddress: clientAddress ?? actor?.clientAddress
+            actorID: actor?.user.id, actorName: actor?.user.username, action: action.rawValue,
+            target: target.map(SecretRedaction.redacted), detail: detail.map(SecretRedaction.redacted),
+            clientAddress: clientAddress ?? actor?.clientAddress
         ).create(on: db)
     }
 

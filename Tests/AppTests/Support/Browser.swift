@@ -84,7 +84,10 @@ final class Browser: @unchecked Sendable {
     @discardableResult
     func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
         try await get(Paths.signIn)
-        return try await post(Paths.signIn, ["username": username, "password": password])
+        let response = try await post(Paths.signIn, ["username": username, "password": password])
+        // Signing in makes a new CSRF token: read it as the page after sign-in would give it.
+        if response.status == .seeOther || (live && response.status == .ok) { try await get(Paths.settings) }
+        return response
     }
 
     private func headers() -> HTTPHeaders {
