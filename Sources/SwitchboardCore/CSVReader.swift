@@ -18,6 +18,9 @@ public struct CSVRow: Equatable, Sendable {
 /// and ISO-8859 files would have to be transcoded before it anyway; the reader below is ~80 lines, has no
 /// dependency (SwitchboardCore stays Foundation-only) and keeps each row's line number for the report.
 public struct CSVReader: Sequence, IteratorProtocol {
+    /// No address book has this many columns; a file with more is refused before it is mapped and shown.
+    public static let maximumColumns = 500
+
     private let bytes: [UInt8]
     private let delimiter: UInt8
     private var index = 0
@@ -134,9 +137,10 @@ public enum CSVWriter {
 
     /// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) gets a
     /// leading `'`, which spreadsheets show as text. Plain phone numbers are left alone: a `+`, then only
-    /// digits, spaces and `( ) . / -`, with at least six digits (`+33 1 23 45 67 89`) — no letter, no
-    /// operator other than the leading sign, so nothing a spreadsheet could call or reference. A cell that
-    /// already starts with `'` before such a character gets one more, so that `denormalised` is exact.
+    /// digits, spaces and `( )`, with at least six digits (`+33 1 23 45 67 89`) — no letter and no operator
+    /// other than the leading sign, so nothing a spreadsheet could compute, call or reference (`+33-1-23-45`
+    /// would be computed: `-`, `/` and `.` make it a formula). A cell that already starts with `'` before such
+    /// a character gets one more, so that `denormalised` is exact.
     public static func neutralised(_ cell: String) -> String {
         guard let first = cell.unicodeScalars.first else { return cell }
         if Self.formulaStarts.contains(first) {
@@ -165,7 +169,7 @@ public enum CSVWriter {
         for scalar in cell.unicodeScalars.dropFirst() {
             switch scalar {
             case "0"..."9": digits += 1
-            case " ", "(", ")", ".", "/", "-": continue
+            case " ", "(", ")": continue
             default: return false
             }
         }

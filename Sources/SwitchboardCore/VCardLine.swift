@@ -34,8 +34,11 @@ enum VCardLineSplitter {
                 let line = physical[index]
                 if current.last == equals {
                     if encoding == nil { encoding = valueEncoding(current) }
+                    // A soft break before a property line is a stray `=`: the value ends there, and the next
+                    // property (an `END:VCARD` above all) is read as one.
                     if encoding == .quotedPrintable {
                         current.removeLast()
+                        if startsProperty(line) { break }
                         current.append(contentsOf: line)
                         index += 1
                         continue
@@ -59,6 +62,24 @@ enum VCardLineSplitter {
             result.append(VCardLine(bytes: current, number: number))
         }
         return result
+    }
+
+    /// Property names that begin a line of their own; with `X-` names, what a quoted-printable value is never
+    /// continued by.
+    private static let propertyNames: Set<String> = [
+        "BEGIN", "END", "VERSION", "N", "FN", "TEL", "EMAIL", "ADR", "ORG", "TITLE", "NOTE", "BDAY", "PHOTO", "URL",
+        "LABEL", "ROLE", "NICKNAME", "CATEGORIES", "UID", "REV", "KIND", "GENDER", "IMPP", "LOGO", "SOUND", "TZ", "GEO",
+    ]
+
+    /// Whether `line` starts like a property: a known name (or `X-…`), with an optional `group.`, then `:` or `;`.
+    static func startsProperty(_ line: ArraySlice<UInt8>) -> Bool {
+        let name = line.prefix { $0 != colon && $0 != UInt8(ascii: ";") }
+        guard name.count < line.count, !name.isEmpty, name.count <= 64 else { return false }
+        let bare = name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).last ?? name[...]
+        let upper = String(decoding: bare, as: UTF8.self).uppercased()
+        guard upper.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) })
+        else { return false }
+        return propertyNames.contains(upper) || upper.hasPrefix("X-")
     }
 
     /// Lines split on LF, CRLF, a lone CR, and the iPhone's CR CR LF (one break, not two).

@@ -182,6 +182,21 @@ struct CSVImportTests {
         }
     }
 
+    @Test("a file of thousands of columns is refused at once with a message naming the limit")
+    func tooManyColumns() async throws {
+        try await withApp { app in
+            _ = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let header = (0..<5000).map { "c\($0)" }.joined(separator: ",")
+            let row = (0..<5000).map { _ in "x" }.joined(separator: ",")
+            let response = try await upload(admin, Data((header + "\n" + row + "\n").utf8))
+            let page = response.status == .seeOther ? try await admin.get(Paths.contactsImportCSV) : response
+            #expect(page.body.string.contains("The file has more than 500 columns"))
+            let fine = (0..<500).map { "c\($0)" }.joined(separator: ",") + "\n" + row + "\n"
+            #expect(try await upload(admin, Data(fine.utf8)).status == .ok)
+        }
+    }
+
     @Test("a subscriber cannot open, upload or confirm a CSV import, and nothing changes")
     func subscriberRefused() async throws {
         try await withApp { app in

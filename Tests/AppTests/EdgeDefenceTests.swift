@@ -181,4 +181,42 @@ struct EdgeDefenceTests {
         #expect(found.subtracting(Self.reviewedHeaderLines).sorted() == [])
         #expect(found.count > 10, "the scan found the lines it is meant to find")
     }
+
+    @Test("unknown methods are 405 with Allow; a null in a PATCH, limits above the schema and an empty cursor behave")
+    func schemaEdges() async throws {
+        try await withApp { app in
+            let admin = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let token = try await app.makeToken(for: admin)
+            for method in [HTTPMethod.TRACE, .CONNECT, .RAW(value: "PROPFIND")] {
+                let response = try await send(app, method, "/api/v1/me", token: token)
+                #expect(response.status == .methodNotAllowed, "\(method)")
+            }
+            let wrongMethod = try await send(app, .DELETE, "/api/v1/me", token: token)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers.first(name: .allow) == "GET")
+            #expect(try await send(app, .GET, "/api/v1/nothing-here", token: token).status == .notFound)
+
+            var json = HTTPHeaders()
+            json.contentType = .json
+            let created = try await send(
+                app, .POST, "/api/v1/contact-groups", token: token,
+                body: ByteBuffer(string: #"{"name": "Team", "kind": "standard"}"#), headers: json)
+            #expect(created.status == .created)
+            let id = try #require(
+                (try JSONSerialization.jsonObject(with: Data(created.body.readableBytesView)) as? [String: Any])?["id"]
+                    as? String)
+            let nulled = try await send(
+                app, .PATCH, "/api/v1/contact-groups/\(id)", token: token, body: ByteBuffer(string: #"{"name": null}"#),
+                headers: json)
+            #expect(nulled.status == .badRequest)
+            let tooMany = try await send(
+                app, .POST, "/api/v1/contact-groups", token: token,
+                body: ByteBuffer(
+                    string: #"{"name": "Big", "kind": "standard", "dectLimits": {"maximumEntries": 10001, "maximumNameLength": 20}}"#
+                ), headers: json)
+            #expect(tooMany.status == .unprocessableEntity)
+            #expect(try await ContactGroupModel.query(on: app.db).filter(\.$name == "Big").count() == 0)
+            #expect(try await send(app, .GET, "/api/v1/contacts?cursor=", token: token).status == .ok)
+        }
+    }
 }

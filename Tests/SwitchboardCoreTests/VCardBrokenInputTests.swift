@@ -5,6 +5,22 @@ import Testing
 
 @Suite("vCard broken input")
 struct VCardBrokenInputTests {
+    @Test("a quoted-printable soft break before a property line does not swallow it (END:VCARD least of all)")
+    func softBreakBeforeEnd() {
+        let text =
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Martin;Zo=C3=A9\r\nNOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=A9=\r\n"
+            + "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE:Durand=\r\nTEL:0612345678\r\n"
+            + "NOTE;ENCODING=QUOTED-PRINTABLE:line one=\r\nline: two\r\nEND:VCARD\r\n"
+        let result = VCardReader.read(Data(text.utf8))
+        #expect(result.cards.count == 2)
+        #expect(result.problems.isEmpty)
+        #expect(result.cards.first?.contact.notes == "café")
+        #expect(result.cards.last?.contact.lastName == "Durand")
+        #expect(result.cards.last?.contact.phones.first?.number == "0612345678")
+        // Text after a soft break that is no property still continues the value.
+        #expect(result.cards.last?.contact.notes == "line oneline: two")
+    }
+
     @Test("every fault is reported with its line, and every card with a name is kept")
     func brokenFile() throws {
         // given a file with a stray header, a missing END, a line without colon, bad parameters,

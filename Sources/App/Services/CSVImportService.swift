@@ -49,6 +49,9 @@ struct CSVImportService {
         guard let header = rows.next()?.cells, header.contains(where: { !$0.isEmpty }) else {
             throw SwitchboardError.notCSV
         }
+        guard header.count <= CSVReader.maximumColumns else {
+            throw SwitchboardError.csvTooManyColumns(maximum: CSVReader.maximumColumns)
+        }
         let suggested = CSVTemplate.suggest(for: header)
         var template = options.template ?? suggested?.id ?? "custom"
         var name: String?
@@ -113,7 +116,17 @@ struct CSVImportService {
         let problemCount: Int
     }
 
+    /// Reading and checking every row is work for Dispatch's threads, not an event loop (a file of many columns took
+    /// seconds, and `/livez` waited that long).
     func preview(_ data: Data, options: Options, sampleSize: Int = 20, problemLimit: Int = 200) async throws
+        -> Preview
+    {
+        try await withTaskExecutorPreference(DispatchTaskExecutor.shared) {
+            try await checkedPreview(data, options: options, sampleSize: sampleSize, problemLimit: problemLimit)
+        }
+    }
+
+    private func checkedPreview(_ data: Data, options: Options, sampleSize: Int, problemLimit: Int) async throws
         -> Preview
     {
         var file = try await parse(data, options: options)

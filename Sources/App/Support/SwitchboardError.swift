@@ -56,6 +56,8 @@ enum SwitchboardError: Error, Equatable {
     case notVCard
     /// A CSV file without a header row and at least one row: nothing was imported.
     case notCSV
+    /// A CSV file whose header has more columns than any address book writes.
+    case csvTooManyColumns(maximum: Int)
     /// The uploaded CSV file is no longer kept (an hour passed, or it was imported already).
     case csvUploadExpired
     /// A saved column mapping needs a name of 1 to 100 characters.
@@ -93,7 +95,7 @@ enum SwitchboardError: Error, Equatable {
         case .directoryPasswordTooShort, .directoryUsernameInvalid: .unprocessableEntity
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
-        case .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
+        case .notCSV, .csvTooManyColumns, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
         case .importFailed: .internalServerError
         case .linkedSource: .unprocessableEntity
         case .linkedGroupLimit, .linkedNotConfigured, .syncRunning: .conflict
@@ -159,6 +161,7 @@ enum SwitchboardError: Error, Equatable {
         case .importTooLarge: "import_too_large"
         case .notVCard: "not_vcard"
         case .notCSV: "not_csv"
+        case .csvTooManyColumns: "csv_too_many_columns"
         case .csvUploadExpired: "csv_upload_expired"
         case .mappingNameInvalid: "mapping_name_invalid"
         case .exportNotConfirmed: "export_not_confirmed"
@@ -203,7 +206,7 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.tooLong(let field, _)): field
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
-        case .notVCard, .importTooLarge, .notCSV, .csvUploadExpired: "file"
+        case .notVCard, .importTooLarge, .notCSV, .csvTooManyColumns, .csvUploadExpired: "file"
         case .mappingNameInvalid: "mappingName"
         case .exportNotConfirmed: "confirm"
         case .carddav(.refreshTokenRejected): "secret"
@@ -254,7 +257,7 @@ enum SwitchboardError: Error, Equatable {
         case .dect(.groupFull(let maximum, let wouldHave)):
             ["maximum": String(maximum), "count": String(wouldHave)]
         case .dect(.nameTooLong(let name, let maximum)): ["name": name, "maximum": String(maximum)]
-        case .linkedGroupLimit(let maximum): ["maximum": String(maximum)]
+        case .linkedGroupLimit(let maximum), .csvTooManyColumns(let maximum): ["maximum": String(maximum)]
         case .carddav(let error): ["detail": error.detail]
         default: [:]
         }
@@ -279,7 +282,7 @@ enum SwitchboardError: Error, Equatable {
         .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .contact(.tooLong(field: "notes", maximum: 10)), .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .conflict, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
-        .qrCodeTooLarge, .notCSV, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
+        .qrCodeTooLarge, .notCSV, .csvTooManyColumns(maximum: 500), .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
         .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
         .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
         .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,

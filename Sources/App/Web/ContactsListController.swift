@@ -335,12 +335,11 @@ struct ContactsListController: RouteCollection {
 
     /// Without JavaScript (or when the browser's question was skipped) deleting asks on a page of its own.
     private func confirmDelete(_ req: Request, actor: Actor, _ ids: [UUID], _ back: String) async throws -> Response {
-        let models = try await ContactModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$sortKey).all()
-        var names: [String] = []
-        for model in models.prefix(20) {
-            _ = try await req.contactService.contact(model.id!, by: actor)
-            names.append(model.displayName)
-        }
+        // An id that does not exist and one the user cannot read get the same answer: not found.
+        let readable = try await req.contactExportService.contactIDs(selected: ids, by: actor)
+        guard readable.count == ids.count else { throw SwitchboardError.notFound }
+        let models = try await ContactModel.query(on: req.db).filter(\.$id ~~ ids).sort(\.$sortKey).range(..<20).all()
+        let names = models.map(\.displayName)
         let page = ConfirmDeletePage(
             count: ids.count, names: names, more: max(0, ids.count - names.count),
             ids: ids.map(\.uuidString), returnTo: back)
