@@ -34,6 +34,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateSessions())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.passwordHashing = PasswordHashing(hasher: app.password.sync)
+    app.lifecycle.use(PasswordHashingShutdown(hashing: app.passwordHashing))
     app.signInDecoyDigest = try Bcrypt.hash(TokenService.randomURLSafe(bytes: 16), cost: config.bcryptCost)
 
     app.localization = try Localization(

@@ -41,7 +41,7 @@ struct DirectoryWorld {
             Contact(displayName: "Secret Board Member", phones: [.init(type: .mobile, number: "0677777777")]),
             in: [board], by: admin)
         let directories = GroupDirectoryService(
-            db: app.db, hasher: app.password.async, decoyDigest: app.signInDecoyDigest,
+            db: app.db, hasher: app.passwordHashing, decoyDigest: app.signInDecoyDigest,
             verified: app.directoryCredentials)
         try await directories.update(groupID: office, enabled: true, username: "desk", newPassword: password, by: admin)
         try await directories.update(
@@ -335,6 +335,6 @@ struct DirectoryTests {
 extension Application {
     var groupDirectories: GroupDirectoryService {
         GroupDirectoryService(
-            db: db, hasher: password.async, decoyDigest: signInDecoyDigest, verified: directoryCredentials)
+            db: db, hasher: passwordHashing, decoyDigest: signInDecoyDigest, verified: directoryCredentials)
     }
 }

@@ -163,7 +163,7 @@ struct EdgeDefenceTests {
         let pattern = try NSRegularExpression(
             pattern: #"headers\.(replaceOrAdd|add)\(|\.cookies\[|contentDisposition =|redirect\(to:"#)
         let literal = try NSRegularExpression(
-            pattern: #"value: "[^"\\]*"\)$|redirect\(to: Paths\."#)
+            pattern: #"value: "[^"\\]*"\)( \})?$|redirect\(to: Paths\."#)
         var found: Set<String> = []
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
         while let file = files?.nextObject() as? URL {

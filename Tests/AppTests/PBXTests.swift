@@ -222,7 +222,7 @@ struct PBXRoutingFreshnessTests {
             #expect(forwarded["action"] as? String == "forward")
             #expect((forwarded["destination"] as? [String: Any])?["number"] as? String == "202")
 
-            let users = UserService(db: app.db, hasher: app.password.async)
+            let users = UserService(db: app.db, hasher: app.passwordHashing)
             _ = try await users.update(
                 try bea.requireID(), .init(displayName: "Béatrice", phoneExtension: .some("212")), by: actor)
             #expect(try await route("callee=202&caller=201").0 == .notFound)

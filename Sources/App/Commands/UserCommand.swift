@@ -38,7 +38,7 @@ extension CommandContext {
         return Actor(user: console, clientAddress: nil)
     }
 
-    var userService: UserService { UserService(db: application.db, hasher: application.password.async) }
+    var userService: UserService { UserService(db: application.db, hasher: application.passwordHashing) }
 
     func user(named username: String) async throws -> UserModel {
         guard let user = try await UserModel.find(username: username, on: application.db) else {

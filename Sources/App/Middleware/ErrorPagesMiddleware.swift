@@ -60,6 +60,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
         if case .tooManyAttempts(let seconds) = failure {
             response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
         }
+        if failure == .busy { response.headers.replaceOrAdd(name: .retryAfter, value: "1") }
         if case .methodNotAllowed(let allowed) = failure {
             response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
         }

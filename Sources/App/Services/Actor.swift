@@ -22,5 +22,5 @@ extension Request {
         return Actor(user: user, clientAddress: clientAddress)
     }
 
-    var passwordHasher: AsyncPasswordHasher { password.async }
+    var passwordHasher: PasswordHashing { application.passwordHashing }
 }

@@ -11,7 +11,7 @@ enum FirstAdmin {
         guard try await UserModel.query(on: app.db).count() == 0 else { return nil }
         let configured = app.config.adminPassword
         let password = configured ?? TokenService.randomURLSafe(bytes: 12)
-        _ = try await UserService(db: app.db, hasher: app.password.async).create(
+        _ = try await UserService(db: app.db, hasher: app.passwordHashing).create(
             .init(
                 username: username, displayName: "Administrator", role: .admin, phoneExtension: nil,
                 password: password),

@@ -8,7 +8,7 @@ import Vapor
 /// what a phone downloads with the group's own password.
 struct GroupDirectoryService {
     let db: any Database
-    let hasher: AsyncPasswordHasher
+    let hasher: PasswordHashing
     /// Verified against when there is no directory, so an unknown group costs the same as a wrong password.
     let decoyDigest: String
     /// Credentials verified in the last minute (see `Application.directoryCredentials`).
@@ -39,7 +39,7 @@ struct GroupDirectoryService {
                 throw SwitchboardError.directoryPasswordTooShort(minimum: Self.minimumPasswordLength)
             }
         }
-        let newHash = newPassword.isEmpty ? nil : try await hasher.hash(newPassword).get()
+        let newHash = newPassword.isEmpty ? nil : try await hasher.hash(newPassword)
         let credentialsChanged = newHash != nil || usernameToSave != directory.username
         let wasEnabled = directory.isEnabled
         directory.isEnabled = enabled
@@ -97,7 +97,7 @@ struct GroupDirectoryService {
         if let directory, directory.passwordHash != nil, directory.username == username, self.verified.knows(digest) {
             return .granted(directory.group)
         }
-        let verified = try await hasher.verify(password, created: directory?.passwordHash ?? decoyDigest).get()
+        let verified = try await hasher.verify(password, created: directory?.passwordHash ?? decoyDigest)
         guard let directory, verified, directory.passwordHash != nil, directory.username == username else {
             try await LoginFailureModel(key: key, failedAt: now).create(on: db)
             return .refused

@@ -1,11 +1,12 @@
 import Fluent
+import SQLKit
 import SwitchboardCore
 import Vapor
 
 /// Checks credentials with throttling per account and per client address.
 struct SignInService {
     let db: any Database
-    let hasher: AsyncPasswordHasher
+    let hasher: PasswordHashing
     let throttle: LoginThrottle
     /// A digest of the configured cost that no password matches: verifying against it for unknown
     /// usernames keeps the answer time the same whether or not the account exists.
@@ -18,35 +19,66 @@ struct SignInService {
         let accountKey = "user:\(username)"
         let addressKey = "ip:\(clientAddress ?? "unknown")"
         let since = throttle.windowStart(now: now)
-        async let accountFailures = failures(for: accountKey, since: since)
-        async let addressFailures = failures(for: addressKey, since: since)
-        if let wait = throttle.wait(
-            accountFailures: try await accountFailures, addressFailures: try await addressFailures, now: now)
-        {
+        // Checking the count and counting this attempt are one step: 40 simultaneous wrong passwords were all
+        // checked against a count of zero before any was counted. The attempt is counted as a failure first and
+        // taken back when the password is right.
+        let attempt = try await db.writeTransaction { db -> [UUID]? in
+            try await Self.serialize([accountKey, addressKey], on: db)
+            async let accountFailures = failures(for: accountKey, since: since, on: db)
+            async let addressFailures = failures(for: addressKey, since: since, on: db)
+            if throttle.wait(
+                accountFailures: try await accountFailures, addressFailures: try await addressFailures, now: now)
+                != nil
+            {
+                return nil
+            }
+            let rows = [LoginFailureModel(key: accountKey, failedAt: now), LoginFailureModel(key: addressKey, failedAt: now)]
+            for row in rows { try await row.create(on: db) }
+            return rows.compactMap(\.id)
+        }
+        guard let attempt else {
+            let wait = throttle.wait(
+                accountFailures: try await failures(for: accountKey, since: since, on: db),
+                addressFailures: try await failures(for: addressKey, since: since, on: db), now: now) ?? 1
             try await AuditService(db: db).record(
                 .signInThrottled, by: nil, target: username, clientAddress: clientAddress)
             throw SwitchboardError.tooManyAttempts(seconds: Int(wait.rounded(.up)))
         }
 
         let user = try await UserModel.find(username: username, on: db)
-        let verified = try await hasher.verify(password, created: user?.passwordHash ?? decoyDigest).get()
+        let verified: Bool
+        do {
+            verified = try await hasher.verify(password, created: user?.passwordHash ?? decoyDigest)
+        } catch {
+            // Not checked (too busy): not a failure of the person's.
+            try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
+            throw error
+        }
         guard let user, verified else {
-            try await db.writeTransaction { db in
-                try await LoginFailureModel(key: accountKey, failedAt: now).create(on: db)
-                try await LoginFailureModel(key: addressKey, failedAt: now).create(on: db)
-                try await AuditService(db: db).record(
-                    .signInFailed, by: nil, target: username, clientAddress: clientAddress)
-            }
+            try await AuditService(db: db).record(
+                .signInFailed, by: nil, target: username, clientAddress: clientAddress)
             throw SwitchboardError.wrongCredentials
         }
-        try await LoginFailureModel.query(on: db).filter(\.$key == accountKey).delete()
-        try await LoginFailureModel.query(on: db).filter(\.$failedAt < since).delete()
+        try await db.writeTransaction { db in
+            try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
+            try await LoginFailureModel.query(on: db).filter(\.$key == accountKey).delete()
+            try await LoginFailureModel.query(on: db).filter(\.$failedAt < since).delete()
+        }
         try await AuditService(db: db).record(
             .signInSucceeded, by: Actor(user: user, clientAddress: clientAddress), target: username)
         return user
     }
 
-    private func failures(for key: String, since: Date) async throws -> [Date] {
+    /// On PostgreSQL, one transaction at a time per throttle key (an advisory lock held until commit); SQLite's
+    /// write lock, taken by `writeTransaction`, already does it.
+    private static func serialize(_ keys: [String], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        for key in keys.sorted() {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
+        }
+    }
+
+    private func failures(for key: String, since: Date, on db: any Database) async throws -> [Date] {
         try await LoginFailureModel.query(on: db)
             .filter(\.$key == key).filter(\.$failedAt > since)
             .all().map(\.failedAt)

@@ -5,7 +5,7 @@ import Vapor
 /// Account management for admins and sub-admins, shared by the web pages, the API and commands.
 struct UserService {
     let db: any Database
-    let hasher: AsyncPasswordHasher
+    let hasher: PasswordHashing
 
     struct NewUser: Sendable {
         var username: String
@@ -45,7 +45,7 @@ struct UserService {
         let phoneExtension = try rule { try AccountRules.normalizedExtension(input.phoneExtension) }
         try rule { try AccountRules.checkPassword(input.password, username: username) }
         try await checkUnique(username: username, phoneExtension: phoneExtension, except: nil)
-        let hash = try await hasher.hash(input.password).get()
+        let hash = try await hasher.hash(input.password)
         let user = UserModel(
             username: username, displayName: displayName, role: input.role, phoneExtension: phoneExtension,
             passwordHash: hash)
@@ -93,7 +93,7 @@ struct UserService {
         let user = try await find(id, by: actor)
         try actor.require(.manageUser(role: user.role))
         try rule { try AccountRules.checkPassword(password, username: user.username) }
-        user.passwordHash = try await hasher.hash(password).get()
+        user.passwordHash = try await hasher.hash(password)
         // A reset password signs the account out everywhere.
         user.sessionEpoch += 1
         try await db.writeTransaction { db in
@@ -146,13 +146,13 @@ extension UserService {
         -> UserModel
     {
         let user = actor.user
-        guard try await hasher.verify(current, created: user.passwordHash).get() else {
+        guard try await hasher.verify(current, created: user.passwordHash) else {
             throw SwitchboardError.invalid(.currentPasswordWrong)
         }
         try rule { try AccountRules.checkPassword(new, username: user.username) }
         guard new != current else { throw SwitchboardError.invalid(.passwordEqualsCurrent) }
         guard new == confirmation else { throw SwitchboardError.invalid(.passwordsDiffer) }
-        user.passwordHash = try await hasher.hash(new).get()
+        user.passwordHash = try await hasher.hash(new)
         user.sessionEpoch += 1
         try await db.writeTransaction { db in
             try await user.save(on: db)

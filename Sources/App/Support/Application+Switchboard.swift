@@ -8,6 +8,13 @@ extension Application {
     private struct LocalizationKey: StorageKey { typealias Value = Localization }
     private struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
     private struct DecoyKey: StorageKey { typealias Value = String }
+    private struct PasswordHashingKey: StorageKey { typealias Value = PasswordHashing }
+
+    /// Set once by `configure`.
+    var passwordHashing: PasswordHashing {
+        get { storage[PasswordHashingKey.self]! }
+        set { storage[PasswordHashingKey.self] = newValue }
+    }
     private struct LinkedSyncKey: StorageKey { typealias Value = LinkedSyncRegistry }
 
     /// Set once by `configure`.

@@ -17,6 +17,8 @@ enum SwitchboardError: Error, Equatable {
     case csrfFailed
     case wrongCredentials
     case tooManyAttempts(seconds: Int)
+    /// Too many passwords are being checked at this moment: try again in a second.
+    case busy
     case invalid(AccountRuleViolation)
     case profile(ProfileViolation)
     case photo(PhotoRules.Violation)
@@ -84,6 +86,7 @@ enum SwitchboardError: Error, Equatable {
         case .methodNotAllowed: .methodNotAllowed
         case .bodyTooLarge: .payloadTooLarge
         case .tooManyAttempts: .tooManyRequests
+        case .busy: .serviceUnavailable
         case .invalid, .profile, .photo, .forwarding, .noExtension, .numberInvalid, .contact, .dect:
             .unprocessableEntity
         case .shortCodeTaken, .groupNameTaken, .conflict: .conflict
@@ -118,6 +121,7 @@ enum SwitchboardError: Error, Equatable {
         case .csrfFailed: "csrf_failed"
         case .wrongCredentials: "wrong_credentials"
         case .tooManyAttempts: "too_many_attempts"
+        case .busy: "busy"
         case .invalid(let violation): violation.code
         case .profile(.emailInvalid): "email_invalid"
         case .profile(.externalNumberInvalid): "number_invalid"
@@ -267,7 +271,7 @@ enum SwitchboardError: Error, Equatable {
         .notSignedIn, .forbidden, .notFound, .badRequest, .pathNotCanonical, .bodyTooLarge(maximumBytes: 1_000_000),
         .methodNotAllowed(allowed: ["GET"]),
         .csrfFailed, .wrongCredentials,
-        .tooManyAttempts(seconds: 60), .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
+        .tooManyAttempts(seconds: 60), .busy, .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
         .invalid(.usernameInvalid), .invalid(.displayNameInvalid), .invalid(.extensionInvalid),
         .invalid(.passwordTooShort(minimum: 10)), .invalid(.passwordEqualsUsername), .invalid(.passwordsDiffer),
         .invalid(.passwordEqualsCurrent), .invalid(.currentPasswordWrong),

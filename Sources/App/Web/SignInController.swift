@@ -36,7 +36,9 @@ struct SignInController: RouteCollection {
                 username: credentials.username, password: credentials.password, clientAddress: req.clientAddress)
             try await SessionAuthenticator.signIn(user, on: req)
             return req.redirect(to: next)
-        } catch let error as SwitchboardError where error == .wrongCredentials || error.status == .tooManyRequests {
+        } catch let error as SwitchboardError
+            where error == .wrongCredentials || error == .busy || error.status == .tooManyRequests
+        {
             let page = FormPage(
                 username: credentials.username, next: next, error: req.message(for: error))
             return try await req.render(

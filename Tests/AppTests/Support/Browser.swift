@@ -129,7 +129,7 @@ extension Application {
         _ username: String, role: Role = .subscriber, phoneExtension: String? = nil,
         password: String = "password-123"
     ) async throws -> UserModel {
-        try await UserService(db: db, hasher: self.password.async).create(
+        try await UserService(db: db, hasher: self.passwordHashing).create(
             .init(
                 username: username, displayName: username.capitalized, role: role, phoneExtension: phoneExtension,
                 password: password),
