@@ -104,6 +104,8 @@ def test_configure_sync_now_and_status(server_factory, browser, radicale):
             "SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SWITCHBOARD_SECRET_KEY": "e2e-secret-key-0123456789",
             "SWITCHBOARD_SCHEDULED_SYNC": "off",
+            # Radicale, the test's CardDAV server, listens on 127.0.0.1.
+            "SWITCHBOARD_CARDDAV_ALLOW_PRIVATE": "true",
         }
     )
     sign_in(browser, server.url, "admin", ADMIN_PASSWORD)

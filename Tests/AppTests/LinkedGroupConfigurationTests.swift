@@ -129,7 +129,7 @@ struct LinkedGroupConfigurationTests {
 
                 // then
                 #expect(outcome.error?.code == "unreachable")
-                #expect(outcome.error?.detail.contains("readTimeout") == true)
+                #expect(outcome.error?.logDetail.contains("readTimeout") == true)
                 #expect(try await ContactModel.query(on: app.db).count() == 2)
             }
         } catch {

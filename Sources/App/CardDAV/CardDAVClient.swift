@@ -1,18 +1,22 @@
+import SwitchboardCore
 import Vapor
 
 /// Just enough CardDAV (RFC 6352) and WebDAV sync (RFC 6578) to mirror one address book: its state
 /// (ctag, sync-token), the list of its cards with their etags, the cards themselves, and the
 /// discovery of address books from a server's address. Redirects are followed by hand so that
-/// relative hrefs are always read against the URL that answered.
+/// relative hrefs are always read against the URL that answered, every address is checked before it is asked
+/// (`OutboundAddressCheck`), and credentials never follow a redirect to another origin.
 struct CardDAVClient: Sendable {
     let http: HTTPClient
-    /// `Basic …` or `Bearer …`, sent with every request.
+    /// `Basic …` or `Bearer …`, sent with every request to the origin of the first URL asked.
     let authorization: String?
+    /// `SWITCHBOARD_CARDDAV_ALLOW_PRIVATE`: connect to loopback and private networks too (an on-site server).
+    let allowPrivateAddresses: Bool
 
     /// Runs `body` with a client of its own, closed afterwards. A server silent for `timeout` seconds fails
     /// the synchronisation rather than holding it.
     static func using<T: Sendable>(
-        authorization: String?, on group: any EventLoopGroup, timeout: Int = 120,
+        authorization: String?, on group: any EventLoopGroup, timeout: Int = 120, allowPrivateAddresses: Bool,
         _ body: (CardDAVClient) async throws -> T
     ) async throws -> T {
         let http = HTTPClient(
@@ -21,7 +25,8 @@ struct CardDAVClient: Sendable {
                 redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(Int64(timeout))))
         )
         do {
-            let result = try await body(CardDAVClient(http: http, authorization: authorization))
+            let result = try await body(
+                CardDAVClient(http: http, authorization: authorization, allowPrivateAddresses: allowPrivateAddresses))
             try await shutDown(http)
             return result
         } catch {
@@ -53,9 +58,14 @@ struct CardDAVClient: Sendable {
         refusesCredentials: Bool = true
     ) async throws -> Answer {
         var url = url
+        let origin = URLOrigin(url)
         for _ in 0..<6 {
+            try await OutboundAddressCheck.check(url, allowPrivate: allowPrivateAddresses)
             var headers = extraHeaders
-            if let authorization, headers["Authorization"].isEmpty {
+            // A redirect to another origin is followed without the credentials meant for the first.
+            if URLOrigin(url) != origin {
+                headers.remove(name: "Authorization")
+            } else if let authorization, headers["Authorization"].isEmpty {
                 headers.add(name: "Authorization", value: authorization)
             }
             if let depth { headers.add(name: "Depth", value: depth) }

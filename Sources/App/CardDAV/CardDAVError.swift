@@ -1,7 +1,8 @@
 import Foundation
 
 /// Why talking to a CardDAV server failed. `code` is stored with the group and names the translation
-/// `sync_error.<code>`; `detail` is what the server or the network said, shown as is.
+/// `error.carddav_<code>`. People are told the category and at most an HTTP status (`detail`): what the network or a
+/// token endpoint said (`logDetail`) goes to the server's log only, so the page is no port scanner and echoes nothing.
 enum CardDAVError: Error, Equatable, Sendable {
     /// No answer: connection refused, name unknown, timeout, connection closed mid-answer.
     case unreachable(String)
@@ -24,11 +25,13 @@ enum CardDAVError: Error, Equatable, Sendable {
     case secretKeyMissing
     /// A stored secret cannot be opened with the configured key (the key changed).
     case secretUnreadable
+    /// The URL's host is the server itself, the local network or link-local, and private addresses are not allowed.
+    case addressNotAllowed(String)
 
     /// Discovery tries several addresses; these end it at once (trying others would not help).
     var isFatalForDiscovery: Bool {
         switch self {
-        case .authenticationRefused, .unreachable: true
+        case .authenticationRefused, .unreachable, .addressNotAllowed: true
         default: false
         }
     }
@@ -45,20 +48,30 @@ enum CardDAVError: Error, Equatable, Sendable {
         case .syncTokenInvalid: "sync_token_invalid"
         case .secretKeyMissing: "secret_key_missing"
         case .secretUnreadable: "secret_unreadable"
+        case .addressNotAllowed: "address_not_allowed"
         }
     }
 
+    /// What people may be shown: an HTTP status, nothing the network or a token endpoint said.
     var detail: String {
         switch self {
-        case .unreachable(let detail), .badAnswer(let detail), .tokenRefused(let detail): detail
         case .authenticationRefused(let status), .unexpectedStatus(let status): "HTTP \(status)"
         default: ""
+        }
+    }
+
+    /// Everything known, for the server's log.
+    var logDetail: String {
+        switch self {
+        case .unreachable(let detail), .badAnswer(let detail), .tokenRefused(let detail), .addressNotAllowed(let detail):
+            detail
+        default: detail
         }
     }
 
     static let allCodes = [
         "unreachable", "authentication_refused", "token_refused", "refresh_token_rejected", "unexpected_status",
         "bad_answer",
-        "not_address_book", "sync_token_invalid", "secret_key_missing", "secret_unreadable",
+        "not_address_book", "sync_token_invalid", "secret_key_missing", "secret_unreadable", "address_not_allowed",
     ]
 }

@@ -59,6 +59,9 @@ public struct AppConfig: Sendable {
     /// answer before the synchronisation gives up (`SWITCHBOARD_CARDDAV_TIMEOUT`, seconds): a server
     /// re-indexing a large book can be silent for a minute or more.
     public var carddavTimeoutSeconds = 120
+    /// Lets linked groups reach loopback and private addresses (`SWITCHBOARD_CARDDAV_ALLOW_PRIVATE`): an on-site
+    /// Nextcloud, a test server. Off, a URL into the server's own network is refused.
+    public var carddavAllowPrivate = false
     /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
     public var scheduledSync = false
     /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
@@ -191,6 +194,7 @@ public struct AppConfig: Sendable {
         config.scheduledSync = reader.bool("SWITCHBOARD_SCHEDULED_SYNC") ?? true
         config.carddavTimeoutSeconds =
             reader.int("SWITCHBOARD_CARDDAV_TIMEOUT", in: 1...3600) ?? config.carddavTimeoutSeconds
+        config.carddavAllowPrivate = reader.bool("SWITCHBOARD_CARDDAV_ALLOW_PRIVATE") ?? config.carddavAllowPrivate
         readPBX(&reader, into: &config)
         if !reader.problems.isEmpty { throw Invalid(problems: reader.problems) }
         return config

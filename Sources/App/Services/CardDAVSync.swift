@@ -14,6 +14,8 @@ struct CardDAVSync {
     let photoRules: PhotoRules
     /// Read timeout of each request, in seconds (`SWITCHBOARD_CARDDAV_TIMEOUT`).
     var timeout = 120
+    /// `SWITCHBOARD_CARDDAV_ALLOW_PRIVATE`.
+    var allowPrivateAddresses = false
     /// Cards per `addressbook-multiget`.
     var batchSize = 100
 
@@ -39,6 +41,7 @@ struct CardDAVSync {
             source.lastAttemptAt = started
             source.lastErrorCode = error.code
             source.lastErrorDetail = String(error.detail.prefix(500))
+            db.logger.warning("Linked group synchronisation failed: \(error.code) \(error.logDetail)")
             try await source.save(on: db)
             return Outcome(error: error)
         }
@@ -75,7 +78,9 @@ struct CardDAVSync {
     }
 
     private func fetch(_ source: LinkedSourceModel, _ url: URL, authorization: String) async throws -> Plan {
-        try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) { client in
+        try await CardDAVClient.using(
+            authorization: authorization, on: eventLoopGroup, timeout: timeout, allowPrivateAddresses: allowPrivateAddresses
+        ) { client in
             let state = try await client.bookState(url)
             guard state.isAddressBook else { throw CardDAVError.notAddressBook }
             var plan = Plan(syncToken: state.syncToken, ctag: state.ctag)
@@ -141,7 +146,9 @@ struct CardDAVSync {
             }
             let clientSecret = try source.sealedClientSecret.map(secretBox.open) ?? ""
             let tokenURL = URL(string: source.oauthTokenURL ?? LinkedSourceService.googleTokenURL)!
-            let grant = try await CardDAVClient.using(authorization: nil, on: eventLoopGroup, timeout: timeout) {
+            let grant = try await CardDAVClient.using(
+                authorization: nil, on: eventLoopGroup, timeout: timeout, allowPrivateAddresses: allowPrivateAddresses
+            ) {
                 client in
                 try await client.accessToken(
                     tokenURL: tokenURL, clientID: source.oauthClientID ?? "", clientSecret: clientSecret,

@@ -25,12 +25,15 @@ struct LinkedSourceService {
     let registry: LinkedSyncRegistry
     /// Read timeout, in seconds, of every request to the CardDAV server and the token endpoint.
     var timeout = 120
+    /// `SWITCHBOARD_CARDDAV_ALLOW_PRIVATE`: on-site servers on private addresses may be linked.
+    var allowPrivateAddresses = false
 
     var secretBox: SecretBox? { secretKey.map(SecretBox.init(passphrase:)) }
 
     var engine: CardDAVSync {
         CardDAVSync(
-            db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules, timeout: timeout)
+            db: db, eventLoopGroup: eventLoopGroup, secretBox: secretBox, photoRules: photoRules, timeout: timeout,
+            allowPrivateAddresses: allowPrivateAddresses)
     }
 
     /// The settings as the form posts them. Empty secrets keep the stored ones.
@@ -79,7 +82,16 @@ struct LinkedSourceService {
             guard Self.webURL(tokenURL!) != nil else { throw SwitchboardError.linkedSource(.tokenURLInvalid) }
         }
         let changesSecrets = !secret.isEmpty || !clientSecret.isEmpty
-        guard !secret.isEmpty || (source.sealedSecret != nil && source.authKind == settings.authKind) else {
+        // Stored secrets serve only the origins they were entered for.
+        let storedSecretsApply =
+            source.authKind == settings.authKind
+            && URLOrigin.storedSecretsApply(
+                oldServer: source.serverURL, newServer: serverURL, oldTokenURL: source.oauthTokenURL,
+                newTokenURL: tokenURL)
+        guard !secret.isEmpty || (source.sealedSecret != nil && storedSecretsApply) else {
+            throw SwitchboardError.linkedSource(.secretMissing)
+        }
+        if settings.authKind == .oauth, clientSecret.isEmpty, source.sealedClientSecret != nil, !storedSecretsApply {
             throw SwitchboardError.linkedSource(.secretMissing)
         }
         guard let secretBox else { throw SwitchboardError.carddav(.secretKeyMissing) }
@@ -146,7 +158,10 @@ struct LinkedSourceService {
     {
         do {
             let authorization = try await engine.authorization(for: candidate)
-            return try await CardDAVClient.using(authorization: authorization, on: eventLoopGroup, timeout: timeout) {
+            return try await CardDAVClient.using(
+                authorization: authorization, on: eventLoopGroup, timeout: timeout,
+                allowPrivateAddresses: allowPrivateAddresses
+            ) {
                 client in
                 try await client.discover(server)
             }

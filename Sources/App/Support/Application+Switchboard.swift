@@ -97,7 +97,8 @@ extension Application {
     func linkedSourceService(on db: any Database) -> LinkedSourceService {
         LinkedSourceService(
             db: db, eventLoopGroup: eventLoopGroup, secretKey: config.secretKey, photoRules: config.photoRules,
-            registry: linkedSyncRegistry, timeout: config.carddavTimeoutSeconds)
+            registry: linkedSyncRegistry, timeout: config.carddavTimeoutSeconds,
+            allowPrivateAddresses: config.carddavAllowPrivate)
     }
 
     var loginThrottle: LoginThrottle {

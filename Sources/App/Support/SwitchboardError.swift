@@ -294,6 +294,7 @@ enum SwitchboardError: Error, Equatable {
         .carddav(.refreshTokenRejected),
         .carddav(.unexpectedStatus(500)), .carddav(.badAnswer("x")), .carddav(.notAddressBook),
         .carddav(.syncTokenInvalid), .carddav(.secretKeyMissing), .carddav(.secretUnreadable),
+        .carddav(.addressNotAllowed("x")),
         .pbxUnreachable, .pbxTimeout, .pbxAuthenticationFailed,
         .directoryPasswordTooShort(minimum: 8), .directoryUsernameInvalid,
     ]

@@ -16,10 +16,13 @@ enum TestEnvironment {
         return .sqliteMemory
     }
 
+    /// Linked groups may reach 127.0.0.1 (Radicale and the OAuth gateway of the tests listen there).
     static func config(database: AppConfig.Database = database) -> AppConfig {
-        AppConfig(
+        var config = AppConfig(
             host: "127.0.0.1", port: 0, database: database, adminPassword: adminPassword, secureCookies: false,
             autoMigrate: true, bcryptCost: 4)
+        config.carddavAllowPrivate = true
+        return config
     }
 }
 
