@@ -81,6 +81,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(ContactsCommand(), as: "contacts")
 
     try routes(app)
+    app.fixedRoutes = RequestLineMiddleware.fixedRoutes(of: app.routes)
 
     if config.autoMigrate {
         try await app.autoMigrate()
@@ -151,8 +152,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: CSVExportController())
 
     let api = app.grouped(
-        APITokenAuthenticator(), APIBodyLimitMiddleware(config: app.config), APIPatchNullMiddleware(),
-        APIRequestContext.Middleware())
+        APITokenAuthenticator(), APIBodyLimitMiddleware(config: app.config),
+        APINullPropertyMiddleware(document: try APIDocument.text()), APIRequestContext.Middleware())
     try APIHandler().registerHandlers(
         on: PBXCallTimeRoutes.Transport(base: VaporTransport(routesBuilder: api)), serverURL: URL(string: "/")!)
     try app.grouped(APITokenAuthenticator()).register(collection: PBXCallTimeRoutes())

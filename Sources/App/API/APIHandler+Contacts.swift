@@ -14,7 +14,7 @@ extension APIHandler {
         case (nil, false): search.scope = .all
         case (nil, true): search.scope = .withoutGroup
         case (let group?, false): search.scope = .group(try await readableGroupIDs([group], request, actor)[0])
-        case (_?, true): throw SwitchboardError.badRequest
+        case (_?, true): throw SwitchboardError.filtersConflict
         }
         if let tab = query.tab {
             guard Self.tabs.contains(tab) else { throw SwitchboardError.badRequest }
@@ -27,7 +27,7 @@ extension APIHandler {
         search.filters = filters.compactMapValues { $0 }
         // An empty `cursor=` is no cursor: the first page.
         if let token = query.cursor, !token.isEmpty {
-            guard let cursor = ContactSearch.Cursor(token: token) else { throw SwitchboardError.badRequest }
+            guard let cursor = ContactSearch.Cursor(token: token) else { throw SwitchboardError.cursorInvalid }
             search.after = cursor
         }
         search.limit = query.limit ?? 50
@@ -178,7 +178,7 @@ extension APIHandler {
             ContactGroupService.RightEntry(right: nil, isStandard: false)
         }
         let wanted = try body.items.map { (try uuid($0.userId), $0.entry) }
-        guard Set(wanted.map(\.0)).count == wanted.count else { throw SwitchboardError.badRequest }
+        guard Set(wanted.map(\.0)).count == wanted.count else { throw SwitchboardError.rightsRepeatUser }
         entries.merge(wanted) { _, new in new }
         try await groups.setRights(entries, on: groupID, by: actor)
         return .ok(.init(body: .json(try await rightsBody(groupID, request, actor))))

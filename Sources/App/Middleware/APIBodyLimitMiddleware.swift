@@ -41,16 +41,46 @@ struct APIBodyLimitMiddleware: AsyncMiddleware {
     }
 }
 
-/// In a `PATCH`, a property left out keeps its value and none of ours may be set to `null`: the generated decoder
-/// reads `{"name": null}` as "left out" and would answer 200 for a change it did not make. Refused as a bad request.
-struct APIPatchNullMiddleware: AsyncMiddleware {
+/// No property the API defines is `null` in a request body, at any depth, unless the document says it may be: the
+/// generated decoder reads `{"name": null}` as "left out", so a PATCH answered 200 for a change it did not make and a
+/// forwarding rule with `"rings": null` was saved with the default. The names come from `openapi.yaml` (a property
+/// whose definition mentions `null` may be null); a key the document does not know is left to the decoder.
+struct APINullPropertyMiddleware: AsyncMiddleware {
+    let declared: Set<String>
+
+    init(document: String) {
+        let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
+        let property = /^(\s+)([A-Za-z_][A-Za-z0-9_]*):/
+        var declared: Set<String> = []
+        var nullable: Set<String> = []
+        for (index, line) in lines.enumerated() {
+            guard let match = try? property.firstMatch(in: line) else { continue }
+            let name = String(match.2)
+            let indent = match.1.count
+            declared.insert(name)
+            let block = lines[index...].prefix { $0 == line || $0.prefix { $0 == " " }.count > indent }
+            if block.contains(where: { $0.contains("null") }) { nullable.insert(name) }
+        }
+        self.declared = declared.subtracting(nullable)
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.method == .PATCH, let body = request.body.data,
-            let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-            object.values.contains(where: { $0 is NSNull })
+        if [.POST, .PUT, .PATCH].contains(request.method), request.headers.contentType == .json,
+            let body = request.body.data,
+            let value = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)),
+            holdsDeclaredNull(value)
         {
             throw SwitchboardError.badRequest
         }
         return try await next.respond(to: request)
+    }
+
+    private func holdsDeclaredNull(_ value: Any) -> Bool {
+        if let object = value as? [String: Any] {
+            // Only what the document declares is looked into: extra properties are the decoder's to ignore.
+            return object.contains { declared.contains($0.key) && ($0.value is NSNull || holdsDeclaredNull($0.value)) }
+        }
+        if let array = value as? [Any] { return array.contains(where: holdsDeclaredNull) }
+        return false
     }
 }

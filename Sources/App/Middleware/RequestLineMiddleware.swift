@@ -16,6 +16,11 @@ struct RequestLineMiddleware: AsyncMiddleware {
         guard RequestTarget.verdict(onPath: request.url.path[...]) == .canonical else {
             throw SwitchboardError.pathNotCanonical
         }
+        // `PUT /api/v1/contacts/delete` would reach `PUT /api/v1/contacts/{contactId}` with "delete" for an id: a path
+        // that names a fixed route is answered by that route's methods only.
+        if let methods = request.application.fixedRoutes[Self.key(request.url.path)], !methods.contains(request.method.rawValue) {
+            throw SwitchboardError.methodNotAllowed(allowed: methods.sorted())
+        }
         do {
             return try await next.respond(to: request)
         } catch is RouteNotFound {
@@ -23,6 +28,20 @@ struct RequestLineMiddleware: AsyncMiddleware {
             if !allowed.isEmpty { throw SwitchboardError.methodNotAllowed(allowed: allowed) }
             throw SwitchboardError.notFound
         }
+    }
+
+    /// The methods of every route without parameters, by path; `configure` keeps it once the routes are registered.
+    static func fixedRoutes(of routes: Routes) -> [String: Set<String>] {
+        var table: [String: Set<String>] = [:]
+        for route in routes.all where route.path.allSatisfy({ if case .constant = $0 { true } else { false } }) {
+            let methods = route.method == .GET ? ["GET", "HEAD"] : [route.method.rawValue]
+            table[key(route.path.map(\.description).joined(separator: "/")), default: []].formUnion(methods)
+        }
+        return table
+    }
+
+    private static func key(_ path: String) -> String {
+        path.split(separator: "/").joined(separator: "/")
     }
 
     /// The methods of the routes whose pattern matches the request's path.

@@ -23,7 +23,7 @@ struct ContactExportService {
         case (let id?, false):
             let group = try await ContactGroupService(db: db).group(id, by: actor)
             return NamedScope(scope: .group(id), name: group.name, audited: "group=\(group.name)")
-        case (_?, true): throw SwitchboardError.badRequest
+        case (_?, true): throw SwitchboardError.filtersConflict
         }
     }
 

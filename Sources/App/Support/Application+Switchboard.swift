@@ -9,6 +9,13 @@ extension Application {
     private struct MetricsKey: StorageKey { typealias Value = PrometheusCollectorRegistry }
     private struct DecoyKey: StorageKey { typealias Value = String }
     private struct PasswordHashingKey: StorageKey { typealias Value = PasswordHashing }
+    private struct FixedRoutesKey: StorageKey { typealias Value = [String: Set<String>] }
+
+    /// The methods of each route without parameters, by path (`RequestLineMiddleware`); set by `configure`.
+    var fixedRoutes: [String: Set<String>] {
+        get { storage[FixedRoutesKey.self] ?? [:] }
+        set { storage[FixedRoutesKey.self] = newValue }
+    }
 
     /// Set once by `configure`.
     var passwordHashing: PasswordHashing {

@@ -10,6 +10,12 @@ enum SwitchboardError: Error, Equatable {
     case badRequest
     /// A request path with `//`, a dot segment, an encoded separator or a control character.
     case pathNotCanonical
+    /// `group` and `withoutGroup` together: no contact is in a group and in none.
+    case filtersConflict
+    /// A rights matrix naming one user twice.
+    case rightsRepeatUser
+    /// A `cursor` that is not one a list gave (or no longer fits its filters).
+    case cursorInvalid
     /// A method the path does not answer; `allowed` are those it does.
     case methodNotAllowed(allowed: [String])
     /// A body above the limit of its route.
@@ -84,6 +90,7 @@ enum SwitchboardError: Error, Equatable {
         case .notFound: .notFound
         case .badRequest, .pathNotCanonical: .badRequest
         case .methodNotAllowed: .methodNotAllowed
+        case .filtersConflict, .rightsRepeatUser, .cursorInvalid: .unprocessableEntity
         case .bodyTooLarge: .payloadTooLarge
         case .tooManyAttempts: .tooManyRequests
         case .busy: .serviceUnavailable
@@ -117,6 +124,9 @@ enum SwitchboardError: Error, Equatable {
         case .badRequest: "bad_request"
         case .pathNotCanonical: "path_not_canonical"
         case .methodNotAllowed: "method_not_allowed"
+        case .filtersConflict: "filters_conflict"
+        case .rightsRepeatUser: "rights_repeat_user"
+        case .cursorInvalid: "cursor_invalid"
         case .bodyTooLarge: "body_too_large"
         case .csrfFailed: "csrf_failed"
         case .wrongCredentials: "wrong_credentials"
@@ -269,7 +279,7 @@ enum SwitchboardError: Error, Equatable {
 
     static let allForTranslationCheck: [SwitchboardError] = [
         .notSignedIn, .forbidden, .notFound, .badRequest, .pathNotCanonical, .bodyTooLarge(maximumBytes: 1_000_000),
-        .methodNotAllowed(allowed: ["GET"]),
+        .methodNotAllowed(allowed: ["GET"]), .filtersConflict, .rightsRepeatUser, .cursorInvalid,
         .csrfFailed, .wrongCredentials,
         .tooManyAttempts(seconds: 60), .busy, .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
         .invalid(.usernameInvalid), .invalid(.displayNameInvalid), .invalid(.extensionInvalid),

@@ -51,11 +51,8 @@ struct OperationsController: RouteCollection {
     }
 
     func openAPIDocument(req: Request) async throws -> Response {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
-            throw SwitchboardError.notFound
-        }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
-        return Response(status: .ok, headers: headers, body: .init(data: try Data(contentsOf: url)))
+        return Response(status: .ok, headers: headers, body: .init(data: try APIDocument.data()))
     }
 }
