@@ -58,7 +58,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.sessions.configuration.cookieName = "switchboard_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(
-            string: id.string, maxAge: Int(config.sessionLifetime), path: "/", isSecure: config.secureCookies, isHTTPOnly: true,
+            string: id.string, maxAge: Int(config.sessionLifetime), path: "/", isSecure: config.secureCookies,
+            isHTTPOnly: true,
             sameSite: .lax)
     }
 

@@ -77,7 +77,10 @@ enum VCardLineSplitter {
         guard name.count < line.count, !name.isEmpty, name.count <= 64 else { return false }
         let bare = name.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).last ?? name[...]
         let upper = String(decoding: bare, as: UTF8.self).uppercased()
-        guard upper.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) })
+        guard
+            upper.utf8.allSatisfy({
+                $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+            })
         else { return false }
         return propertyNames.contains(upper) || upper.hasPrefix("X-")
     }

@@ -216,7 +216,8 @@ struct EdgeDefenceTests {
             let tooMany = try await send(
                 app, .POST, "/api/v1/contact-groups", token: token,
                 body: ByteBuffer(
-                    string: #"{"name": "Big", "kind": "standard", "dectLimits": {"maximumEntries": 10001, "maximumNameLength": 20}}"#
+                    string:
+                        #"{"name": "Big", "kind": "standard", "dectLimits": {"maximumEntries": 10001, "maximumNameLength": 20}}"#
                 ), headers: json)
             #expect(tooMany.status == .unprocessableEntity)
             #expect(try await ContactGroupModel.query(on: app.db).filter(\.$name == "Big").count() == 0)

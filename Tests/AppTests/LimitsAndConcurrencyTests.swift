@@ -1,7 +1,7 @@
 import Fluent
+import Foundation
 import HTTPTypes
 import OpenAPIRuntime
-import Foundation
 import SwitchboardCore
 import Testing
 import Vapor
@@ -45,15 +45,18 @@ struct LimitsAndConcurrencyTests {
             #expect(try await ContactModel.query(on: app.db).count() == 0)
 
             // The import route takes the import limit: 100 KB of vCard is accepted there.
-            let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoé\r\nNOTE:" + String(repeating: "x", count: 9_000)
+            let card =
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoé\r\nNOTE:" + String(repeating: "x", count: 9_000)
                 + "\r\nEND:VCARD\r\n"
             let (imported, _) = try await send(
                 app, .POST, "/api/v1/contacts/import", token: try await admin(app).1,
-                body: ByteBuffer(string: String(repeating: card, count: 11)), contentType: HTTPMediaType(type: "text", subType: "vcard"))
+                body: ByteBuffer(string: String(repeating: card, count: 11)),
+                contentType: HTTPMediaType(type: "text", subType: "vcard"))
             #expect(imported == .ok)
 
             // Every API route that takes a body is behind the same limit.
-            for route in app.routes.all where route.path.first == "api" && [.POST, .PUT, .PATCH].contains(route.method) {
+            for route in app.routes.all where route.path.first == "api" && [.POST, .PUT, .PATCH].contains(route.method)
+            {
                 let path =
                     "/"
                     + route.path.map { component -> String in
@@ -100,10 +103,12 @@ struct LimitsAndConcurrencyTests {
     func importCuts() async throws {
         try await withApp { app in
             let (_, token) = try await admin(app)
-            let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + String(repeating: "Z", count: 300) + "\r\nN:Martin;Zoé;;;\r\n"
+            let card =
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + String(repeating: "Z", count: 300) + "\r\nN:Martin;Zoé;;;\r\n"
                 + "NOTE:" + String(repeating: "x", count: 12_000) + "\r\nEND:VCARD\r\n"
             let (status, body) = try await send(
-                app, .POST, "/api/v1/contacts/import", token: token, body: ByteBuffer(string: card), contentType: HTTPMediaType(type: "text", subType: "vcard"))
+                app, .POST, "/api/v1/contacts/import", token: token, body: ByteBuffer(string: card),
+                contentType: HTTPMediaType(type: "text", subType: "vcard"))
             #expect(status == .ok)
             let imported = try #require((body["contacts"] as? [[String: Any]])?.first)
             let notices = (imported["notices"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
@@ -193,7 +198,9 @@ struct LimitsAndConcurrencyTests {
                 file.lastPathComponent != "Database+WriteTransaction.swift"
             else { continue }
             let text = try String(contentsOf: file, encoding: .utf8)
-            if text.contains(".transaction {") || text.contains(".transaction({") { direct.append(file.lastPathComponent) }
+            if text.contains(".transaction {") || text.contains(".transaction({") {
+                direct.append(file.lastPathComponent)
+            }
         }
         #expect(direct == [])
     }

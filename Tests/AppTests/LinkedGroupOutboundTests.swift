@@ -50,7 +50,8 @@ struct LinkedGroupOutboundTests {
     }
 
     private func setUp(_ app: Application) async throws -> (admin: Actor, subAdmin: Actor, group: UUID) {
-        let admin = Actor(user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
+        let admin = Actor(
+            user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
         let subAdmin = Actor(user: try await app.makeUser("sue", role: .subAdmin), clientAddress: nil)
         let group = try await ContactGroupService(db: app.db).create(name: "Cloud", kind: .linked, by: admin)
         return (admin, subAdmin, try group.requireID())
@@ -67,14 +68,19 @@ struct LinkedGroupOutboundTests {
     func secretStaysWithItsOrigin() async throws {
         let stub = try await StubCardDAV.start()
         let thief = try await Listener.start { _ in Response(status: .unauthorized) }
-        defer { Task { await stub.stop(); await thief.stop() } }
+        defer {
+            Task {
+                await stub.stop(); await thief.stop()
+            }
+        }
         try await withApp(config: config(allowPrivate: true)) { app in
             let (admin, subAdmin, group) = try await setUp(app)
             let service = app.linkedSourceService(on: app.db)
             _ = try await service.configure(
                 group, .init(serverURL: stub.bookURL, username: "ada", secret: "s3cret-password"), by: admin)
             await #expect(throws: SwitchboardError.linkedSource(.secretMissing)) {
-                try await service.configure(group, .init(serverURL: thief.url, username: "ada", secret: ""), by: subAdmin)
+                try await service.configure(
+                    group, .init(serverURL: thief.url, username: "ada", secret: ""), by: subAdmin)
             }
             #expect(thief.seen.withLockedValue { $0.isEmpty })
             #expect(try await service.source(of: group)?.serverURL == stub.bookURL)
@@ -93,7 +99,8 @@ struct LinkedGroupOutboundTests {
         try await withApp(config: config(allowPrivate: false)) { app in
             let (admin, _, group) = try await setUp(app)
             let service = app.linkedSourceService(on: app.db)
-            for url in [listener.url, "http://localhost:\(listener.port)/book/", "http://[::1]:\(listener.port)/book/"] {
+            for url in [listener.url, "http://localhost:\(listener.port)/book/", "http://[::1]:\(listener.port)/book/"]
+            {
                 do {
                     _ = try await service.configure(
                         group, .init(serverURL: url, username: "ada", secret: "s3cret-password"), by: admin)
@@ -120,7 +127,11 @@ struct LinkedGroupOutboundTests {
             headers.replaceOrAdd(name: .location, value: elsewhere.url)
             return Response(status: .temporaryRedirect, headers: headers)
         }
-        defer { Task { await first.stop(); await elsewhere.stop() } }
+        defer {
+            Task {
+                await first.stop(); await elsewhere.stop()
+            }
+        }
         try await withApp(config: config(allowPrivate: true)) { app in
             let (admin, _, group) = try await setUp(app)
             await #expect(throws: SwitchboardError.self) {

@@ -64,7 +64,8 @@ struct SessionLifetimeTests {
             #expect(try await SessionModel.query(on: app.db).count() == 0)
 
             // A forgotten session (its browser never came back) goes when the next one is made.
-            let stale = SessionModel(key: "stale", data: SessionData(initialData: ["uid": "x"]), expiresAt: Date().addingTimeInterval(-60))
+            let stale = SessionModel(
+                key: "stale", data: SessionData(initialData: ["uid": "x"]), expiresAt: Date().addingTimeInterval(-60))
             try await stale.create(on: app.db)
             try await Browser(app).signIn("admin", TestEnvironment.adminPassword)
             #expect(try await SessionModel.query(on: app.db).filter(\.$key == "stale").count() == 0)
@@ -77,9 +78,12 @@ struct SessionLifetimeTests {
             let admin = try #require(try await UserModel.find(username: "admin", on: app.db))
             try await AuditService(db: app.db).record(
                 .linkedSourceConfigured, by: Actor(user: admin, clientAddress: nil),
-                target: "https://ada:secret@cloud.example.com/dav", detail: "url=https://ada:secret@cloud.example.com/x")
+                target: "https://ada:secret@cloud.example.com/dav", detail: "url=https://ada:secret@cloud.example.com/x"
+            )
             let event = try #require(
-                try await AuditEventModel.query(on: app.db).filter(\.$action == AuditAction.linkedSourceConfigured.rawValue).first())
+                try await AuditEventModel.query(on: app.db).filter(
+                    \.$action == AuditAction.linkedSourceConfigured.rawValue
+                ).first())
             #expect(event.detail == "url=https://***@cloud.example.com/x")
             #expect(event.target == "https://***@cloud.example.com/dav")
         }

@@ -7,8 +7,10 @@ struct OutboundAddressTests {
     func ipv4() {
         let cases: [([UInt8], OutboundAddress.Kind)] = [
             ([127, 0, 0, 1], .loopback), ([127, 9, 9, 9], .loopback), ([10, 1, 2, 3], .privateNetwork),
-            ([172, 16, 0, 1], .privateNetwork), ([172, 31, 255, 1], .privateNetwork), ([172, 32, 0, 1], .publicAddress),
-            ([192, 168, 1, 1], .privateNetwork), ([100, 64, 0, 1], .privateNetwork), ([169, 254, 169, 254], .linkLocal),
+            ([172, 16, 0, 1], .privateNetwork), ([172, 31, 255, 1], .privateNetwork),
+            ([172, 32, 0, 1], .publicAddress),
+            ([192, 168, 1, 1], .privateNetwork), ([100, 64, 0, 1], .privateNetwork),
+            ([169, 254, 169, 254], .linkLocal),
             ([0, 0, 0, 0], .unusable), ([224, 0, 0, 1], .unusable), ([255, 255, 255, 255], .unusable),
             ([93, 184, 216, 34], .publicAddress), ([8, 8, 8, 8], .publicAddress),
         ]

@@ -11,8 +11,11 @@ struct SecretRedactionTests {
         #expect(
             SecretRedaction.redacted("url=https://ada:p@ss@cloud.example.com/dav auth=basic, then https://x.example/")
                 == "url=https://***@cloud.example.com/dav auth=basic, then https://x.example/")
-        #expect(SecretRedaction.redacted("postgres://u:pw@db/x?sslmode=disable") == "postgres://***@db/x?sslmode=disable")
-        #expect(SecretRedaction.redacted("mailto-like a@b and https://host/path@x") == "mailto-like a@b and https://host/path@x")
+        #expect(
+            SecretRedaction.redacted("postgres://u:pw@db/x?sslmode=disable") == "postgres://***@db/x?sslmode=disable")
+        #expect(
+            SecretRedaction.redacted("mailto-like a@b and https://host/path@x")
+                == "mailto-like a@b and https://host/path@x")
         #expect(SecretRedaction.redacted("no url here") == "no url here")
         #expect(SecretRedaction.redacted("trailing ://") == "trailing ://")
     }

@@ -63,7 +63,8 @@ enum CardDAVError: Error, Equatable, Sendable {
     /// Everything known, for the server's log.
     var logDetail: String {
         switch self {
-        case .unreachable(let detail), .badAnswer(let detail), .tokenRefused(let detail), .addressNotAllowed(let detail):
+        case .unreachable(let detail), .badAnswer(let detail), .tokenRefused(let detail),
+            .addressNotAllowed(let detail):
             detail
         default: detail
         }

@@ -18,7 +18,9 @@ struct RequestLineMiddleware: AsyncMiddleware {
         }
         // `PUT /api/v1/contacts/delete` would reach `PUT /api/v1/contacts/{contactId}` with "delete" for an id: a path
         // that names a fixed route is answered by that route's methods only.
-        if let methods = request.application.fixedRoutes[Self.key(request.url.path)], !methods.contains(request.method.rawValue) {
+        if let methods = request.application.fixedRoutes[Self.key(request.url.path)],
+            !methods.contains(request.method.rawValue)
+        {
             throw SwitchboardError.methodNotAllowed(allowed: methods.sorted())
         }
         do {

@@ -8,9 +8,11 @@ struct ResponseHeaderGuardMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         if let unsafe = response.headers.first(where: { !Self.isSafe($0.name) || !Self.isSafe($0.value) }) {
-            request.logger.error("Refused to send a response header holding a control character", metadata: [
-                "header": .string(unsafe.name.filter { !$0.isNewline })
-            ])
+            request.logger.error(
+                "Refused to send a response header holding a control character",
+                metadata: [
+                    "header": .string(unsafe.name.filter { !$0.isNewline })
+                ])
             throw SwitchboardError.internalError
         }
         return response

@@ -1,6 +1,6 @@
 import Fluent
-import SwitchboardCore
 import Foundation
+import SwitchboardCore
 
 /// What the audit log records. The raw value is stored and names the translation `audit.action.*`.
 enum AuditAction: String, CaseIterable, Sendable {

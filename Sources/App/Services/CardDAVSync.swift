@@ -79,7 +79,8 @@ struct CardDAVSync {
 
     private func fetch(_ source: LinkedSourceModel, _ url: URL, authorization: String) async throws -> Plan {
         try await CardDAVClient.using(
-            authorization: authorization, on: eventLoopGroup, timeout: timeout, allowPrivateAddresses: allowPrivateAddresses
+            authorization: authorization, on: eventLoopGroup, timeout: timeout,
+            allowPrivateAddresses: allowPrivateAddresses
         ) { client in
             let state = try await client.bookState(url)
             guard state.isAddressBook else { throw CardDAVError.notAddressBook }

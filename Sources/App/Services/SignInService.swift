@@ -32,14 +32,17 @@ struct SignInService {
             {
                 return nil
             }
-            let rows = [LoginFailureModel(key: accountKey, failedAt: now), LoginFailureModel(key: addressKey, failedAt: now)]
+            let rows = [
+                LoginFailureModel(key: accountKey, failedAt: now), LoginFailureModel(key: addressKey, failedAt: now),
+            ]
             for row in rows { try await row.create(on: db) }
             return rows.compactMap(\.id)
         }
         guard let attempt else {
-            let wait = throttle.wait(
-                accountFailures: try await failures(for: accountKey, since: since, on: db),
-                addressFailures: try await failures(for: addressKey, since: since, on: db), now: now) ?? 1
+            let wait =
+                throttle.wait(
+                    accountFailures: try await failures(for: accountKey, since: since, on: db),
+                    addressFailures: try await failures(for: addressKey, since: since, on: db), now: now) ?? 1
             try await AuditService(db: db).record(
                 .signInThrottled, by: nil, target: username, clientAddress: clientAddress)
             throw SwitchboardError.tooManyAttempts(seconds: Int(wait.rounded(.up)))

@@ -105,7 +105,8 @@ enum SwitchboardError: Error, Equatable {
         case .directoryPasswordTooShort, .directoryUsernameInvalid: .unprocessableEntity
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
-        case .notCSV, .csvTooManyColumns, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed: .unprocessableEntity
+        case .notCSV, .csvTooManyColumns, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed:
+            .unprocessableEntity
         case .importFailed: .internalServerError
         case .linkedSource: .unprocessableEntity
         case .linkedGroupLimit, .linkedNotConfigured, .syncRunning: .conflict
@@ -293,10 +294,12 @@ enum SwitchboardError: Error, Equatable {
         .forwarding(.forwardsToSelf(.unconditional)), .forwarding(.unknownExtension(.unconditional, "1")),
         .forwarding(.loop(["1", "2", "1"])), .noExtension, .numberInvalid, .pbxFailed("x"), .pbxUnreachable,
         .contact(.nameMissing), .contact(.emailInvalid("x")), .contact(.numberInvalid("x")),
-        .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .contact(.tooLong(field: "notes", maximum: 10)), .dect(.groupFull(maximum: 1, wouldHave: 2)),
+        .contact(.shortCodeInvalid), .contact(.birthdayInvalid), .contact(.tooLong(field: "notes", maximum: 10)),
+        .dect(.groupFull(maximum: 1, wouldHave: 2)),
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .conflict, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
-        .qrCodeTooLarge, .notCSV, .csvTooManyColumns(maximum: 500), .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed, .importFailed,
+        .qrCodeTooLarge, .notCSV, .csvTooManyColumns(maximum: 500), .csvUploadExpired, .mappingNameInvalid,
+        .exportNotConfirmed, .importFailed,
         .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
         .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
         .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,
