@@ -32,6 +32,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(CreateGroupDirectories())
     app.migrations.add(UpdateLinkedSourcesAddAccessToken())
     app.migrations.add(CreateSessions())
+    app.migrations.add(CreateTwoFactor())
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.passwordHashing = PasswordHashing(hasher: app.password.sync)
@@ -46,6 +47,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.pbx = try makePBXConnector(config, app: app)
     app.pbxTokenCache = PBXTokenCache()
     app.callRouting = CallRoutingCache()
+    app.twoFactorPolicyCache = TwoFactorPolicyCache()
     app.databases.middleware.use(CallRoutingCache.Invalidation<UserModel>(cache: app.callRouting))
     app.databases.middleware.use(CallRoutingCache.Invalidation<ForwardingRuleModel>(cache: app.callRouting))
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
@@ -132,6 +134,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: PBXTokensController())
+    try signedIn.register(collection: TwoFactorController())
 
     // Imports are larger than any other form: their body is read up to the import limit before the CSRF check.
     let importLimit = app.config.importMaximumBytes
@@ -160,10 +163,22 @@ func routes(_ app: Application) throws {
     try app.grouped(APITokenAuthenticator()).register(collection: PBXCallTimeRoutes())
 }
 
-/// Web pages behind sign-in: anonymous visitors are sent to the sign-in page.
+/// Web pages behind sign-in: anonymous visitors are sent to the sign-in page, and a user whose role must use
+/// two-factor sign-in but has none set up is sent to set it up (only that page and signing out are open to them).
 struct SignedInMiddleware: AsyncMiddleware {
+    static let openWithoutSecondFactor: Set<String> = [
+        Paths.settingsTwoFactor, Paths.settingsTwoFactorStart, Paths.settingsTwoFactorConfirm, Paths.signOut,
+    ]
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.currentUser != nil else { throw SwitchboardError.notSignedIn }
+        guard let user = request.currentUser else { throw SwitchboardError.notSignedIn }
+        if !Self.openWithoutSecondFactor.contains(request.url.path),
+            try await request.application.twoFactorPolicyCache.policy(on: request.db).requires(user.role),
+            try await !request.twoFactorService.isEnabled(for: user.requireID())
+        {
+            if request.method == .GET { LayoutContext.Flash.put("info", "two_factor.required", on: request) }
+            return request.redirect(to: Paths.settingsTwoFactor)
+        }
         return try await next.respond(to: request)
     }
 }

@@ -154,6 +154,9 @@ struct EdgeDefenceTests {
         "Middleware/CSRF.swift: ?? request.cookies[anonymousCookie]?.string.nilIfEmpty",
         "Middleware/CSRF.swift: response.cookies[CSRF.anonymousCookie] = HTTPCookies.Value(",
         "Middleware/CSRF.swift: return request.cookies[anonymousCookie]?.string.nilIfEmpty",
+        "Web/SignInController.swift: let response = req.redirect(to: next)",
+        "Web/SignInController.swift: response.cookies[Self.rememberCookie] = HTTPCookies.Value(",
+        "Web/SignInController.swift: try await !twoFactor.isRemembered(req.cookies[Self.rememberCookie]?.string, for: user.requireID())",
     ]
 
     @Test("every header value and redirect built from a variable is one that was reviewed")

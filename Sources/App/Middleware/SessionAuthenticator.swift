@@ -36,6 +36,39 @@ struct SessionAuthenticator: AsyncMiddleware {
         request.auth.login(user)
     }
 
+    static let pendingUserKey = "pending_uid"
+    static let pendingEpochKey = "pending_epoch"
+    static let pendingSinceKey = "pending_since"
+    static let pendingNextKey = "pending_next"
+    /// How long the code may take after the password.
+    static let pendingLifetime: TimeInterval = 300
+
+    /// The password was right and a second factor is asked: a fresh session that remembers who is signing in, signed
+    /// in as nobody until the code is right.
+    static func startSecondFactor(_ user: UserModel, next: String, on request: Request) async throws {
+        if let old = request.session.id {
+            try await request.application.sessions.driver.deleteSession(old, for: request).get()
+            request.session.id = nil
+        }
+        request.session.data = SessionData()
+        request.session.data[CSRF.sessionKey] = TokenService.randomURLSafe(bytes: 32)
+        request.session.data[pendingUserKey] = try user.requireID().uuidString
+        request.session.data[pendingEpochKey] = String(user.sessionEpoch)
+        request.session.data[pendingSinceKey] = String(Int(Date().timeIntervalSince1970))
+        request.session.data[pendingNextKey] = next
+    }
+
+    /// The user whose password was right a moment ago in this browser, if any (and still in time).
+    static func pendingUser(on request: Request) async throws -> (user: UserModel, next: String)? {
+        guard request.hasSession, let raw = request.session.data[pendingUserKey], let id = UUID(uuidString: raw),
+            let since = request.session.data[pendingSinceKey].flatMap(Double.init),
+            Date().timeIntervalSince1970 - since < pendingLifetime,
+            let user = try await UserModel.find(id, on: request.db),
+            request.session.data[pendingEpochKey] == String(user.sessionEpoch)
+        else { return nil }
+        return (user, Paths.safeRedirect(request.session.data[pendingNextKey]))
+    }
+
     static func signOut(on request: Request) {
         request.auth.logout(UserModel.self)
         request.session.destroy()

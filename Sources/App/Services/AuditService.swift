@@ -32,6 +32,12 @@ enum AuditAction: String, CaseIterable, Sendable {
     case tokenRevoked = "token.revoke"
     case pbxTokenCreated = "pbx_token.create"
     case pbxTokenRevoked = "pbx_token.revoke"
+    case twoFactorEnabled = "two_factor.enable"
+    case twoFactorDisabled = "two_factor.disable"
+    case twoFactorReset = "two_factor.reset"
+    case twoFactorRecoveryCodes = "two_factor.recovery_codes"
+    case twoFactorPolicyChanged = "two_factor.policy"
+    case twoFactorFailed = "two_factor.failure"
 }
 
 struct AuditService {

@@ -16,12 +16,39 @@ struct SignInService {
         async throws -> UserModel
     {
         let username = rawUsername.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let since = throttle.windowStart(now: now)
+        let attempt = try await reserveAttempt(username: username, clientAddress: clientAddress, now: now)
+
+        let user = try await UserModel.find(username: username, on: db)
+        let verified: Bool
+        do {
+            verified = try await hasher.verify(password, created: user?.passwordHash ?? decoyDigest)
+        } catch {
+            // Not checked (too busy): not a failure of the person's.
+            try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
+            throw error
+        }
+        guard let user, verified else {
+            try await AuditService(db: db).record(
+                .signInFailed, by: nil, target: username, clientAddress: clientAddress)
+            throw SwitchboardError.wrongCredentials
+        }
+        // With a second factor, the account's count is cleared by the right code, not by the password: else every
+        // right password would allow five more guesses of the code.
+        let clearsAccount = try await !TwoFactorService(db: db).isEnabled(for: user.requireID())
+        try await forgive(attempt, clearing: clearsAccount ? user.username : nil, since: since)
+        try await AuditService(db: db).record(
+            .signInSucceeded, by: Actor(user: user, clientAddress: clientAddress), target: username)
+        return user
+    }
+
+    /// Counts an attempt against the account and the client address before it is checked, or refuses it when
+    /// either must wait. Checking the count and counting the attempt are one step: 40 simultaneous wrong passwords were
+    /// all checked against a count of zero before any was counted. A right answer takes the attempt back.
+    private func reserveAttempt(username: String, clientAddress: String?, now: Date) async throws -> [UUID] {
         let accountKey = "user:\(username)"
         let addressKey = "ip:\(clientAddress ?? "unknown")"
         let since = throttle.windowStart(now: now)
-        // Checking the count and counting this attempt are one step: 40 simultaneous wrong passwords were all
-        // checked against a count of zero before any was counted. The attempt is counted as a failure first and
-        // taken back when the password is right.
         let attempt = try await db.writeTransaction { db -> [UUID]? in
             try await Self.serialize([accountKey, addressKey], on: db)
             async let accountFailures = failures(for: accountKey, since: since, on: db)
@@ -47,29 +74,29 @@ struct SignInService {
                 .signInThrottled, by: nil, target: username, clientAddress: clientAddress)
             throw SwitchboardError.tooManyAttempts(seconds: Int(wait.rounded(.up)))
         }
+        return attempt
+    }
 
-        let user = try await UserModel.find(username: username, on: db)
-        let verified: Bool
-        do {
-            verified = try await hasher.verify(password, created: user?.passwordHash ?? decoyDigest)
-        } catch {
-            // Not checked (too busy): not a failure of the person's.
-            try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
-            throw error
-        }
-        guard let user, verified else {
+    /// The second step of signing in: the code of the user's authenticator (or a recovery code), throttled like
+    /// passwords, on the same counts.
+    func verifySecondFactor(_ user: UserModel, code: String, clientAddress: String?, now: Date = Date()) async throws {
+        let attempt = try await reserveAttempt(username: user.username, clientAddress: clientAddress, now: now)
+        guard try await TwoFactorService(db: db).verify(code, for: user.requireID(), now: now) else {
             try await AuditService(db: db).record(
-                .signInFailed, by: nil, target: username, clientAddress: clientAddress)
-            throw SwitchboardError.wrongCredentials
+                .twoFactorFailed, by: nil, target: user.username, clientAddress: clientAddress)
+            throw SwitchboardError.twoFactorCodeWrong
         }
+        try await forgive(attempt, clearing: user.username, since: throttle.windowStart(now: now))
+    }
+
+    /// Takes back the attempt (and, after a complete sign-in, the account's failures), and drops failures older than
+    /// the window.
+    private func forgive(_ attempt: [UUID], clearing username: String?, since: Date) async throws {
         try await db.writeTransaction { db in
             try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
-            try await LoginFailureModel.query(on: db).filter(\.$key == accountKey).delete()
+            if let username { try await LoginFailureModel.query(on: db).filter(\.$key == "user:\(username)").delete() }
             try await LoginFailureModel.query(on: db).filter(\.$failedAt < since).delete()
         }
-        try await AuditService(db: db).record(
-            .signInSucceeded, by: Actor(user: user, clientAddress: clientAddress), target: username)
-        return user
     }
 
     /// On PostgreSQL, one transaction at a time per throttle key (an advisory lock held until commit); SQLite's

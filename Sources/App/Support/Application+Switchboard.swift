@@ -10,6 +10,13 @@ extension Application {
     private struct DecoyKey: StorageKey { typealias Value = String }
     private struct PasswordHashingKey: StorageKey { typealias Value = PasswordHashing }
     private struct FixedRoutesKey: StorageKey { typealias Value = [String: Set<String>] }
+    private struct TwoFactorPolicyCacheKey: StorageKey { typealias Value = TwoFactorPolicyCache }
+
+    /// Set once by `configure`.
+    var twoFactorPolicyCache: TwoFactorPolicyCache {
+        get { storage[TwoFactorPolicyCacheKey.self]! }
+        set { storage[TwoFactorPolicyCacheKey.self] = newValue }
+    }
 
     /// The methods of each route without parameters, by path (`RequestLineMiddleware`); set by `configure`.
     var fixedRoutes: [String: Set<String>] {
@@ -141,6 +148,7 @@ extension Request {
 
 extension Request {
     var contactService: ContactService { ContactService(db: db) }
+    var twoFactorService: TwoFactorService { TwoFactorService(db: db) }
     var contactGroupService: ContactGroupService {
         ContactGroupService(db: db, maximumLinkedGroups: application.config.maximumLinkedGroups)
     }

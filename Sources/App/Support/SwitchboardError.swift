@@ -16,6 +16,10 @@ enum SwitchboardError: Error, Equatable {
     case rightsRepeatUser
     /// A `cursor` that is not one a list gave (or no longer fits its filters).
     case cursorInvalid
+    /// The six-digit code (or recovery code) of a second factor is not right, or was used already.
+    case twoFactorCodeWrong
+    /// Two-factor sign-in is not set up for this account.
+    case twoFactorNotEnabled
     /// A method the path does not answer; `allowed` are those it does.
     case methodNotAllowed(allowed: [String])
     /// A body above the limit of its route.
@@ -90,7 +94,8 @@ enum SwitchboardError: Error, Equatable {
         case .notFound: .notFound
         case .badRequest, .pathNotCanonical: .badRequest
         case .methodNotAllowed: .methodNotAllowed
-        case .filtersConflict, .rightsRepeatUser, .cursorInvalid: .unprocessableEntity
+        case .filtersConflict, .rightsRepeatUser, .cursorInvalid, .twoFactorCodeWrong, .twoFactorNotEnabled:
+            .unprocessableEntity
         case .bodyTooLarge: .payloadTooLarge
         case .tooManyAttempts: .tooManyRequests
         case .busy: .serviceUnavailable
@@ -128,6 +133,8 @@ enum SwitchboardError: Error, Equatable {
         case .filtersConflict: "filters_conflict"
         case .rightsRepeatUser: "rights_repeat_user"
         case .cursorInvalid: "cursor_invalid"
+        case .twoFactorCodeWrong: "two_factor_code_wrong"
+        case .twoFactorNotEnabled: "two_factor_not_enabled"
         case .bodyTooLarge: "body_too_large"
         case .csrfFailed: "csrf_failed"
         case .wrongCredentials: "wrong_credentials"
@@ -219,6 +226,7 @@ enum SwitchboardError: Error, Equatable {
         case .contact(.shortCodeInvalid), .shortCodeTaken: "shortCode"
         case .contact(.birthdayInvalid): "birthday"
         case .contact(.tooLong(let field, _)): field
+        case .twoFactorCodeWrong: "code"
         case .groupNameInvalid, .groupNameTaken: "name"
         case .dectLimitsInvalid: "dect"
         case .notVCard, .importTooLarge, .notCSV, .csvTooManyColumns, .csvUploadExpired: "file"
@@ -281,6 +289,7 @@ enum SwitchboardError: Error, Equatable {
     static let allForTranslationCheck: [SwitchboardError] = [
         .notSignedIn, .forbidden, .notFound, .badRequest, .pathNotCanonical, .bodyTooLarge(maximumBytes: 1_000_000),
         .methodNotAllowed(allowed: ["GET"]), .filtersConflict, .rightsRepeatUser, .cursorInvalid,
+        .twoFactorCodeWrong, .twoFactorNotEnabled,
         .csrfFailed, .wrongCredentials,
         .tooManyAttempts(seconds: 60), .busy, .usernameTaken, .extensionTaken, .payloadTooLarge, .internalError,
         .invalid(.usernameInvalid), .invalid(.displayNameInvalid), .invalid(.extensionInvalid),

@@ -26,6 +26,13 @@ enum Paths {
     static let settingsPassword = "/settings/password"
     static let settingsPreferences = "/settings/preferences"
     static let settingsTokens = "/settings/tokens"
+    static let settingsTwoFactor = "/settings/two-factor"
+    static let settingsTwoFactorStart = "/settings/two-factor/start"
+    static let settingsTwoFactorConfirm = "/settings/two-factor/confirm"
+    static let settingsTwoFactorRecovery = "/settings/two-factor/recovery-codes"
+    static let settingsTwoFactorDisable = "/settings/two-factor/disable"
+    static let signInCode = "/sign-in/code"
+    static let twoFactorPolicy = "/admin/two-factor"
     static let users = "/admin/users"
     static let newUser = "/admin/users/new"
     static let contactGroups = "/admin/contact-groups"
@@ -40,6 +47,7 @@ enum Paths {
     static let userPasswordPattern = "/admin/users/:userID/password"
     static let userDeletePattern = "/admin/users/:userID/delete"
     static let userForwardingPattern = "/admin/users/:userID/forwarding"
+    static let userTwoFactorResetPattern = "/admin/users/:userID/two-factor/reset"
     static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
     static let pbxTokenRevokePattern = "/admin/pbx-tokens/:tokenID/revoke"
     static let contactPattern = "/contacts/:contactID"
@@ -65,6 +73,7 @@ enum Paths {
     static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
     static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
     static func userForwarding(_ id: UUID) -> String { "/admin/users/\(id)/forwarding" }
+    static func userTwoFactorReset(_ id: UUID) -> String { "/admin/users/\(id)/two-factor/reset" }
     static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
     static func pbxTokenRevoke(_ id: UUID) -> String { "/admin/pbx-tokens/\(id)/revoke" }
     static func contact(_ id: UUID) -> String { "/contacts/\(id)" }

@@ -35,7 +35,24 @@ struct UsersController: RouteCollection {
                 editURL: AccessPolicy.allows(actor.role, .manageUser(role: user.role))
                     ? Paths.user(try user.requireID()) : nil)
         }
-        return try await req.render("users/index", titleKey: "users.title", section: "users", ["users": rows])
+        let policy = try await req.twoFactorService.policy()
+        let page = IndexPage(
+            users: rows,
+            twoFactorRoles: AccessPolicy.allows(actor.role, .changeSystemSettings)
+                ? Role.allCases.map { PolicyRole(role: $0.rawValue, required: policy.requires($0)) } : nil)
+        return try await req.render("users/index", titleKey: "users.title", section: "users", page)
+    }
+
+    struct IndexPage: Encodable {
+        let users: [Row]
+        /// The roles that must use two-factor sign-in, for whoever may change it.
+        let twoFactorRoles: [PolicyRole]?
+        let twoFactorAction = Paths.twoFactorPolicy
+    }
+
+    struct PolicyRole: Encodable {
+        let role: String
+        let required: Bool
     }
 
     // MARK: create
@@ -58,6 +75,8 @@ struct UsersController: RouteCollection {
         let deleteAction: String?
         let forwardingURL: String?
         let canDelete: Bool
+        /// Set when the user has two-factor sign-in: an admin may reset it.
+        var twoFactorResetAction: String?
     }
 
     struct CreateForm: Content {
@@ -242,7 +261,10 @@ struct UsersController: RouteCollection {
             passwordAction: id.map(Paths.userPassword),
             deleteAction: id.map(Paths.userDelete),
             forwardingURL: id.map(Paths.userForwarding),
-            canDelete: user != nil && user?.id != actor.user.id)
+            canDelete: user != nil && user?.id != actor.user.id,
+            twoFactorResetAction: try await id.asyncFlatMap { id in
+                try await req.twoFactorService.isEnabled(for: id) ? Paths.userTwoFactorReset(id) : nil
+            })
         return try await req.render(
             "users/form", titleKey: user == nil ? "users.new_title" : "users.edit_title", section: "users", page,
             status: error?.status ?? .ok)
