@@ -33,6 +33,16 @@ struct TwoFactorTests {
         return TOTP.code(secret: try #require(Base32.decode(model.secret)), counter: TOTP.counter(at: Date()) + offset)
     }
 
+    /// A new browser that typed ada's right password: it is on the code step.
+    private func atCodeStep(_ app: Application) async throws -> Browser {
+        let browser = Browser(app)
+        try await browser.get(Paths.signIn)
+        let password = try await browser.post(Paths.signIn, ["username": "ada", "password": "password-123"])
+        #expect(password.headers.first(name: .location) == Paths.signInCode)
+        try await browser.get(Paths.signInCode)
+        return browser
+    }
+
     /// Signs `username` in through the pages and sets up two-factor sign-in; answers the recovery codes shown.
     private func enrol(_ app: Application, _ browser: Browser, _ user: UserModel) async throws -> [String] {
         try await browser.get(Paths.settingsTwoFactor)
@@ -63,12 +73,8 @@ struct TwoFactorTests {
             try await browser.post(Paths.signOut, [:])
 
             // The password alone no longer signs in.
-            let other = Browser(app)
-            try await other.get(Paths.signIn)
-            let password = try await other.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            #expect(password.headers.first(name: .location) == Paths.signInCode)
+            let other = try await atCodeStep(app)
             #expect(try await other.get(Paths.contacts).status == .seeOther)
-            try await other.get(Paths.signInCode)
             let wrong = try await other.post(Paths.signInCode, ["code": "123456"])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("This code is not right"))
@@ -79,16 +85,10 @@ struct TwoFactorTests {
             #expect(try await other.get(Paths.contacts).status == .ok)
 
             // The same code again is refused; a recovery code works once.
-            let third = Browser(app)
-            try await third.get(Paths.signIn)
-            try await third.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            try await third.get(Paths.signInCode)
+            let third = try await atCodeStep(app)
             #expect(try await third.post(Paths.signInCode, ["code": code]).status == .unprocessableEntity)
             #expect(try await third.post(Paths.signInCode, ["code": recovery[0].uppercased()]).status == .seeOther)
-            let fourth = Browser(app)
-            try await fourth.get(Paths.signIn)
-            try await fourth.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            try await fourth.get(Paths.signInCode)
+            let fourth = try await atCodeStep(app)
             #expect(try await fourth.post(Paths.signInCode, ["code": recovery[0]]).status == .unprocessableEntity)
             let audit = try await AuditEventModel.query(on: app.db).all().map(\.action)
             #expect(audit.contains("two_factor.enable") && audit.contains("two_factor.failure"))
@@ -102,10 +102,7 @@ struct TwoFactorTests {
             let browser = Browser(app)
             try await browser.signIn("ada", "password-123")
             _ = try await enrol(app, browser, ada)
-            let guesser = Browser(app)
-            try await guesser.get(Paths.signIn)
-            try await guesser.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            try await guesser.get(Paths.signInCode)
+            let guesser = try await atCodeStep(app)
             var statuses: [HTTPStatus] = []
             for guess in 0..<7 {
                 statuses.append(

@@ -24,16 +24,21 @@ struct SessionAuthenticator: AsyncMiddleware {
 
     /// Starts a fresh session for `user` (a new id, so a planted session id is worthless).
     static func signIn(_ user: UserModel, on request: Request) async throws {
+        try await startFreshSession(on: request)
+        request.session.data[userKey] = try user.requireID().uuidString
+        request.session.data[epochKey] = String(user.sessionEpoch)
+        request.auth.login(user)
+    }
+
+    /// A new session id, so a planted one is worthless, and a new CSRF token: one seen before signing in (planted, or
+    /// read from the sign-in page) opens nothing.
+    private static func startFreshSession(on request: Request) async throws {
         if let old = request.session.id {
             try await request.application.sessions.driver.deleteSession(old, for: request).get()
             request.session.id = nil
         }
-        // A new CSRF token too: one seen before signing in (planted, or read from the sign-in page) opens nothing.
         request.session.data = SessionData()
         request.session.data[CSRF.sessionKey] = TokenService.randomURLSafe(bytes: 32)
-        request.session.data[userKey] = try user.requireID().uuidString
-        request.session.data[epochKey] = String(user.sessionEpoch)
-        request.auth.login(user)
     }
 
     static let pendingUserKey = "pending_uid"
@@ -46,12 +51,7 @@ struct SessionAuthenticator: AsyncMiddleware {
     /// The password was right and a second factor is asked: a fresh session that remembers who is signing in, signed
     /// in as nobody until the code is right.
     static func startSecondFactor(_ user: UserModel, next: String, on request: Request) async throws {
-        if let old = request.session.id {
-            try await request.application.sessions.driver.deleteSession(old, for: request).get()
-            request.session.id = nil
-        }
-        request.session.data = SessionData()
-        request.session.data[CSRF.sessionKey] = TokenService.randomURLSafe(bytes: 32)
+        try await startFreshSession(on: request)
         request.session.data[pendingUserKey] = try user.requireID().uuidString
         request.session.data[pendingEpochKey] = String(user.sessionEpoch)
         request.session.data[pendingSinceKey] = String(Int(Date().timeIntervalSince1970))
