@@ -204,7 +204,7 @@ extension CardDAVClient {
         ]
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         // The token endpoint gets the client's credentials in the form, never the CardDAV ones.
-        let anonymous = CardDAVClient(http: http, authorization: nil, allowPrivateAddresses: allowPrivateAddresses)
+        let anonymous = CardDAVClient(clients: clients, authorization: nil)
         // A 401 here is the client refused (`invalid_client`): its JSON body says so.
         let answer = try await anonymous.send(
             .POST, tokenURL, body: body, contentType: "application/x-www-form-urlencoded",

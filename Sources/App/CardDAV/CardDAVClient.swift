@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import SwitchboardCore
 import Vapor
 
@@ -7,41 +8,74 @@ import Vapor
 /// relative hrefs are always read against the URL that answered, every address is checked before it is asked
 /// (`OutboundAddressCheck`), and credentials never follow a redirect to another origin.
 struct CardDAVClient: Sendable {
-    let http: HTTPClient
+    let clients: Clients
     /// `Basic …` or `Bearer …`, sent with every request to the origin of the first URL asked.
     let authorization: String?
-    /// `SWITCHBOARD_CARDDAV_ALLOW_PRIVATE`: connect to loopback and private networks too (an on-site server).
-    let allowPrivateAddresses: Bool
+    var allowPrivateAddresses: Bool { clients.allowPrivateAddresses }
 
-    /// Runs `body` with a client of its own, closed afterwards. A server silent for `timeout` seconds fails
-    /// the synchronisation rather than holding it.
+    /// The HTTP clients of one synchronisation: one per host, each connecting only to the address checked for it
+    /// (`OutboundAddressCheck`); with private addresses allowed, one for all.
+    final class Clients: Sendable {
+        let group: any EventLoopGroup
+        let timeout: Int
+        let allowPrivateAddresses: Bool
+        private let byHost = NIOLockedValueBox<[String: HTTPClient]>([:])
+
+        init(group: any EventLoopGroup, timeout: Int, allowPrivateAddresses: Bool) {
+            self.group = group
+            self.timeout = timeout
+            self.allowPrivateAddresses = allowPrivateAddresses
+        }
+
+        func client(for url: URL) async throws -> HTTPClient {
+            let host = allowPrivateAddresses ? "*" : (url.host?.lowercased() ?? "")
+            if let known = byHost.withLockedValue({ $0[host] }) { return known }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow,
+                timeout: .init(connect: .seconds(10), read: .seconds(Int64(timeout))))
+            if !allowPrivateAddresses {
+                configuration.dnsOverride = [host: try await OutboundAddressCheck.checkedAddress(for: url)]
+            }
+            let made = HTTPClient(eventLoopGroup: group, configuration: configuration)
+            let (client, spare) = byHost.withLockedValue { clients -> (HTTPClient, HTTPClient?) in
+                if let known = clients[host] { return (known, made) }
+                clients[host] = made
+                return (made, nil)
+            }
+            if let spare { try? await spare.shutdown() }
+            return client
+        }
+
+        /// Shuts every client down once its last connection is back in its pool. A response is delivered a moment
+        /// before its connection is released; shut down in between, the pool has already dropped the connection and
+        /// AsyncHTTPClient stops the process ("A connection that we don't know was released?" — seen in a PostgreSQL
+        /// test pass, when a sync failed on a bad answer and closed its client at once).
+        func shutDown() async {
+            let all = byHost.withLockedValue { clients in
+                defer { clients = [:] }
+                return Array(clients.values)
+            }
+            guard !all.isEmpty else { return }
+            try? await Task.sleep(for: .milliseconds(100))
+            for client in all { try? await client.shutdown() }
+        }
+    }
+
+    /// Runs `body` with clients of its own, closed afterwards. A server silent for `timeout` seconds fails the
+    /// synchronisation rather than holding it.
     static func using<T: Sendable>(
         authorization: String?, on group: any EventLoopGroup, timeout: Int = 120, allowPrivateAddresses: Bool,
         _ body: (CardDAVClient) async throws -> T
     ) async throws -> T {
-        let http = HTTPClient(
-            eventLoopGroup: group,
-            configuration: .init(
-                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(Int64(timeout))))
-        )
+        let clients = Clients(group: group, timeout: timeout, allowPrivateAddresses: allowPrivateAddresses)
         do {
-            let result = try await body(
-                CardDAVClient(http: http, authorization: authorization, allowPrivateAddresses: allowPrivateAddresses))
-            try await shutDown(http)
+            let result = try await body(CardDAVClient(clients: clients, authorization: authorization))
+            await clients.shutDown()
             return result
         } catch {
-            try? await shutDown(http)
+            await clients.shutDown()
             throw error
         }
-    }
-
-    /// Shuts `http` down once its last connection is back in its pool. A response is delivered a moment before its
-    /// connection is released; shut down in between, the pool has already dropped the connection and
-    /// AsyncHTTPClient stops the process ("A connection that we don't know was released?" — seen in a
-    /// PostgreSQL test pass, when a sync failed on a bad answer and closed its client at once).
-    private static func shutDown(_ http: HTTPClient) async throws {
-        try? await Task.sleep(for: .milliseconds(100))
-        try await http.shutdown()
     }
 
     struct Answer: Sendable {
@@ -60,7 +94,7 @@ struct CardDAVClient: Sendable {
         var url = url
         let origin = URLOrigin(url)
         for _ in 0..<6 {
-            try await OutboundAddressCheck.check(url, allowPrivate: allowPrivateAddresses)
+            let http = try await clients.client(for: url)
             var headers = extraHeaders
             // A redirect to another origin is followed without the credentials meant for the first.
             if URLOrigin(url) != origin {

@@ -7,21 +7,33 @@ import SwitchboardCore
 #endif
 
 /// Resolves a URL's host and refuses it when any address it resolves to is not public (`OutboundAddress`), unless
-/// private addresses are allowed. `CardDAVClient` asks before every request it sends, redirects included. A name
-/// that changes its answer between this check and the connection (DNS rebinding) is not caught here.
+/// private addresses are allowed. `CardDAVClient` asks for every host it sends a request to, redirects included, and
+/// connects to the address checked here (pinned), so a name that changes its answer afterwards (DNS rebinding) does
+/// not lead anywhere else.
 enum OutboundAddressCheck {
-    static func check(_ url: URL, allowPrivate: Bool) async throws {
-        guard !allowPrivate else { return }
+    /// The address to connect to for `url`'s host, checked.
+    static func checkedAddress(for url: URL) async throws -> String {
         guard let host = url.host(percentEncoded: false), !host.isEmpty else {
             throw CardDAVError.unreachable("no host in \(url.absoluteString)")
         }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses = try await NIOThreadPool.singleton.runIfActive { try resolve(bare) }
-        guard !addresses.isEmpty else { throw CardDAVError.unreachable("\(host) resolves to no address") }
+        guard let first = addresses.first else { throw CardDAVError.unreachable("\(host) resolves to no address") }
         for address in addresses {
             let kind = address.count == 4 ? OutboundAddress.kind(ipv4: address) : OutboundAddress.kind(ipv6: address)
             if kind != .publicAddress { throw CardDAVError.addressNotAllowed("\(host): \(kind)") }
         }
+        return text(of: first)
+    }
+
+    /// `a.b.c.d`, or IPv6 in its usual form.
+    private static func text(of address: [UInt8]) -> String {
+        if address.count == 4 { return address.map(String.init).joined(separator: ".") }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        var raw = in6_addr()
+        withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: address) }
+        inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Every IPv4 and IPv6 address of `host`, as bytes.
