@@ -46,7 +46,7 @@ public enum AccountRules {
 
     public static func normalizedDisplayName(_ raw: String) throws(AccountRuleViolation) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw .displayNameInvalid }
+        guard (1...100).contains(name.count), !TextChecks.hasControlCharacters(name) else { throw .displayNameInvalid }
         return name
     }
 
@@ -62,7 +62,7 @@ public enum AccountRules {
 
     public static func normalizedTokenName(_ raw: String) throws(AccountRuleViolation) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else { throw .tokenNameInvalid }
+        guard (1...80).contains(name.count), !TextChecks.hasControlCharacters(name) else { throw .tokenNameInvalid }
         return name
     }
 

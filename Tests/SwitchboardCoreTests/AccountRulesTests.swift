@@ -41,4 +41,14 @@ struct AccountRulesTests {
         try AccountRules.checkKeepsAnAdmin(currentRole: .admin, newRole: .admin, adminCount: 1)
         try AccountRules.checkKeepsAnAdmin(currentRole: .subscriber, newRole: nil, adminCount: 1)
     }
+
+    @Test("names never hold control characters")
+    func controlCharacters() throws {
+        #expect(throws: AccountRuleViolation.displayNameInvalid) { try AccountRules.normalizedDisplayName("Ada\u{0}") }
+        #expect(throws: AccountRuleViolation.displayNameInvalid) {
+            try AccountRules.normalizedDisplayName("Ada\nSet-Cookie")
+        }
+        #expect(throws: AccountRuleViolation.tokenNameInvalid) { try AccountRules.normalizedTokenName("ci\u{1B}[31m") }
+        #expect(try AccountRules.normalizedDisplayName("Zoé Martin") == "Zoé Martin")
+    }
 }

@@ -79,7 +79,9 @@ struct ContactGroupService {
 
     private func checkedName(_ raw: String, except id: UUID?) async throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 100 else { throw SwitchboardError.groupNameInvalid }
+        guard !name.isEmpty, name.count <= 100, !TextChecks.hasControlCharacters(name) else {
+            throw SwitchboardError.groupNameInvalid
+        }
         let same = ContactGroupModel.query(on: db).filter(\.$name == name)
         if let id { same.filter(\.$id != id) }
         if try await same.count() > 0 { throw SwitchboardError.groupNameTaken }
