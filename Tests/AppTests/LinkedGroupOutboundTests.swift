@@ -144,4 +144,30 @@ struct LinkedGroupOutboundTests {
             #expect(!sentElsewhere.isEmpty && sentElsewhere.allSatisfy { $0.isEmpty })
         }
     }
+
+    @Test("a request with a body (an OAuth token request) never follows a redirect to another origin")
+    func bodiesStayHome() async throws {
+        let elsewhere = try await Listener.start { _ in Response(status: .ok) }
+        let first = try await Listener.start { _ in
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .location, value: elsewhere.url)
+            return Response(status: .temporaryRedirect, headers: headers)
+        }
+        defer {
+            Task {
+                await first.stop(); await elsewhere.stop()
+            }
+        }
+        await #expect(throws: CardDAVError.self) {
+            try await CardDAVClient.using(
+                authorization: nil, on: MultiThreadedEventLoopGroup.singleton, allowPrivateAddresses: true
+            ) { client in
+                try await client.send(
+                    .POST, URL(string: first.url)!, body: "refresh_token=r&client_secret=s",
+                    contentType: "application/x-www-form-urlencoded", bodyHoldsCredentials: true)
+            }
+        }
+        #expect(first.seen.withLockedValue { $0.count } == 1)
+        #expect(elsewhere.seen.withLockedValue { $0.isEmpty })
+    }
 }

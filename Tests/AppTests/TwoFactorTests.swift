@@ -180,4 +180,29 @@ struct TwoFactorTests {
             #expect(try await sue.post(Paths.twoFactorPolicy, pairs: []).status == .forbidden)
         }
     }
+
+    @Test(
+        "two requests racing with the same code: one wins; an admin cannot reset their own second factor",
+        arguments: LimitsAndConcurrencyTests.concurrentStorages)
+    func codesAreGoodOnce(storage: Storage) async throws {
+        try await withApp(on: storage) { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let service = TwoFactorService(db: app.db)
+            _ = try await service.begin(for: admin)
+            let recovery = try await service.confirm(code: try await currentCode(app, adminUser), by: admin)
+            let code = try await currentCode(app, adminUser, offset: 1)
+            let adminID = try adminUser.requireID()
+            for proof in [code, recovery[3]] {
+                let wins = await withTaskGroup(of: Bool.self) { tasks in
+                    for _ in 0..<8 {
+                        tasks.addTask { (try? await TwoFactorService(db: app.db).verify(proof, for: adminID)) ?? false }
+                    }
+                    return await tasks.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+                }
+                #expect(wins == 1, "\(proof)")
+            }
+            await #expect(throws: SwitchboardError.forbidden) { try await service.reset(adminUser, by: admin) }
+        }
+    }
 }

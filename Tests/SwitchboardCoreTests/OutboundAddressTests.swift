@@ -12,7 +12,8 @@ struct OutboundAddressTests {
             ([192, 168, 1, 1], .privateNetwork), ([100, 64, 0, 1], .privateNetwork),
             ([169, 254, 169, 254], .linkLocal),
             ([0, 0, 0, 0], .unusable), ([224, 0, 0, 1], .unusable), ([255, 255, 255, 255], .unusable),
-            ([93, 184, 216, 34], .publicAddress), ([8, 8, 8, 8], .publicAddress),
+            ([93, 184, 216, 34], .publicAddress), ([8, 8, 8, 8], .publicAddress), ([198, 18, 0, 1], .privateNetwork),
+            ([192, 0, 0, 8], .unusable), ([192, 0, 2, 1], .publicAddress),
         ]
         for (bytes, kind) in cases { #expect(OutboundAddress.kind(ipv4: bytes) == kind, "\(bytes)") }
     }
@@ -30,5 +31,9 @@ struct OutboundAddressTests {
         #expect(OutboundAddress.kind(ipv6: v6([], [0xFF, 0xFF, 127, 0, 0, 1])) == .loopback)
         #expect(OutboundAddress.kind(ipv6: v6([0, 0x64, 0xFF, 0x9B], [10, 0, 0, 1])) == .privateNetwork)
         #expect(OutboundAddress.kind(ipv6: v6([0x20, 0x01, 0x0D, 0xB8], [1])) == .publicAddress)
+        #expect(OutboundAddress.kind(ipv6: v6([], [127, 0, 0, 1])) == .loopback)
+        #expect(OutboundAddress.kind(ipv6: v6([0x20, 0x02, 0x7F, 0, 0, 1])) == .loopback)
+        #expect(OutboundAddress.kind(ipv6: v6([0x20, 0x02, 0x5D, 0xB8, 0xD8, 0x22])) == .publicAddress)
+        #expect(OutboundAddress.kind(ipv6: v6([0, 0x64, 0xFF, 0x9B, 0, 1], [8, 8, 8, 8])) == .privateNetwork)
     }
 }

@@ -208,7 +208,7 @@ extension CardDAVClient {
         // A 401 here is the client refused (`invalid_client`): its JSON body says so.
         let answer = try await anonymous.send(
             .POST, tokenURL, body: body, contentType: "application/x-www-form-urlencoded",
-            extraHeaders: ["Accept": "application/json"], refusesCredentials: false)
+            extraHeaders: ["Accept": "application/json"], refusesCredentials: false, bodyHoldsCredentials: true)
         struct TokenAnswer: Decodable {
             let access_token: String?
             let expires_in: Int?

@@ -28,7 +28,9 @@ struct CardDAVClient: Sendable {
         }
 
         func client(for url: URL) async throws -> HTTPClient {
-            let host = allowPrivateAddresses ? "*" : (url.host?.lowercased() ?? "")
+            // Keyed on the host exactly as the request will carry it: AsyncHTTPClient looks the override up so, and a
+            // miss (`Rebind.example` against `rebind.example`) would send it to its own DNS lookup.
+            let host = allowPrivateAddresses ? "*" : (url.host ?? "")
             if let known = byHost.withLockedValue({ $0[host] }) { return known }
             var configuration = HTTPClient.Configuration(
                 redirectConfiguration: .disallow,
@@ -89,7 +91,7 @@ struct CardDAVClient: Sendable {
     func send(
         _ method: HTTPMethod, _ url: URL, depth: String? = nil, body: String? = nil,
         contentType: String = "application/xml; charset=utf-8", extraHeaders: HTTPHeaders = [:],
-        refusesCredentials: Bool = true
+        refusesCredentials: Bool = true, bodyHoldsCredentials: Bool = false
     ) async throws -> Answer {
         var url = url
         let origin = URLOrigin(url)
@@ -98,6 +100,9 @@ struct CardDAVClient: Sendable {
             var headers = extraHeaders
             // A redirect to another origin is followed without the credentials meant for the first.
             if URLOrigin(url) != origin {
+                // A body holding credentials (an OAuth token request's client secret and refresh token) is never
+                // sent elsewhere. A PROPFIND's XML may follow (iCloud sends discovery to another host).
+                guard !bodyHoldsCredentials else { throw CardDAVError.unexpectedStatus(307) }
                 headers.remove(name: "Authorization")
             } else if let authorization, headers["Authorization"].isEmpty {
                 headers.add(name: "Authorization", value: authorization)

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 import Vapor
 
@@ -78,6 +79,8 @@ struct TwoFactorService {
     /// An admin's (or sub-admin's, for the users they manage) reset, for someone who lost their phone and codes.
     func reset(_ user: UserModel, by actor: Actor) async throws {
         try actor.require(.manageUser(role: user.role))
+        // One's own second factor is turned off with a code (`disable`), never by a session alone.
+        guard try user.requireID() != actor.user.requireID() else { throw SwitchboardError.forbidden }
         try await remove(try user.requireID(), audit: .twoFactorReset, by: actor, target: user.username)
     }
 
@@ -92,25 +95,34 @@ struct TwoFactorService {
     // MARK: signing in
 
     /// Whether `code` (six digits, or a recovery code) proves the user's second factor; a recovery code is used up.
+    /// Each is taken by one conditional `UPDATE`: two requests racing with the same code cannot both win.
     func verify(_ code: String, for userID: UUID, now: Date = Date()) async throws -> Bool {
-        try await db.writeTransaction { db in
-            guard let model = try await TwoFactorModel.query(on: db).filter(\.$user.$id == userID).first(),
-                model.confirmedAt != nil, let secret = Base32.decode(model.secret)
-            else { return false }
-            if let step = TOTP.matchingCounter(code, secret: secret, at: now) {
-                guard step > model.lastStep else { return false }
-                model.lastStep = step
-                try await model.save(on: db)
-                return true
-            }
-            var digests = try JSONDecoder().decode([String].self, from: Data(model.recoveryDigests.utf8))
-            let typed = TokenService.digest(Self.normalizedRecoveryCode(code))
-            guard let index = digests.firstIndex(of: typed) else { return false }
-            digests.remove(at: index)
-            model.recoveryDigests = String(decoding: try JSONEncoder().encode(digests), as: UTF8.self)
-            try await model.save(on: db)
-            return true
+        guard let model = try await authenticator(of: userID), model.confirmedAt != nil,
+            let secret = Base32.decode(model.secret)
+        else { return false }
+        let sql = db as! any SQLDatabase
+        if let step = TOTP.matchingCounter(code, secret: secret, at: now) {
+            let taken = try await sql.raw(
+                """
+                UPDATE two_factor SET last_step = \(bind: step) \
+                WHERE user_id = \(bind: userID) AND last_step < \(bind: step) RETURNING last_step
+                """
+            ).first()
+            return taken != nil
         }
+        var digests = try JSONDecoder().decode([String].self, from: Data(model.recoveryDigests.utf8))
+        guard let index = digests.firstIndex(of: TokenService.digest(Self.normalizedRecoveryCode(code))) else {
+            return false
+        }
+        digests.remove(at: index)
+        let remaining = String(decoding: try JSONEncoder().encode(digests), as: UTF8.self)
+        let taken = try await sql.raw(
+            """
+            UPDATE two_factor SET recovery_digests = \(bind: remaining) \
+            WHERE user_id = \(bind: userID) AND recovery_digests = \(bind: model.recoveryDigests) RETURNING last_step
+            """
+        ).first()
+        return taken != nil
     }
 
     /// A browser to remember for `rememberFor`: the cookie's value (only its digest is stored).
