@@ -22,7 +22,9 @@ def schemathesis(base_url, token):
             str(ST), "--config-file", str(HERE / "schemathesis.toml"), "--no-color", "run",
             f"{base_url}/api/openapi.yaml", "--url", base_url,
             "-H", f"Authorization: Bearer {token}",
-            "--checks", "all", "--max-examples", "25", "--seed", "16", "--workers", "2",
+            # One worker: with two, Python 3.11's `ast.parse` (called by hypothesis from two threads) failed once with
+            # "AST constructor recursion depth mismatch", a crash of the tool and not of the server.
+            "--checks", "all", "--max-examples", "25", "--seed", "16", "--workers", "1",
             "--exclude-operation-id", "revokeToken",
         ],
         capture_output=True, text=True, timeout=900,
