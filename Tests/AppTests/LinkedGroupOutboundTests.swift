@@ -43,6 +43,15 @@ struct LinkedGroupOutboundTests {
             }
         }
 
+        /// A listener that answers every request with a redirect to `target`.
+        static func redirecting(to target: Listener) async throws -> Listener {
+            try await start { _ in
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .location, value: target.url)
+                return Response(status: .temporaryRedirect, headers: headers)
+            }
+        }
+
         func stop() async {
             await app.server.shutdown()
             try? await app.asyncShutdown()
@@ -122,11 +131,7 @@ struct LinkedGroupOutboundTests {
     @Test("credentials do not follow a redirect to another origin")
     func redirectsDropCredentials() async throws {
         let elsewhere = try await Listener.start { _ in Response(status: .unauthorized) }
-        let first = try await Listener.start { _ in
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .location, value: elsewhere.url)
-            return Response(status: .temporaryRedirect, headers: headers)
-        }
+        let first = try await Listener.redirecting(to: elsewhere)
         defer {
             Task {
                 await first.stop(); await elsewhere.stop()
@@ -148,11 +153,7 @@ struct LinkedGroupOutboundTests {
     @Test("a request with a body (an OAuth token request) never follows a redirect to another origin")
     func bodiesStayHome() async throws {
         let elsewhere = try await Listener.start { _ in Response(status: .ok) }
-        let first = try await Listener.start { _ in
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .location, value: elsewhere.url)
-            return Response(status: .temporaryRedirect, headers: headers)
-        }
+        let first = try await Listener.redirecting(to: elsewhere)
         defer {
             Task {
                 await first.stop(); await elsewhere.stop()
