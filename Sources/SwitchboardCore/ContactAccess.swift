@@ -54,23 +54,63 @@ public struct ContactAccess: Sendable {
     public func canRead(group: UUID) -> Bool { keepsAddressBooks || rights[group] != nil }
 
     /// Adding and removing contacts in a group; never in a linked group.
-    public func canWrite(group: GroupRef) -> Bool {
-        !group.kind.isReadOnly && (keepsAddressBooks || rights[group.id] == .write)
-    }
+    public func canWrite(group: GroupRef) -> Bool { writing(group: group) == .allowed }
+
+    /// Who sees contacts that are in no group: those who keep the address books (the "Without group" tab, its export,
+    /// and reading such a contact all ask here).
+    public var seesContactsWithoutGroup: Bool { keepsAddressBooks }
 
     /// A contact is visible through any group the actor may read; contacts in no group only to
-    /// those who keep the address books.
+    /// those who see contacts without group.
     public func canRead(contactIn groups: [GroupRef]) -> Bool {
-        if keepsAddressBooks { return true }
-        return groups.contains { rights[$0.id] != nil }
+        if groups.isEmpty { return seesContactsWithoutGroup }
+        return keepsAddressBooks || groups.contains { rights[$0.id] != nil }
     }
 
-    /// Editing or deleting a contact: never one that mirrors an external book (its source
-    /// changes it); otherwise through a group with write right, or for those keeping the books.
-    public func canEdit(contactIn groups: [GroupRef]) -> Bool {
-        if groups.contains(where: { $0.kind.isReadOnly }) { return false }
-        if keepsAddressBooks { return true }
-        return groups.contains { rights[$0.id] == .write }
+    /// Editing or deleting a contact, with the reason when refused: never one that mirrors an external book (its
+    /// source changes it); otherwise through a group with write right, or for those keeping the books.
+    public func editing(contactIn groups: [GroupRef]) -> ContactDecision {
+        guard canRead(contactIn: groups) else { return .notFound }
+        if groups.contains(where: { $0.kind.isReadOnly }) { return .readOnlyLinked }
+        if keepsAddressBooks || groups.contains(where: { rights[$0.id] == .write }) { return .allowed }
+        return .noWriteRight
+    }
+
+    public func canEdit(contactIn groups: [GroupRef]) -> Bool { editing(contactIn: groups) == .allowed }
+
+    /// Adding contacts to a group or removing them from it, with the reason when refused.
+    public func writing(group: GroupRef) -> ContactDecision {
+        guard canRead(group: group.id) else { return .notFound }
+        if group.kind.isReadOnly { return .readOnlyLinked }
+        return keepsAddressBooks || rights[group.id] == .write ? .allowed : .noWriteRight
+    }
+
+    /// What an edit that names `requested` groups does to a contact in `current` groups. A user changes memberships
+    /// only among the groups they may write: a requested writable group is joined, a current writable group not
+    /// requested is left, every other membership stays as it is (a read-only group named while the contact is in it
+    /// changes nothing). Naming a group the actor cannot read, or asking to join one they may not write, is refused
+    /// with its reason.
+    public func membershipChange(current: [GroupRef], requested: [GroupRef]) throws(ContactRefusal)
+        -> MembershipChange
+    {
+        let currentIDs = Set(current.map(\.id))
+        let requestedIDs = Set(requested.map(\.id))
+        var change = MembershipChange()
+        for group in requested where !change.add.contains(group.id) {
+            guard canRead(group: group.id) else { throw ContactRefusal(group: group.id, reason: .notFound) }
+            if currentIDs.contains(group.id) { continue }
+            let decision = writing(group: group)
+            guard decision == .allowed else { throw ContactRefusal(group: group.id, reason: decision) }
+            change.add.append(group.id)
+        }
+        for group in current {
+            if requestedIDs.contains(group.id) || writing(group: group) != .allowed {
+                change.keep.append(group.id)
+            } else {
+                change.remove.append(group.id)
+            }
+        }
+        return change
     }
 
     /// Copying a readable contact into a group the actor may write is always allowed, from
@@ -87,6 +127,42 @@ public struct ContactAccess: Sendable {
     public func canCreate(in groups: [GroupRef]) -> Bool {
         if groups.isEmpty { return keepsAddressBooks }
         return groups.allSatisfy(canWrite(group:))
+    }
+}
+
+/// Whether an actor may act on a contact or a group, and why not: the reason travels to the message the user reads,
+/// so no caller rebuilds it.
+public enum ContactDecision: Equatable, Sendable {
+    case allowed
+    /// The contact or group mirrors an external address book: it changes only at its source.
+    case readOnlyLinked
+    /// Readable, but through no group with write right.
+    case noWriteRight
+    /// Not readable by this actor: as if it did not exist.
+    case notFound
+}
+
+/// A refused change, with the group that refused it (when one did) and why.
+public struct ContactRefusal: Error, Equatable, Sendable {
+    public let group: UUID?
+    public let reason: ContactDecision
+
+    public init(group: UUID? = nil, reason: ContactDecision) {
+        self.group = group
+        self.reason = reason
+    }
+}
+
+/// The memberships an edit adds, removes and keeps, by group id (see `ContactAccess.membershipChange`).
+public struct MembershipChange: Equatable, Sendable {
+    public var add: [UUID] = []
+    public var remove: [UUID] = []
+    public var keep: [UUID] = []
+
+    public init(add: [UUID] = [], remove: [UUID] = [], keep: [UUID] = []) {
+        self.add = add
+        self.remove = remove
+        self.keep = keep
     }
 }
 

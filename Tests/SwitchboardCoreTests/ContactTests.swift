@@ -130,6 +130,48 @@ struct ContactAccessTests {
         #expect(!subscriber.canCopy(contactIn: [google], into: a))
     }
 
+    @Test("decisions carry their reason: linked, no write right, not found")
+    func decisions() {
+        #expect(subscriber.editing(contactIn: [b]) == .allowed)
+        #expect(subscriber.editing(contactIn: [a]) == .noWriteRight)
+        #expect(subscriber.editing(contactIn: [c]) == .notFound)
+        #expect(subscriber.editing(contactIn: []) == .notFound)
+        #expect(subscriber.editing(contactIn: [google, b]) == .readOnlyLinked)
+        #expect(ContactAccess(role: .admin).editing(contactIn: [google]) == .readOnlyLinked)
+        #expect(subscriber.writing(group: a) == .noWriteRight)
+        #expect(subscriber.writing(group: c) == .notFound)
+        #expect(subscriber.writing(group: google) == .readOnlyLinked)
+        #expect(subscriber.writing(group: b) == .allowed)
+        #expect(!subscriber.seesContactsWithoutGroup)
+        #expect(ContactAccess(role: .subAdmin).seesContactsWithoutGroup)
+    }
+
+    @Test("an edit changes memberships only among writable groups; every other membership stays")
+    func membershipChange() throws {
+        let w = GroupRef(id: UUID(), kind: .standard)
+        let access = ContactAccess(role: .subscriber, rights: [a.id: .read, b.id: .write, w.id: .write])
+        // In A (read), B (write), C (hidden); the form names W only: B is left, A and C stay.
+        let moved = try access.membershipChange(current: [a, b, c], requested: [w])
+        #expect(moved == MembershipChange(add: [w.id], remove: [b.id], keep: [a.id, c.id]))
+        // Naming the read-only A it is already in changes nothing there.
+        let named = try access.membershipChange(current: [a, b], requested: [a, b])
+        #expect(named == MembershipChange(keep: [a.id, b.id]))
+        // Joining A (read only), C (hidden) or a linked group is refused with its reason.
+        #expect(throws: ContactRefusal(group: a.id, reason: .noWriteRight)) {
+            try access.membershipChange(current: [b], requested: [a, b])
+        }
+        #expect(throws: ContactRefusal(group: c.id, reason: .notFound)) {
+            try access.membershipChange(current: [b, c], requested: [b, c])
+        }
+        let admin = ContactAccess(role: .admin)
+        #expect(throws: ContactRefusal(group: google.id, reason: .readOnlyLinked)) {
+            try admin.membershipChange(current: [], requested: [google])
+        }
+        // An admin leaves every group but a linked one, whose source decides.
+        #expect(try admin.membershipChange(current: [a, google], requested: []) == MembershipChange(
+            remove: [a.id], keep: [google.id]))
+    }
+
     @Test("DECT limits: entry count and name length")
     func dectLimits() throws {
         let limits = DECTLimits(maximumEntries: 3, maximumNameLength: 10)

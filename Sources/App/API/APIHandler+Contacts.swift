@@ -54,15 +54,8 @@ extension APIHandler {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
         let id = try uuid(input.path.contactId)
-        var groupIDs: Set<UUID>?
-        if let raw = body.groupIds {
-            // The client cannot name the groups it cannot read: those memberships stay.
-            let access = try await request.contactService.access(for: actor)
-            let hidden = try await request.contactService.groups(of: id).compactMap(\.id).filter {
-                !access.canRead(group: $0)
-            }
-            groupIDs = Set(try await readableGroupIDs(raw, request, actor)).union(hidden)
-        }
+        // `groupIds` names groups among those the actor may write; the service keeps every other membership.
+        let groupIDs = try await body.groupIds.asyncFlatMap { Set(try await readableGroupIDs($0, request, actor)) }
         _ = try await request.contactService.update(id, with: body.domain, groups: groupIDs, by: actor)
         return .ok(.init(body: .json(try await contactBody(id, request, actor))))
     }

@@ -33,7 +33,7 @@ struct ContactExportService {
         let access = try await ContactService(db: db).access(for: actor)
         switch scope {
         case .group(let id): _ = try await ContactGroupService(db: db).group(id, by: actor)
-        case .withoutGroup: guard access.keepsAddressBooks else { throw SwitchboardError.notFound }
+        case .withoutGroup: guard access.seesContactsWithoutGroup else { throw SwitchboardError.notFound }
         case .all: break
         }
         var search = ContactSearch(scope: scope, tab: tab)

@@ -95,9 +95,7 @@ struct ContactImportService {
             guard let standard = try await contacts.standardGroup(of: actor) else { throw SwitchboardError.forbidden }
             return try await self.targets([standard.requireID()], by: actor)
         }
-        for group in groups where !access.canWrite(group: group.ref) {
-            throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .forbidden
-        }
+        for group in groups { try SwitchboardError.require(access.writing(group: group.ref)) }
         return groups
     }
 

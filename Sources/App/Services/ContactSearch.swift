@@ -215,8 +215,7 @@ extension ContactSearch {
                 )
             }
         case .withoutGroup:
-            // Contacts in no group exist for those who keep the address books only.
-            guard readable == nil else { return nil }
+            guard access.seesContactsWithoutGroup else { return nil }
             plan = Plan(from: "contacts c", fixed: [], filters: [], key: "c.sort_key", id: "c.id", isSQLite: isSQLite)
             plan.checks.append("NOT EXISTS (SELECT 1 FROM contact_group_members r WHERE r.contact_id = c.id)")
         }

@@ -55,16 +55,14 @@ struct ContactService {
         return model
     }
 
-    /// Saves a contact's fields and, when `groupIDs` is given, its groups (see `setGroups`), in
-    /// one transaction: nothing changes when any part is refused.
+    /// Saves a contact's fields and, when `groupIDs` is given, its groups among those the actor may write (see
+    /// `ContactAccess.membershipChange`), in one transaction: nothing changes when any part is refused.
     func update(_ id: UUID, with input: Contact, groups groupIDs: Set<UUID>? = nil, by actor: Actor) async throws
         -> ContactModel
     {
         let (model, groups) = try await contact(id, by: actor)
         let access = try await access(for: actor)
-        guard access.canEdit(contactIn: groups.map(\.ref)) else {
-            throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
-        }
+        try SwitchboardError.require(access.editing(contactIn: groups.map(\.ref)))
         let contact = try rule { try ContactRules.normalized(input) }
         let change = try await groupChange(from: groups, to: groupIDs, access: access)
         let name = contact.resolvedDisplayName ?? ""
@@ -93,10 +91,7 @@ struct ContactService {
         guard found.count == Set(ids).count else { throw SwitchboardError.notFound }
         for contact in found {
             let groups = memberships.filter { $0.$contact.id == contact.id }.map(\.group.ref)
-            guard access.canRead(contactIn: groups) else { throw SwitchboardError.notFound }
-            guard access.canEdit(contactIn: groups) else {
-                throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
-            }
+            try SwitchboardError.require(access.editing(contactIn: groups))
         }
         try await db.writeTransaction { db in
             try await Self.remove(memberships, on: db)
@@ -159,9 +154,7 @@ struct ContactService {
     /// Replaces a contact's photo (PNG or JPEG, within `rules`); `nil` removes it.
     func setPhoto(_ data: Data?, of contactID: UUID, rules: PhotoRules, by actor: Actor) async throws {
         let (_, groups) = try await contact(contactID, by: actor)
-        guard try await access(for: actor).canEdit(contactIn: groups.map(\.ref)) else {
-            throw groups.contains(where: \.kind.isReadOnly) ? SwitchboardError.groupReadOnly : .forbidden
-        }
+        try SwitchboardError.require(try await access(for: actor).editing(contactIn: groups.map(\.ref)))
         let image = try data.map { data in try rule { try rules.checkImage(data) } }
         try await db.writeTransaction { db in
             try await ContactPhotoModel.query(on: db).filter(\.$contact.$id == contactID).delete()
@@ -175,8 +168,8 @@ struct ContactService {
 
     // MARK: membership
 
-    /// Puts a contact in exactly `groupIDs` among the groups the actor may write; its
-    /// memberships of other groups (which the actor cannot change) stay as they are.
+    /// Puts a contact in exactly `groupIDs` among the groups the actor may write; its memberships of other groups
+    /// (which the actor cannot change) stay as they are.
     func setGroups(of contactID: UUID, to groupIDs: Set<UUID>, by actor: Actor) async throws {
         let (contact, current) = try await self.contact(contactID, by: actor)
         let change = try await groupChange(from: current, to: groupIDs, access: access(for: actor))
@@ -188,24 +181,23 @@ struct ContactService {
         var removing: [ContactGroupModel] = []
     }
 
-    /// What moving a contact from `current` groups to `wanted` changes; refused when it touches a
-    /// group the actor may not write.
+    /// The groups `ContactAccess.membershipChange` adds and removes when an edit names `wanted`; an unknown group is
+    /// "not found", like one the actor cannot read.
     private func groupChange(from current: [ContactGroupModel], to wanted: Set<UUID>?, access: ContactAccess)
         async throws -> GroupChange
     {
         guard let wanted else { return GroupChange() }
-        let groups = try await ContactGroupModel.query(on: db).filter(\.$id ~~ Array(wanted)).all()
-        guard groups.count == wanted.count else { throw SwitchboardError.notFound }
-        let currentIDs = Set(current.compactMap(\.id))
-        let change = GroupChange(
-            adding: groups.filter { !currentIDs.contains($0.id!) },
-            // Groups the actor cannot see were not on their form: those memberships stay.
-            removing: current.filter { !wanted.contains($0.id!) && access.canRead(group: $0.id!) })
-        for group in change.adding + change.removing where !access.canWrite(group: group.ref) {
-            guard access.canRead(group: group.id!) else { throw SwitchboardError.notFound }
-            throw group.kind.isReadOnly ? SwitchboardError.groupReadOnly : .forbidden
+        let named = try await ContactGroupModel.query(on: db).filter(\.$id ~~ Array(wanted)).all()
+        guard named.count == wanted.count else { throw SwitchboardError.notFound }
+        let change: MembershipChange
+        do {
+            change = try access.membershipChange(current: current.map(\.ref), requested: named.map(\.ref))
+        } catch {
+            throw SwitchboardError(refused: error.reason)
         }
-        return change
+        return GroupChange(
+            adding: named.filter { change.add.contains($0.id!) },
+            removing: current.filter { change.remove.contains($0.id!) })
     }
 
     private static func apply(_ change: GroupChange, to contact: ContactModel, on db: any Database) async throws {

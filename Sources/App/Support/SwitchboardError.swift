@@ -359,3 +359,19 @@ func rule<T>(_ body: () throws -> T) throws -> T {
         throw SwitchboardError.dect(violation)
     }
 }
+
+extension SwitchboardError {
+    /// The error a refused contact decision answers with: one mapping for pages, API and commands.
+    init(refused reason: ContactDecision) {
+        switch reason {
+        case .notFound, .allowed: self = .notFound
+        case .readOnlyLinked: self = .groupReadOnly
+        case .noWriteRight: self = .forbidden
+        }
+    }
+
+    /// Throws unless `decision` allows.
+    static func require(_ decision: ContactDecision) throws(SwitchboardError) {
+        guard decision == .allowed else { throw SwitchboardError(refused: decision) }
+    }
+}

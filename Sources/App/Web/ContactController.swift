@@ -88,12 +88,18 @@ struct ContactController: RouteCollection {
         let photoMaximum: Int
     }
 
+    /// What the contact page says when the actor may not change the contact.
+    static let readOnlyReasonKey: [ContactDecision: String] = [
+        .readOnlyLinked: "contact.read_only_linked", .noWriteRight: "contact.read_only_rights",
+    ]
+
     func show(req: Request) async throws -> Response {
         let actor = try req.actor()
         let id = try contactID(req)
         let (model, groups) = try await req.contactService.contact(id, by: actor)
         let access = try await req.contactService.access(for: actor)
-        let editable = access.canEdit(contactIn: groups.map(\.ref))
+        let decision = access.editing(contactIn: groups.map(\.ref))
+        let editable = decision == .allowed
         let contact = model.toDomain()
         let lines: [Line] = [
             ("contact.title", contact.title), ("contact.first_name", contact.firstName),
@@ -129,9 +135,7 @@ struct ContactController: RouteCollection {
             },
             editURL: editable ? Paths.contactEdit(id) : nil,
             deleteAction: editable ? Paths.contactDelete(id) : nil,
-            readOnlyReasonKey: editable
-                ? nil
-                : groups.contains(where: \.kind.isReadOnly) ? "contact.read_only_linked" : "contact.read_only_rights",
+            readOnlyReasonKey: Self.readOnlyReasonKey[decision],
             callAction: Paths.contactCall(id), canCall: actor.user.phoneExtension != nil,
             placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id),
             otherVCards: [VCardVersion.v30, .v40].map {
@@ -292,9 +296,8 @@ struct ContactController: RouteCollection {
         let actor = try req.actor()
         let id = try contactID(req)
         let (model, groups) = try await req.contactService.contact(id, by: actor)
-        guard try await req.contactService.access(for: actor).canEdit(contactIn: groups.map(\.ref)) else {
-            throw SwitchboardError.forbidden
-        }
+        try SwitchboardError.require(
+            try await req.contactService.access(for: actor).editing(contactIn: groups.map(\.ref)))
         return try await renderForm(req, actor: actor, id: id, contact: model.toDomain(), memberOf: nil)
     }
 
@@ -302,13 +305,9 @@ struct ContactController: RouteCollection {
         let actor = try req.actor()
         let id = try contactID(req)
         let form = try req.content.decode(ContactForm.self)
-        // Only the groups the actor may write are on the form; the others are kept by the service.
-        let (_, current) = try await req.contactService.contact(id, by: actor)
-        let access = try await req.contactService.access(for: actor)
-        let kept = current.filter { !access.canWrite(group: $0.ref) }.compactMap(\.id)
-        let groups = Set(form.groups ?? []).union(kept)
         do {
-            _ = try await req.contactService.update(id, with: form.contact, groups: groups, by: actor)
+            // The form shows the groups the actor may write; the service keeps every other membership.
+            _ = try await req.contactService.update(id, with: form.contact, groups: Set(form.groups ?? []), by: actor)
             LayoutContext.Flash.put("success", "contact.saved", on: req)
             return req.redirect(to: Paths.contact(id))
         } catch let error as SwitchboardError where error.status != .notFound && error != .forbidden {

@@ -182,7 +182,7 @@ struct ContactsListController: RouteCollection {
             guard let group = groups.first(where: { $0.id == id }) else { throw SwitchboardError.notFound }
             currentGroup = group
         }
-        if scope == .withoutGroup, !access.keepsAddressBooks { throw SwitchboardError.notFound }
+        if scope == .withoutGroup, !access.seesContactsWithoutGroup { throw SwitchboardError.notFound }
 
         let page = try await query.search.run(on: req.db, access: access)
         let editable = try await req.contactService.editable(page.contacts.map(\.id), within: access)
@@ -224,7 +224,7 @@ struct ContactsListController: RouteCollection {
         let context = ListPage(
             heading: heading,
             allURL: query.url(group: .some(nil)), allCurrent: scope == .all,
-            withoutGroupURL: access.keepsAddressBooks ? query.url(group: "none") : nil,
+            withoutGroupURL: access.seesContactsWithoutGroup ? query.url(group: "none") : nil,
             withoutGroupCurrent: scope == .withoutGroup,
             groups: groups.map { group in
                 GroupLink(
