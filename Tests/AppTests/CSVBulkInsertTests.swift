@@ -270,12 +270,12 @@ struct CSVBulkInsertTests {
                     return values
                 }
                 let before = try await settings(connection)
-                #expect(before != [-CSVImportService.bulkCacheKiB, 2])
-                let inside = try await CSVImportService.withBulkCache(on: connection) { try await settings($0) }
-                #expect(inside == [-CSVImportService.bulkCacheKiB, 2])
+                #expect(before != [-ContactBulkSchema.bulkCacheKiB, 2])
+                let inside = try await ContactBulkSchema.withBulkCache(on: connection) { try await settings($0) }
+                #expect(inside == [-ContactBulkSchema.bulkCacheKiB, 2])
                 #expect(try await settings(connection) == before)
                 await #expect(throws: SwitchboardError.importFailed) {
-                    try await CSVImportService.withBulkCache(on: connection) { _ in throw SwitchboardError.importFailed
+                    try await ContactBulkSchema.withBulkCache(on: connection) { _ in throw SwitchboardError.importFailed
                     }
                 }
                 #expect(try await settings(connection) == before)
@@ -305,7 +305,7 @@ struct CSVBulkInsertTests {
             }
             let before = try await indexes()
             #expect(
-                (CSVImportService.listIndexes + CSVImportService.insertTriggers).allSatisfy { name in
+                (ContactBulkSchema.listIndexes + ContactBulkSchema.insertTriggers).allSatisfy { name in
                     before.contains { $0.hasPrefix(name + ":") }
                 })
             let contacts = (0..<1_200).map { index in

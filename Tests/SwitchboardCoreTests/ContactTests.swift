@@ -168,8 +168,10 @@ struct ContactAccessTests {
             try admin.membershipChange(current: [], requested: [google])
         }
         // An admin leaves every group but a linked one, whose source decides.
-        #expect(try admin.membershipChange(current: [a, google], requested: []) == MembershipChange(
-            remove: [a.id], keep: [google.id]))
+        #expect(
+            try admin.membershipChange(current: [a, google], requested: [])
+                == MembershipChange(
+                    remove: [a.id], keep: [google.id]))
     }
 
     @Test("DECT limits: entry count and name length")

@@ -5,48 +5,49 @@ import SwitchboardCore
 /// An address-book entry. Besides the fields people see, it keeps folded copies of the searchable
 /// ones (`search_*`, lower-case without accents) so filters match "emi" in "Émile" with a plain
 /// substring search, and a `sort_key` so pages come out in accent-aware order straight from an index.
+/// Its field keys come from `ContactColumn`, the table's one column list.
 final class ContactModel: Model, @unchecked Sendable {
     static let schema = "contacts"
 
     // managed fields
     @ID(key: .id) var id: UUID?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: ContactColumn.createdAt.key, on: .create) var createdAt: Date?
+    @Timestamp(key: ContactColumn.updatedAt.key, on: .update) var updatedAt: Date?
 
     // data fields
-    @OptionalField(key: "title") var title: String?
-    @OptionalField(key: "first_name") var firstName: String?
-    @OptionalField(key: "last_name") var lastName: String?
+    @OptionalField(key: ContactColumn.title.key) var title: String?
+    @OptionalField(key: ContactColumn.firstName.key) var firstName: String?
+    @OptionalField(key: ContactColumn.lastName.key) var lastName: String?
     /// As entered; empty when derived (see `Contact.resolvedDisplayName`).
-    @OptionalField(key: "display_name_entered") var enteredDisplayName: String?
-    @Field(key: "display_name") var displayName: String
-    @OptionalField(key: "company") var company: String?
-    @OptionalField(key: "department") var department: String?
-    @OptionalField(key: "job_title") var jobTitle: String?
-    @OptionalField(key: "birthday") var birthday: String?
-    @OptionalField(key: "notes") var notes: String?
-    @OptionalField(key: "short_code") var shortCode: String?
+    @OptionalField(key: ContactColumn.displayNameEntered.key) var enteredDisplayName: String?
+    @Field(key: ContactColumn.displayName.key) var displayName: String
+    @OptionalField(key: ContactColumn.company.key) var company: String?
+    @OptionalField(key: ContactColumn.department.key) var department: String?
+    @OptionalField(key: ContactColumn.jobTitle.key) var jobTitle: String?
+    @OptionalField(key: ContactColumn.birthday.key) var birthday: String?
+    @OptionalField(key: ContactColumn.notes.key) var notes: String?
+    @OptionalField(key: ContactColumn.shortCode.key) var shortCode: String?
     /// Numbers, e-mails and addresses as JSON: always read and written with the contact.
-    @Field(key: "phones") var phones: [PhoneEntry]
-    @Field(key: "emails") var emails: [EmailEntry]
-    @Field(key: "addresses") var addresses: [PostalAddress]
+    @Field(key: ContactColumn.phones.key) var phones: [PhoneEntry]
+    @Field(key: ContactColumn.emails.key) var emails: [EmailEntry]
+    @Field(key: ContactColumn.addresses.key) var addresses: [PostalAddress]
 
     // search fields (derived, see `apply(_:)`)
-    @Field(key: "sort_key") var sortKey: String
-    @Field(key: "initial") var initial: String
-    @Field(key: "search_name") var searchName: String
-    @Field(key: "search_first_name") var searchFirstName: String
-    @Field(key: "search_last_name") var searchLastName: String
-    @Field(key: "search_company") var searchCompany: String
-    @Field(key: "search_email") var searchEmail: String
-    @Field(key: "search_city") var searchCity: String
+    @Field(key: ContactColumn.sortKey.key) var sortKey: String
+    @Field(key: ContactColumn.initial.key) var initial: String
+    @Field(key: ContactColumn.searchName.key) var searchName: String
+    @Field(key: ContactColumn.searchFirstName.key) var searchFirstName: String
+    @Field(key: ContactColumn.searchLastName.key) var searchLastName: String
+    @Field(key: ContactColumn.searchCompany.key) var searchCompany: String
+    @Field(key: ContactColumn.searchEmail.key) var searchEmail: String
+    @Field(key: ContactColumn.searchCity.key) var searchCity: String
     /// The digits of every number, space separated: "0123456789 33612345678".
-    @Field(key: "search_number") var searchNumber: String
+    @Field(key: ContactColumn.searchNumber.key) var searchNumber: String
     /// The words of `search_name` as a JSON array; database triggers index them (`CreateContactNameWords`).
-    @Field(key: "name_words") var nameWords: String
+    @Field(key: ContactColumn.nameWords.key) var nameWords: String
     /// Caller-ID keys of the numbers as a JSON array of [key, number]; database triggers index
     /// them (`CreateContactNumberKeys`).
-    @Field(key: "number_keys") var numberKeys: String
+    @Field(key: ContactColumn.numberKeys.key) var numberKeys: String
 
     init() {}
 

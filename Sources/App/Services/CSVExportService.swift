@@ -81,15 +81,14 @@ struct CSVBatches: AsyncSequence, Sendable {
     static let batchSize = 1_000
 
     /// The `contacts` columns a row of the file needs.
-    static let columns = ContactBulkInsert.domainColumns.split(separator: ", ").map { "c.\($0)" }
-        .joined(separator: ", ")
+    static let columns = ContactStore.exportColumns
 
     /// Reads batch after batch; the next batch is read (on SQLite's side, or NIO's thread pool for a
     /// file) while the current one is written as CSV, so the two cores share an export.
     struct AsyncIterator: AsyncIteratorProtocol {
-        let source: Source
+        let source: ContactBatches
         let delimiter: CSVDelimiter
-        var ahead: Source.Reading?
+        var ahead: ContactBatches.Reading?
         var headerWritten = false
         var done = false
 
@@ -117,71 +116,6 @@ struct CSVBatches: AsyncSequence, Sendable {
         }
     }
 
-    struct Batch: Sendable {
-        let contacts: [Contact]
-        /// Where the next batch starts; `nil` after the last one.
-        let next: ContactSearch.Cursor?
-    }
-
-    /// Where batches come from: one query per batch, through Fluent or from the SQLite file.
-    struct Source: Sendable {
-        let search: ContactSearch
-        let access: ContactAccess
-        let db: any Database
-        let reader: SQLiteFileReader?
-
-        /// A batch being read.
-        enum Reading: Sendable {
-            case task(Task<Batch, any Error>)
-            case future(EventLoopFuture<Batch>)
-
-            func batch() async throws -> Batch {
-                switch self {
-                case .task(let task): try await task.value
-                case .future(let future): try await future.get()
-                }
-            }
-        }
-
-        /// Starts reading the batch after `cursor` (one batch is read at a time: the iterator waits
-        /// for it before asking for the next). From a file, the read is on NIO's thread pool from now on.
-        func read(after cursor: ContactSearch.Cursor?) -> Reading {
-            var search = search
-            search.after = cursor
-            let sql = db as! any SQLDatabase
-            guard let reader else {
-                return .task(
-                    Task {
-                        let (rows, next) = try await search.rows(on: db, access: access, columns: CSVBatches.columns)
-                        let sqlite = sql.dialect.name == "sqlite"
-                        return Batch(
-                            contacts: try rows.map { try ContactBulkInsert.contact(from: $0, sqlite: sqlite) },
-                            next: next)
-                    })
-            }
-            guard let query = search.keysetQuery(access: access, columns: CSVBatches.columns, isSQLite: true) else {
-                return .future(sql.eventLoop.makeSucceededFuture(Batch(contacts: [], next: nil)))
-            }
-            let limit = search.limit
-            let rows = reader.startRows(query, dialectOf: sql) { row in
-                (
-                    key: row.text(0) ?? "", id: row.text(1) ?? "",
-                    contact: try ContactFlatColumns.contact(from: row, at: 2)
-                )
-            }
-            return .future(
-                rows.flatMapThrowing { rows in
-                    guard rows.count == limit, let last = rows.last else {
-                        return Batch(contacts: rows.map(\.contact), next: nil)
-                    }
-                    guard let id = UUID(uuidString: last.id) else {
-                        throw SQLiteFileReader.Failure(code: 0, message: "contact id \(last.id) is not a UUID")
-                    }
-                    return Batch(contacts: rows.map(\.contact), next: ContactSearch.Cursor(sortKey: last.key, id: id))
-                })
-        }
-    }
-
     func makeAsyncIterator() -> AsyncIterator {
         var search = search
         search.limit = CSVBatches.batchSize
@@ -189,6 +123,6 @@ struct CSVBatches: AsyncSequence, Sendable {
         // A file that cannot be opened read-only (it always should be) is read through Fluent instead.
         let reader = sqliteFile.flatMap { try? SQLiteFileReader(path: $0) }
         return AsyncIterator(
-            source: Source(search: search, access: access, db: db, reader: reader), delimiter: delimiter)
+            source: ContactBatches(search: search, access: access, db: db, reader: reader), delimiter: delimiter)
     }
 }

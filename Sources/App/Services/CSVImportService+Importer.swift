@@ -46,26 +46,10 @@ extension CSVImportService {
             -> Importer
         {
             var importer = Importer(db: db, targets: targets, duplicates: duplicates)
-            let sql = db as! any SQLDatabase
-            let sqlite = sql.dialect.name == "sqlite"
-            var after: UUID?
-            while true {
-                // Raw rows, not models: this reads every stored contact once.
-                var query: SQLQueryString = "SELECT id, \(unsafeRaw: ContactBulkInsert.domainColumns) FROM contacts"
-                if let after { query += " WHERE id > \(bind: after)" }
-                query += " ORDER BY id LIMIT 2000"
-                let page = try await sql.raw(query).all()
-                var last: UUID?
-                for row in page {
-                    let id = try row.decode(column: "id", as: UUID.self)
-                    let contact = try ContactBulkInsert.contact(from: row, sqlite: sqlite)
-                    importer.index(CSVDuplicateKey(contact), id: id)
-                    importer.storedCount += 1
-                    if let code = contact.shortCode { importer.takenCodes.insert(code) }
-                    last = id
-                }
-                guard page.count == 2_000, let last else { break }
-                after = last
+            try await ContactStore.forEach(on: db) { id, contact in
+                importer.index(CSVDuplicateKey(contact), id: id)
+                importer.storedCount += 1
+                if let code = contact.shortCode { importer.takenCodes.insert(code) }
             }
             importer.dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
             importer.dectLimits = targets.compactMap { group in group.dectLimits.map { (group.id!, $0) } }

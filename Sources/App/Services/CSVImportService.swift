@@ -10,7 +10,7 @@ struct CSVImportService {
     /// The database the import's transaction runs on, when not `db` (`Application.importDatabase`).
     var importDB: (any Database)? = nil
     /// A file of at least this many lines (and half as many as the stored contacts) is imported with the list's
-    /// indexes built afterwards and the insert triggers off (`withBulkSchema`).
+    /// indexes built afterwards and the insert triggers off (`ContactBulkSchema`).
     var deferredIndexesFrom = 5_000
 
     /// What the user chose in the preview; `nil` means "detect" (or "suggest", for the template).
@@ -194,7 +194,7 @@ struct CSVImportService {
         let phoneBookV1 = file.isPhoneBookV1
         let template = file.template
         do {
-            return try await Self.withBulkCache(on: importDB ?? db) { db in
+            return try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { db in
                 try await db.writeTransaction { db in
                     // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
                     var file = try await CSVImportService(db: db).parse(data, options: options)
@@ -203,7 +203,7 @@ struct CSVImportService {
                         on: db, targets: targets, duplicates: phoneBookV1 ? nil : duplicates)
                     let lines = data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
                     let large = lines >= deferredIndexesFrom && lines >= importer.storedCount / 2
-                    try await Self.withBulkSchema(on: db, if: large) { triggersOff in
+                    try await ContactBulkSchema.withBulkSchema(on: db, if: large) { triggersOff in
                         importer.fansOut = triggersOff
                         try await Self.importRows(of: &file, with: &importer, report: &report)
                     }
@@ -246,84 +246,6 @@ struct CSVImportService {
             }
         }
     }
-
-    /// The indexes that order and filter the contact list and the caller-ID lookup's key index: nothing an import
-    /// reads. The unique ones (ids, speed-dial codes, memberships) and those the triggers delete by stay.
-    static let listIndexes = [
-        "contacts_sort", "contacts_initial_sort", "contacts_search_number", "members_group_sort",
-        "contact_number_keys_key",
-    ]
-
-    /// The triggers that fan a new contact's name words and caller-ID keys out (`CreateContactNameWords`,
-    /// `CreateContactNumberKeys`); those of updates and deletes stay.
-    static let insertTriggers = ["contacts_name_words_insert", "contacts_number_keys_insert"]
-
-    /// On SQLite, when `large`, runs `body` with `listIndexes` and `insertTriggers` dropped and makes them again
-    /// afterwards, from the very statements SQLite kept — inside the import's transaction, so a failure puts them back
-    /// with everything else, and other connections never see them missing. Building an index once from sorted keys
-    /// is far cheaper than inserting 100 000 rows at random places in it; for a file small next to the stored contacts
-    /// it is not, so it is only done when the file has at least half as many lines as there are contacts. `body` is
-    /// told whether the triggers are off: the import then fans each batch's new contacts out itself
-    /// (`ContactBulkInsert.fanOut`), in three statements for the batch instead of a trigger program per row.
-    static func withBulkSchema(
-        on db: any Database, if large: Bool, _ body: (_ triggersOff: Bool) async throws -> Void
-    ) async throws {
-        guard large, let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await body(false)
-        }
-        var query: SQLQueryString = "SELECT type, name, sql FROM sqlite_master WHERE name IN ("
-        for (index, name) in (listIndexes + insertTriggers).enumerated() {
-            query += index == 0 ? "\(bind: name)" : ", \(bind: name)"
-        }
-        query += ")"
-        let objects = try await sql.raw(query).all().map {
-            (
-                type: try $0.decode(column: "type", as: String.self),
-                name: try $0.decode(column: "name", as: String.self),
-                sql: try $0.decode(column: "sql", as: String.self)
-            )
-        }
-        for object in objects {
-            try await sql.raw("DROP \(unsafeRaw: object.type == "trigger" ? "TRIGGER" : "INDEX") \(ident: object.name)")
-                .run()
-        }
-        try await body(Set(insertTriggers).isSubset(of: objects.map(\.name)))
-        for object in objects { try await sql.raw("\(unsafeRaw: object.sql)").run() }
-    }
-
-    /// On SQLite, runs `body` on one connection which has a large page cache and keeps statement journals in memory
-    /// meanwhile: a 100 000-row import touches every page of the contacts' indexes, and with SQLite's 2 MB default
-    /// cache it spilled pages again and again (a third of its time went into the kernel writing them). The connection
-    /// gets its settings back afterwards, which frees the cache. Elsewhere `body` runs on `db` as it is: Fluent's
-    /// PostgreSQL driver marks a connection it hands out as already in a transaction, so `transaction` on it would
-    /// not begin one (a test of a failing import caught it).
-    static func withBulkCache<T: Sendable>(
-        on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
-    ) async throws -> T {
-        guard (db as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await body(db) }
-        return try await db.withConnection { connection in try await withBulkCache(onConnection: connection, body) }
-    }
-
-    private static func withBulkCache<T: Sendable>(
-        onConnection connection: any Database, _ body: @escaping @Sendable (any Database) async throws -> T
-    ) async throws -> T {
-        let sql = connection as! any SQLDatabase
-        let setting = { (name: String) in
-            try await sql.raw("PRAGMA \(unsafeRaw: name)").first()?.decode(column: name, as: Int.self)
-        }
-        let cache = try await setting("cache_size") ?? -2_000
-        let tempStore = try await setting("temp_store") ?? 0
-        try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(-bulkCacheKiB))").run()
-        try await sql.raw("PRAGMA temp_store = MEMORY").run()
-        let result: Result<T, any Error>
-        do { result = .success(try await body(connection)) } catch { result = .failure(error) }
-        try await sql.raw("PRAGMA cache_size = \(unsafeRaw: String(cache))").run()
-        try await sql.raw("PRAGMA temp_store = \(unsafeRaw: String(tempStore))").run()
-        return try result.get()
-    }
-
-    /// The page cache of an importing SQLite connection, in KiB (256 MiB).
-    static let bulkCacheKiB = 262_144
 
     /// The group legacy phone-book exports land in: the first "phone book v1" group, made when there is none.
     private func phoneBookV1Group(by actor: Actor) async throws -> ContactGroupModel {

@@ -216,18 +216,7 @@ struct ContactService {
 
     func editable(_ ids: [UUID], within access: ContactAccess) async throws -> Set<UUID> {
         guard !ids.isEmpty else { return [] }
-        let rows = try await (db as! any SQLDatabase).raw(
-            """
-            SELECT m.contact_id, g.id, g.kind FROM contact_group_members m \
-            JOIN contact_groups g ON g.id = m.group_id WHERE m.contact_id IN (\(binds: ids))
-            """
-        ).all()
-        var groups: [UUID: [GroupRef]] = [:]
-        for row in rows {
-            let kind = ContactGroupKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .standard
-            groups[try row.decode(column: "contact_id", as: UUID.self), default: []].append(
-                GroupRef(id: try row.decode(column: "id", as: UUID.self), kind: kind))
-        }
+        let groups = try await ContactStore.groupRefs(of: ids, on: db)
         return Set(ids.filter { access.canEdit(contactIn: groups[$0] ?? []) })
     }
 

@@ -131,19 +131,7 @@ struct PBXService {
                 db.logger.warning("Caller-ID lookup read through Fluent: \(error)")
             }
         }
-        // Written out rather than built with the query builder: this runs at every incoming call.
-        let rows = try await (db as! any SQLDatabase).raw(
-            """
-            SELECT k.number AS number, c.display_name AS display_name
-            FROM contact_number_keys k JOIN contacts c ON c.id = k.contact_id
-            WHERE k.key IN (\(binds: keys)) LIMIT 200
-            """
-        ).all()
-        return try rows.map { row in
-            (
-                number: try row.decode(column: "number", as: String.self),
-                name: try row.decode(column: "display_name", as: String.self)
-            )
-        }
+        return try await ContactStore.callerIDCandidates(keys: keys, on: db)
     }
+
 }

@@ -50,7 +50,7 @@ struct SignInService {
         let addressKey = "ip:\(clientAddress ?? "unknown")"
         let since = throttle.windowStart(now: now)
         let attempt = try await db.writeTransaction { db -> [UUID]? in
-            try await Self.serialize([accountKey, addressKey], on: db)
+            try await db.serializeTransactions(on: [accountKey, addressKey])
             async let accountFailures = failures(for: accountKey, since: since, on: db)
             async let addressFailures = failures(for: addressKey, since: since, on: db)
             if throttle.wait(
@@ -96,15 +96,6 @@ struct SignInService {
             try await LoginFailureModel.query(on: db).filter(\.$id ~~ attempt).delete()
             if let username { try await LoginFailureModel.query(on: db).filter(\.$key == "user:\(username)").delete() }
             try await LoginFailureModel.query(on: db).filter(\.$failedAt < since).delete()
-        }
-    }
-
-    /// On PostgreSQL, one transaction at a time per throttle key (an advisory lock held until commit); SQLite's
-    /// write lock, taken by `writeTransaction`, already does it.
-    private static func serialize(_ keys: [String], on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
-        for key in keys.sorted() {
-            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
         }
     }
 

@@ -43,7 +43,8 @@ extension Application {
     func givenContact(_ name: String, in groups: [UUID], by actor: Actor) async throws -> UUID {
         let parts = name.split(separator: " ").map(String.init)
         let contact =
-            parts.count > 1 ? Contact(firstName: parts[0], lastName: parts.dropFirst().joined(separator: " "))
+            parts.count > 1
+            ? Contact(firstName: parts[0], lastName: parts.dropFirst().joined(separator: " "))
             : Contact(company: name)
         return try await ContactService(db: db).create(contact, in: groups, by: actor).requireID()
     }

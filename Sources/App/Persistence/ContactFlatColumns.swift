@@ -9,21 +9,23 @@ import SwitchboardCore
 enum ContactFlatColumns {
     /// The contact in the columns of `ContactBulkInsert.domainColumns` starting at `first`.
     static func contact(from row: SQLiteFileReader.Row, at first: Int32) throws -> Contact {
-        let text = { (offset: Int32) -> String? in row.text(first + offset) }
+        let offset = { (column: ContactColumn) in first + Int32(ContactColumn.domain.firstIndex(of: column)!) }
+        let text = { (column: ContactColumn) -> String? in row.text(offset(column)) }
         return Contact(
-            title: text(0), firstName: text(1), lastName: text(2), displayName: text(3), company: text(4),
-            department: text(5), jobTitle: text(6), birthday: text(7), notes: text(8), shortCode: text(9),
-            phones: try list(row.bytes(first + 10), phone), emails: try list(row.bytes(first + 11), email),
-            addresses: try list(row.bytes(first + 12), address))
+            title: text(.title), firstName: text(.firstName), lastName: text(.lastName),
+            displayName: text(.displayNameEntered), company: text(.company), department: text(.department),
+            jobTitle: text(.jobTitle), birthday: text(.birthday), notes: text(.notes), shortCode: text(.shortCode),
+            phones: try list(row.bytes(offset(.phones)), phone), emails: try list(row.bytes(offset(.emails)), email),
+            addresses: try list(row.bytes(offset(.addresses)), address))
     }
 
     /// The list in `column` of a row: SQLite stores it as JSON text; PostgreSQL's rows decode it
     /// as they store it.
     static func list<Entry: Decodable>(
-        _ row: any SQLRow, _ column: String, sqlite: Bool, _ make: (Members) -> Entry?
+        _ row: any SQLRow, _ column: ContactColumn, sqlite: Bool, _ make: (Members) -> Entry?
     ) throws -> [Entry] {
-        guard sqlite, var text = try? row.decode(column: column, as: String.self) else {
-            return try row.decode(column: column, as: [Entry].self)
+        guard sqlite, var text = try? row.decode(column: column.rawValue, as: String.self) else {
+            return try row.decode(column: column.rawValue, as: [Entry].self)
         }
         return try text.withUTF8 { try list($0, make) }
     }

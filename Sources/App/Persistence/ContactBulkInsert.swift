@@ -3,44 +3,6 @@ import SQLKit
 import SQLiteKit
 import SwitchboardCore
 
-/// What a `contacts` row holds for a contact: its fields and every derived column (folded search copies, sort key,
-/// tab, name words, caller-ID keys). `ContactModel.apply` and the bulk insert of a CSV import both come from here,
-/// so a contact inserted in bulk is found by the list's search, the words index and caller-ID lookup (the database
-/// triggers fan `name_words` and `number_keys` out) exactly like one saved through Fluent.
-struct ContactColumns: Sendable {
-    let contact: Contact
-    let displayName: String
-    let sortKey: String
-    let initial: String
-    let searchName: String
-    let searchFirstName: String
-    let searchLastName: String
-    let searchCompany: String
-    let searchEmail: String
-    let searchCity: String
-    let searchNumber: String
-    let nameWords: String
-    let numberKeys: String
-
-    init(_ contact: Contact) {
-        self.contact = contact
-        let fold = { (text: String?) in SearchFolding.fold(text ?? "") }
-        displayName = contact.resolvedDisplayName ?? ""
-        searchName = fold(displayName)
-        initial = SearchFolding.initial(of: displayName, folded: searchName)
-        // `ContactModel.sortKey(for:)`, without folding the name twice.
-        sortKey = initial == "#" ? "~" + searchName : searchName
-        nameWords = ContactModel.nameWords(ofFolded: searchName)
-        numberKeys = ContactModel.numberKeys(of: contact.phones)
-        searchFirstName = fold(contact.firstName)
-        searchLastName = fold(contact.lastName)
-        searchCompany = fold(contact.company)
-        searchEmail = contact.emails.map { fold($0.address) }.joined(separator: " ")
-        searchCity = contact.addresses.compactMap { $0.city.map(fold) }.joined(separator: " ")
-        searchNumber = contact.phones.map { SearchFolding.digits($0.number) }.joined(separator: " ")
-    }
-}
-
 /// A statement ready to run. On SQLite its text and values are written here, without SQLKit: its serialiser and
 /// SQLiteKit's encoder find each value's encoding through dynamic casts, and cost a CSV import more than the rows they
 /// carry. Elsewhere it is the SQLKit expression.
@@ -75,12 +37,8 @@ enum BulkStatement: Sendable {
 enum ContactBulkInsert {
     static let maxBinds = 30_000
 
-    static let contactColumns = [
-        "id", "created_at", "updated_at", "title", "first_name", "last_name", "display_name_entered", "display_name",
-        "company", "department", "job_title", "birthday", "notes", "short_code", "phones", "emails", "addresses",
-        "sort_key", "initial", "search_name", "search_first_name", "search_last_name", "search_company",
-        "search_email", "search_city", "search_number", "name_words", "number_keys",
-    ]
+    /// Every column of `contacts`, in the order the INSERTs name them.
+    static let contactColumns = ContactColumn.allCases.map(\.rawValue)
 
     /// A new contact's columns, and its lists as SQLite stores them (JSON text), worked out ahead of its insert.
     struct Row: Sendable {
@@ -104,26 +62,11 @@ enum ContactBulkInsert {
     {
         let chunks = rows.chunked(by: maxBinds / contactColumns.count)
         guard db is any SQLiteDatabase else { return chunks.map { .expression(insert($0, now: now, on: db)) } }
-        let created = SQLiteData.float(now.timeIntervalSince1970)
-        let text = { (value: String?) in value.map { SQLiteData.text($0) } ?? .null }
         return chunks.map { chunk in
             var binds: [SQLiteData] = []
             binds.reserveCapacity(chunk.count * contactColumns.count)
             for (id, row) in chunk {
-                let columns = row.columns
-                let contact = columns.contact
-                // In the order of `contactColumns`; the lists as JSON text, as SQLite stores them.
-                binds += [
-                    .text(id.sqliteText), created, created, text(contact.title), text(contact.firstName),
-                    text(contact.lastName), text(contact.displayName), .text(columns.displayName),
-                    text(contact.company), text(contact.department), text(contact.jobTitle), text(contact.birthday),
-                    text(contact.notes), text(contact.shortCode), .text(row.phones), .text(row.emails),
-                    .text(row.addresses), .text(columns.sortKey),
-                    .text(columns.initial), .text(columns.searchName), .text(columns.searchFirstName),
-                    .text(columns.searchLastName), .text(columns.searchCompany), .text(columns.searchEmail),
-                    .text(columns.searchCity), .text(columns.searchNumber), .text(columns.nameWords),
-                    .text(columns.numberKeys),
-                ]
+                for column in ContactColumn.allCases { binds.append(column.value(of: row, id: id, now: now).sqlite) }
             }
             return .sqlite(
                 sql: BulkStatement.sqliteInsert(into: "contacts", columns: contactColumns, rows: chunk.count),
@@ -138,18 +81,7 @@ enum ContactBulkInsert {
     {
         var insert = db.insert(into: "contacts").columns(contactColumns)
         for (id, row) in chunk {
-            let columns = row.columns
-            let contact = columns.contact
-            insert = insert.values([
-                SQLBind(id), SQLBind(now), SQLBind(now), bind(contact.title), bind(contact.firstName),
-                bind(contact.lastName), bind(contact.displayName), SQLBind(columns.displayName),
-                bind(contact.company), bind(contact.department), bind(contact.jobTitle), bind(contact.birthday),
-                bind(contact.notes), bind(contact.shortCode), SQLBind(contact.phones), SQLBind(contact.emails),
-                SQLBind(contact.addresses), SQLBind(columns.sortKey), SQLBind(columns.initial),
-                SQLBind(columns.searchName), SQLBind(columns.searchFirstName), SQLBind(columns.searchLastName),
-                SQLBind(columns.searchCompany), SQLBind(columns.searchEmail), SQLBind(columns.searchCity),
-                SQLBind(columns.searchNumber), SQLBind(columns.nameWords), SQLBind(columns.numberKeys),
-            ])
+            insert = insert.values(ContactColumn.allCases.map { $0.value(of: row, id: id, now: now).bind })
         }
         return insert.insert
     }
@@ -220,33 +152,22 @@ enum ContactBulkInsert {
         ).run()
     }
 
-    /// `NULL` for a missing text, as Fluent writes an empty optional field.
-    private static func bind(_ text: String?) -> any SQLExpression {
-        text.map { SQLBind($0) } ?? SQLLiteral.null
-    }
-
     // MARK: reading back
 
     /// The columns `contact(from:)` reads.
-    static let domainColumns =
-        "title, first_name, last_name, display_name_entered, company, department, job_title, birthday, notes, short_code, phones, emails, addresses"
+    static let domainColumns = ContactColumn.list(ContactColumn.domain)
 
     /// The contact a row of `domainColumns` holds (`ContactModel.toDomain` without a model). On SQLite the lists
     /// are JSON text, which `ContactFlatColumns` reads without `JSONDecoder`.
     static func contact(from row: any SQLRow, sqlite: Bool) throws -> Contact {
-        Contact(
-            title: try row.decode(column: "title", as: String?.self),
-            firstName: try row.decode(column: "first_name", as: String?.self),
-            lastName: try row.decode(column: "last_name", as: String?.self),
-            displayName: try row.decode(column: "display_name_entered", as: String?.self),
-            company: try row.decode(column: "company", as: String?.self),
-            department: try row.decode(column: "department", as: String?.self),
-            jobTitle: try row.decode(column: "job_title", as: String?.self),
-            birthday: try row.decode(column: "birthday", as: String?.self),
-            notes: try row.decode(column: "notes", as: String?.self),
-            shortCode: try row.decode(column: "short_code", as: String?.self),
-            phones: try ContactFlatColumns.list(row, "phones", sqlite: sqlite, ContactFlatColumns.phone),
-            emails: try ContactFlatColumns.list(row, "emails", sqlite: sqlite, ContactFlatColumns.email),
-            addresses: try ContactFlatColumns.list(row, "addresses", sqlite: sqlite, ContactFlatColumns.address))
+        let text = { (column: ContactColumn) in try row.decode(column: column.rawValue, as: String?.self) }
+        return Contact(
+            title: try text(.title), firstName: try text(.firstName), lastName: try text(.lastName),
+            displayName: try text(.displayNameEntered), company: try text(.company), department: try text(.department),
+            jobTitle: try text(.jobTitle), birthday: try text(.birthday), notes: try text(.notes),
+            shortCode: try text(.shortCode),
+            phones: try ContactFlatColumns.list(row, .phones, sqlite: sqlite, ContactFlatColumns.phone),
+            emails: try ContactFlatColumns.list(row, .emails, sqlite: sqlite, ContactFlatColumns.email),
+            addresses: try ContactFlatColumns.list(row, .addresses, sqlite: sqlite, ContactFlatColumns.address))
     }
 }

@@ -17,15 +17,17 @@ struct ContactSearch: Sendable, Equatable {
         case name, firstName, lastName, company, number, email, city
 
         var column: String {
-            switch self {
-            case .name: "search_name"
-            case .firstName: "search_first_name"
-            case .lastName: "search_last_name"
-            case .company: "search_company"
-            case .number: "search_number"
-            case .email: "search_email"
-            case .city: "search_city"
-            }
+            let column: ContactColumn =
+                switch self {
+                case .name: .searchName
+                case .firstName: .searchFirstName
+                case .lastName: .searchLastName
+                case .company: .searchCompany
+                case .number: .searchNumber
+                case .email: .searchEmail
+                case .city: .searchCity
+                }
+            return column.rawValue
         }
 
         /// The narrow index (column, sort key, id) a rare substring is scanned in, if any. Names
@@ -76,14 +78,17 @@ struct ContactSearch: Sendable, Equatable {
 /// A row of the contacts list: what the list shows, read straight from the search query.
 struct ContactSummary: Sendable {
     init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: UUID.self)
-        sortKey = try row.decode(column: "sort_key", as: String.self)
-        displayName = try row.decode(column: "display_name", as: String.self)
-        company = try row.decode(column: "company", as: String?.self)
-        jobTitle = try row.decode(column: "job_title", as: String?.self)
-        phones = try row.decode(column: "phones", as: [PhoneEntry].self)
-        emails = try row.decode(column: "emails", as: [EmailEntry].self)
-        addresses = try row.decode(column: "addresses", as: [PostalAddress].self)
+        func column<T: Decodable>(_ column: ContactColumn, _ type: T.Type) throws -> T {
+            try row.decode(column: column.rawValue, as: type)
+        }
+        id = try column(.id, UUID.self)
+        sortKey = try column(.sortKey, String.self)
+        displayName = try column(.displayName, String.self)
+        company = try column(.company, String?.self)
+        jobTitle = try column(.jobTitle, String?.self)
+        phones = try column(.phones, [PhoneEntry].self)
+        emails = try column(.emails, [EmailEntry].self)
+        addresses = try column(.addresses, [PostalAddress].self)
     }
 
     let id: UUID
@@ -343,8 +348,7 @@ extension ContactSearch {
         }
     }
 
-    private static let columns =
-        "c.id, c.sort_key, c.display_name, c.company, c.job_title, c.phones, c.emails, c.addresses"
+    private static let columns = ContactColumn.list(ContactColumn.summary, table: "c")
 
     /// `column` holds `text` anywhere: a plain substring search (both are folded already), quicker
     /// than `LIKE '%…%'` and with no wildcard to escape.

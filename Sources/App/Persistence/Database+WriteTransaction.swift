@@ -21,3 +21,15 @@ extension Database {
         try await sql.raw("DELETE FROM contacts WHERE 0").run()
     }
 }
+
+extension Database {
+    /// Within a transaction: one transaction at a time per key. On PostgreSQL an advisory lock per key, held until
+    /// commit (keys in sorted order, so two transactions never wait on each other); SQLite's write lock, taken by
+    /// `writeTransaction`, already does it.
+    func serializeTransactions(on keys: [String]) async throws {
+        guard let sql = self as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        for key in keys.sorted() {
+            try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
+        }
+    }
+}
