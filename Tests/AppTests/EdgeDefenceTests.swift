@@ -143,7 +143,7 @@ struct EdgeDefenceTests {
         "Web/ContactController.swift: headers.replaceOrAdd(name: .contentType, value: photo.mediaType)",
         "Web/CSVExportController.swift: response.headers.contentDisposition = .init(.attachment, filename: fileName)",
         "Web/ContactInterchangeController.swift: response.headers.contentDisposition = .init(.inline, filename: String(file))",
-        "Web/ContactInterchangeController.swift: headers.contentDisposition = .init(.attachment, filename: fileName)",
+        "Web/Downloads.swift: headers.contentDisposition = .init(.attachment, filename: fileName)",
         #"CardDAV/CardDAVClient.swift: headers.add(name: "Authorization", value: authorization)"#,
         #"CardDAV/CardDAVClient.swift: if let depth { headers.add(name: "Depth", value: depth) }"#,
         #"CardDAV/CardDAVClient.swift: if body != nil { headers.add(name: "Content-Type", value: contentType) }"#,

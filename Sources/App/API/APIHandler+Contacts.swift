@@ -9,29 +9,16 @@ extension APIHandler {
     func listContacts(_ input: Operations.ListContacts.Input) async throws -> Operations.ListContacts.Output {
         let (request, actor) = try context()
         let query = input.query
-        var search = ContactSearch()
-        switch (query.group, query.withoutGroup ?? false) {
-        case (nil, false): search.scope = .all
-        case (nil, true): search.scope = .withoutGroup
-        case (let group?, false): search.scope = .group(try await readableGroupIDs([group], request, actor)[0])
-        case (_?, true): throw SwitchboardError.filtersConflict
-        }
-        if let tab = query.tab {
-            guard Self.tabs.contains(tab) else { throw SwitchboardError.badRequest }
-            search.tab = tab
-        }
         let filters: [ContactSearch.Field: String?] = [
             .name: query.name, .firstName: query.firstName, .lastName: query.lastName, .company: query.company,
             .number: query.number, .email: query.email, .city: query.city,
         ]
-        search.filters = filters.compactMapValues { $0 }
-        // An empty `cursor=` is no cursor: the first page.
-        if let token = query.cursor, !token.isEmpty {
-            guard let cursor = ContactSearch.Cursor(token: token) else { throw SwitchboardError.cursorInvalid }
-            search.after = cursor
-        }
-        search.limit = query.limit ?? 50
-        guard (1...200).contains(search.limit) else { throw SwitchboardError.badRequest }
+        let list = ContactListQuery(
+            group: query.group, withoutGroup: query.withoutGroup ?? false, tab: query.tab,
+            filters: filters.compactMapValues { $0 }, cursor: query.cursor, limit: query.limit)
+        let search = try list.search()
+        // A group the actor cannot read is "not found" here, before any service could call it "forbidden".
+        if case .group(let id) = search.scope { _ = try await readableGroupIDs([id.uuidString], request, actor) }
         let page = try await request.contactService.search(search, by: actor)
         let items = page.contacts.map(Components.Schemas.ContactSummary.init)
         return .ok(.init(body: .json(.init(items: items, nextCursor: page.next?.token))))
@@ -178,8 +165,6 @@ extension APIHandler {
     }
 
     // MARK: helpers
-
-    private static let tabs = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ#".map(String.init))
 
     /// The groups a request names, each one the actor may read (unknown and unreadable alike are
     /// "not found"; the services would call an unreadable group "forbidden", telling it exists).

@@ -7,7 +7,7 @@ import Vapor
 extension APIHandler {
     func getContactVCard(_ input: Operations.GetContactVCard.Input) async throws -> Operations.GetContactVCard.Output {
         let (request, actor) = try context()
-        let version = try ContactInterchangeController.version(input.query.version?.rawValue)
+        let version = try VCardVersion.requested(input.query.version?.rawValue)
         let (text, _) = try await request.contactExportService.vCard(
             of: try uuid(input.path.contactId), version: version, by: actor)
         return .ok(.init(body: .textVcard(HTTPBody(text))))
@@ -30,12 +30,11 @@ extension APIHandler {
         -> Operations.ExportContactsVCard.Output
     {
         let (request, actor) = try context()
-        let version = try ContactInterchangeController.version(input.query.version?.rawValue)
+        let version = try VCardVersion.requested(input.query.version?.rawValue)
         let export = request.contactExportService
-        let scope = try await export.scope(
-            group: try input.query.group.map(uuid), withoutGroup: input.query.withoutGroup ?? false, by: actor)
-        let ids = try await export.contactIDs(in: scope.scope, by: actor)
-        try await export.audit(count: ids.count, scope: scope.audited, version: version, by: actor)
+        let (ids, _) = try await export.exportScope(
+            group: try input.query.group.map(uuid), withoutGroup: input.query.withoutGroup ?? false, version: version,
+            by: actor)
         return .ok(.init(body: .textVcard(Self.vCardBody(ids, version: version, export: export))))
     }
 
@@ -44,10 +43,9 @@ extension APIHandler {
     {
         let (request, actor) = try context()
         guard case .json(let body) = input.body else { throw SwitchboardError.badRequest }
-        let version = try ContactInterchangeController.version(body.version?.rawValue)
+        let version = try VCardVersion.requested(body.version?.rawValue)
         let export = request.contactExportService
-        let ids = try await export.contactIDs(selected: try body.ids.map(uuid), by: actor)
-        try await export.audit(count: ids.count, scope: "selection", version: version, by: actor)
+        let ids = try await export.exportSelection(try body.ids.map(uuid), version: version, by: actor)
         return .ok(.init(body: .textVcard(Self.vCardBody(ids, version: version, export: export))))
     }
 

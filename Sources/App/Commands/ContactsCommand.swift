@@ -49,7 +49,7 @@ struct ImportContactsCommand: AsyncCommand {
                 }
                 rule = chosen
             }
-            var options = CSVImportController.options(
+            var options = CSVImportService.Options.named(
                 encoding: signature.encoding, delimiter: signature.delimiter, template: nil)
             if let template = signature.template {
                 if CSVTemplate.builtIn(id: template) != nil {

@@ -276,3 +276,14 @@ struct CSVImportService {
         return model
     }
 }
+
+extension CSVImportService.Options {
+    /// Options as the upload form, the preview form and `switchboard contacts import` name them: an unknown encoding
+    /// or delimiter, and "auto"/"custom" templates, are left to detection.
+    static func named(encoding: String?, delimiter: String?, template: String?) -> Self {
+        Self(
+            encoding: encoding.flatMap(CSVEncoding.init(rawValue:)),
+            delimiter: delimiter.flatMap(CSVDelimiter.init(name:)),
+            template: template.flatMap { $0.isEmpty || $0 == "auto" || $0 == "custom" ? nil : $0 })
+    }
+}

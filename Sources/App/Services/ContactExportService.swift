@@ -14,8 +14,26 @@ struct ContactExportService {
         let audited: String
     }
 
+    /// The ids to export of a scope (all contacts, those without group, or a group the actor may read) in display
+    /// order, and the name its file takes; the export is audited before anything is sent.
+    func exportScope(group: UUID?, withoutGroup: Bool, version: VCardVersion, by actor: Actor) async throws
+        -> (ids: [UUID], name: String)
+    {
+        let scope = try await scope(group: group, withoutGroup: withoutGroup, by: actor)
+        let ids = try await contactIDs(in: scope.scope, by: actor)
+        try await audit(count: ids.count, scope: scope.audited, version: version, by: actor)
+        return (ids, scope.name)
+    }
+
+    /// The ids of a selection to export, in display order (see `contactIDs(selected:by:)`); audited.
+    func exportSelection(_ ids: [UUID], version: VCardVersion, by actor: Actor) async throws -> [UUID] {
+        let ordered = try await contactIDs(selected: ids, by: actor)
+        try await audit(count: ordered.count, scope: "selection", version: version, by: actor)
+        return ordered
+    }
+
     /// All contacts, those without group, or a group's (which the actor must be able to read).
-    func scope(group: UUID?, withoutGroup: Bool, by actor: Actor) async throws -> NamedScope {
+    private func scope(group: UUID?, withoutGroup: Bool, by actor: Actor) async throws -> NamedScope {
         switch (group, withoutGroup) {
         case (nil, false): return NamedScope(scope: .all, name: "contacts", audited: "all")
         case (nil, true):
@@ -69,7 +87,7 @@ struct ContactExportService {
     }
 
     /// Records who exported how many contacts of which scope (`scope` is for people: "group=Sales").
-    func audit(count: Int, scope: String, version: VCardVersion, by actor: Actor) async throws {
+    private func audit(count: Int, scope: String, version: VCardVersion, by actor: Actor) async throws {
         try await AuditService(db: db).record(
             .contactsExported, by: actor, target: scope,
             detail: "format=vcard version=\(version.rawValue) count=\(count)")
@@ -125,5 +143,14 @@ struct VCardBatches: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(remaining: ids[...], version: version, db: db)
+    }
+}
+
+extension VCardVersion {
+    /// The version a request asks for (`?version=`, a form's or the API's `version`): 2.1 unless `3.0` or `4.0`.
+    static func requested(_ raw: String?) throws(SwitchboardError) -> VCardVersion {
+        guard let raw, !raw.isEmpty else { return .v21 }
+        guard let version = VCardVersion(rawValue: raw) else { throw .badRequest }
+        return version
     }
 }

@@ -65,7 +65,7 @@ struct CSVExportController: RouteCollection {
                 for try await batch in batches { try await writer.writeBuffer(ByteBuffer(bytes: batch)) }
             }))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let fileName = String(ContactController.fileName(for: export.name).dropLast(".vcf".count)) + ".csv"
+        let fileName = String(Downloads.fileName(for: export.name).dropLast(".vcf".count)) + ".csv"
         response.headers.contentDisposition = .init(.attachment, filename: fileName)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -59,7 +59,8 @@ struct CSVImportController: RouteCollection {
                 throw SwitchboardError.importTooLarge(maximumBytes: maximumFileBytes)
             }
             let data = Data(buffer: file.data)
-            let options = Self.options(encoding: form.encoding, delimiter: form.delimiter, template: form.template)
+            let options = CSVImportService.Options.named(
+                encoding: form.encoding, delimiter: form.delimiter, template: form.template)
             let preview = try await req.csvImportService.preview(data, options: options)
             let id = try req.application.csvUploads.save(data)
             if let previous = req.session.data[Self.sessionKey] { req.application.csvUploads.remove(previous) }
@@ -79,7 +80,8 @@ struct CSVImportController: RouteCollection {
             return try await renderUpload(
                 req, error: req.message(for: .csvUploadExpired), status: SwitchboardError.csvUploadExpired.status)
         }
-        var options = options(encoding: form.encoding, delimiter: form.delimiter, template: form.template)
+        var options = CSVImportService.Options.named(
+            encoding: form.encoding, delimiter: form.delimiter, template: form.template)
         if let keys = form.map, form.template == form.previousTemplate, let mapping = CSVMapping(keys: keys) {
             let current = try await req.csvImportService.parse(data, options: options).mapping
             if mapping.fields != current.fields { options.mapping = mapping }
@@ -118,13 +120,6 @@ struct CSVImportController: RouteCollection {
             return try await renderPreview(
                 req, actor: actor, try await service.preview(data, options: options), form: form, error: nil)
         }
-    }
-
-    static func options(encoding: String?, delimiter: String?, template: String?) -> CSVImportService.Options {
-        CSVImportService.Options(
-            encoding: encoding.flatMap(CSVEncoding.init(rawValue:)),
-            delimiter: delimiter.flatMap(CSVDelimiter.init(name:)),
-            template: template.flatMap { $0.isEmpty || $0 == "auto" || $0 == "custom" ? nil : $0 })
     }
 
     /// CSV import is for those who keep the address books; a subscriber is refused and nothing changes.

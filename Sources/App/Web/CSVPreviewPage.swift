@@ -39,7 +39,7 @@ struct CSVPreviewPage: Encodable {
     let problems: [Problem]
     let moreProblems: Int
     let isPhoneBookV1: Bool
-    let groups: [ContactController.GroupChoice]
+    let groups: [ContactFormPage.GroupChoice]
     let duplicates: [CSVImportController.Choice]
     let mappingName: String
     let error: String?
@@ -98,7 +98,7 @@ struct CSVPreviewPage: Encodable {
             isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
             problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
             isPhoneBookV1: file.isPhoneBookV1,
-            groups: writable.map { ContactController.GroupChoice($0, checked: checked.contains($0.id!)) },
+            groups: writable.map { ContactFormPage.GroupChoice($0, checked: checked.contains($0.id!)) },
             duplicates: CSVImportService.DuplicateRule.allCases.map {
                 .init(
                     value: $0.rawValue, label: req.text("csv.duplicates.\($0.rawValue)"), selected: $0.rawValue == rule)

@@ -18,7 +18,7 @@ struct ContactImportController: RouteCollection {
     }
 
     struct FormPage: Encodable {
-        let groups: [ContactController.GroupChoice]
+        let groups: [ContactFormPage.GroupChoice]
         let keepsAddressBooks: Bool
         let maximumMegabytes: Int
         let error: String?
@@ -69,7 +69,7 @@ struct ContactImportController: RouteCollection {
         let chosen = checked ?? Set(standard.map { [$0] } ?? [])
         let page = FormPage(
             groups: writable.map {
-                ContactController.GroupChoice($0, checked: chosen.contains($0.id!))
+                ContactFormPage.GroupChoice($0, checked: chosen.contains($0.id!))
             },
             keepsAddressBooks: access.keepsAddressBooks, maximumMegabytes: maximumFileBytes / 1_000_000,
             error: error)

@@ -20,7 +20,7 @@ struct ContactInterchangeController: RouteCollection {
     func qrPNG(req: Request) async throws -> Response {
         let (matrix, name) = try await Self.qrCode(req)
         let response = Self.image(matrix.png(), type: .png)
-        let file = ContactController.fileName(for: name).dropLast(".vcf".count) + " QR.png"
+        let file = Downloads.fileName(for: name).dropLast(".vcf".count) + " QR.png"
         response.headers.contentDisposition = .init(.inline, filename: String(file))
         return response
     }
@@ -50,7 +50,7 @@ struct ContactInterchangeController: RouteCollection {
     func exportScope(req: Request) async throws -> Response {
         let actor = try req.actor()
         let query = try req.query.decode(ExportQuery.self)
-        let version = try Self.version(query.version)
+        let version = try VCardVersion.requested(query.version)
         let group: UUID?
         switch query.group {
         case nil, "none": group = nil
@@ -58,35 +58,8 @@ struct ContactInterchangeController: RouteCollection {
             guard let id = UUID(uuidString: raw) else { throw SwitchboardError.notFound }
             group = id
         }
-        let export = req.contactExportService
-        let scope = try await export.scope(group: group, withoutGroup: query.group == "none", by: actor)
-        let ids = try await export.contactIDs(in: scope.scope, by: actor)
-        try await export.audit(count: ids.count, scope: scope.audited, version: version, by: actor)
-        return Self.vCardFile(ids, version: version, named: scope.name, on: req)
-    }
-
-    /// `2.1` unless the request asks for `3.0` or `4.0`.
-    static func version(_ raw: String?) throws(SwitchboardError) -> VCardVersion {
-        guard let raw, !raw.isEmpty else { return .v21 }
-        guard let version = VCardVersion(rawValue: raw) else { throw .badRequest }
-        return version
-    }
-
-    /// A `.vcf` download of `ids`, written while it is sent.
-    static func vCardFile(_ ids: [UUID], version: VCardVersion, named name: String, on req: Request) -> Response {
-        let batches = req.contactExportService.vCards(of: ids, version: version)
-        let response = Response(
-            status: .ok,
-            body: .init(managedAsyncStream: { writer in
-                for try await batch in batches { try await writer.writeBuffer(ByteBuffer(bytes: batch)) }
-            }))
-        vCardHeaders(&response.headers, fileName: ContactController.fileName(for: name))
-        return response
-    }
-
-    static func vCardHeaders(_ headers: inout HTTPHeaders, fileName: String) {
-        headers.contentType = HTTPMediaType(type: "text", subType: "vcard", parameters: ["charset": "utf-8"])
-        headers.contentDisposition = .init(.attachment, filename: fileName)
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let (ids, name) = try await req.contactExportService.exportScope(
+            group: group, withoutGroup: query.group == "none", version: version, by: actor)
+        return Downloads.vCardFile(ids, version: version, named: name, on: req)
     }
 }

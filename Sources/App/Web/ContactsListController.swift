@@ -47,20 +47,15 @@ struct ContactsListController: RouteCollection {
             return raw
         }
 
-        var scope: ContactSearch.Scope {
-            if group == "none" { return .withoutGroup }
-            if let group, let id = UUID(uuidString: group) { return .group(id) }
-            return .all
+        /// The search this URL asks for, read by `ContactListQuery` as the API's query is: an unknown tab, a group id
+        /// that is not one or a forged cursor are refused, as they are there.
+        func search() throws(SwitchboardError) -> ContactSearch {
+            var filters: [ContactSearch.Field: String] = [:]
+            for (_, field) in Self.filterNames { filters[field] = value(of: field) }
+            return try ContactListQuery(group: group, tab: tab, filters: filters, cursor: after).search()
         }
 
         var validTab: String? { tab.flatMap { SearchFolding.tabs.contains($0) ? $0 : nil } }
-
-        var search: ContactSearch {
-            var search = ContactSearch(scope: scope, tab: validTab)
-            for (_, field) in Self.filterNames { search.filters[field] = value(of: field) }
-            search.after = after.flatMap(ContactSearch.Cursor.init(token:))
-            return search
-        }
 
         /// This state's URL with some parameters changed; the page cursor is always dropped.
         func url(group: String?? = .none, tab: String?? = .none) -> String {
@@ -176,7 +171,8 @@ struct ContactsListController: RouteCollection {
         let query = try req.query.decode(ListQuery.self)
         let access = try await req.contactService.access(for: actor)
         let groups = try await req.contactGroupService.list(within: access)
-        let scope = query.scope
+        let search = try query.search()
+        let scope = search.scope
         var currentGroup: ContactGroupModel?
         if case .group(let id) = scope {
             guard let group = groups.first(where: { $0.id == id }) else { throw SwitchboardError.notFound }
@@ -184,7 +180,7 @@ struct ContactsListController: RouteCollection {
         }
         if scope == .withoutGroup, !access.seesContactsWithoutGroup { throw SwitchboardError.notFound }
 
-        let page = try await query.search.run(on: req.db, access: access)
+        let page = try await search.run(on: req.db, access: access)
         let editable = try await req.contactService.editable(page.contacts.map(\.id), within: access)
         // Labels translated once here, not by the template for every row.
         let typeLabels = Dictionary(
@@ -259,7 +255,7 @@ struct ContactsListController: RouteCollection {
             canImportCSV: access.keepsAddressBooks && scope == .all,
             exportCSVURL: ListQuery.url(
                 Paths.contactsExportCSV,
-                (query.scope == .withoutGroup ? [] : query.group.map { [("group", $0)] } ?? [])
+                (scope == .withoutGroup ? [] : query.group.map { [("group", $0)] } ?? [])
                     + (query.validTab.map { [("tab", $0)] } ?? [])),
             returnTo: returnTo, emptyKey: emptyKey)
         return try await req.render("contacts/index", titleKey: "nav.contacts", section: "contacts", context)
@@ -308,11 +304,9 @@ struct ContactsListController: RouteCollection {
                 let count = try await req.contactService.delete(ids, by: actor)
                 LayoutContext.Flash.put("success", "contacts.deleted_many", ["count": String(count)], on: req)
             case "export":
-                let version = try ContactInterchangeController.version(form.version)
-                let export = req.contactExportService
-                let ordered = try await export.contactIDs(selected: ids, by: actor)
-                try await export.audit(count: ordered.count, scope: "selection", version: version, by: actor)
-                return ContactInterchangeController.vCardFile(ordered, version: version, named: "contacts", on: req)
+                let version = try VCardVersion.requested(form.version)
+                let ordered = try await req.contactExportService.exportSelection(ids, version: version, by: actor)
+                return Downloads.vCardFile(ordered, version: version, named: "contacts", on: req)
             case "add", "remove":
                 guard let groupID = form.group else { throw SwitchboardError.badRequest }
                 let group = try await req.contactGroupService.group(groupID, by: actor)

@@ -1,0 +1,56 @@
+import Foundation
+import SwitchboardCore
+
+/// The contacts list's state as a request names it — the page's URL (`?group=…&tab=…&name=…&after=…`) and the API's
+/// query (`?group=…&withoutGroup=…&cursor=…&limit=…`) — read into a `ContactSearch` once, so that both accept the
+/// same tabs and filters and refuse the same bad input.
+struct ContactListQuery: Sendable, Equatable {
+    /// A group's id, or `none` (the page's spelling of "without group").
+    var group: String?
+    /// The API's spelling of "without group".
+    var withoutGroup = false
+    var tab: String?
+    var filters: [ContactSearch.Field: String] = [:]
+    /// The cursor of the next page (`ContactSearch.Cursor.token`).
+    var cursor: String?
+    var limit: Int?
+
+    /// Rows per page: 50 unless asked, 1 to 200.
+    static let limits = 1...200
+
+    /// The scope named: all, one group, or without group. Naming a group and "without group" together is a conflict;
+    /// a group id that is not one is "not found", like a group the actor cannot read.
+    func scope() throws(SwitchboardError) -> ContactSearch.Scope {
+        switch (group?.nilIfBlank, withoutGroup) {
+        case (nil, false): return .all
+        case ("none"?, false), (nil, true): return .withoutGroup
+        case (let raw?, false):
+            guard let id = UUID(uuidString: raw) else { throw .notFound }
+            return .group(id)
+        case (_?, true): throw .filtersConflict
+        }
+    }
+
+    /// The search this state asks for. An unknown tab and a limit out of range are bad requests; a cursor that is not
+    /// one of ours is `cursor_invalid`; an empty value is no value; blank filters are no filter.
+    func search() throws(SwitchboardError) -> ContactSearch {
+        var search = ContactSearch(scope: try scope())
+        if let tab = tab?.nilIfBlank {
+            guard SearchFolding.tabs.contains(tab) else { throw .badRequest }
+            search.tab = tab
+        }
+        search.filters = filters.compactMapValues(\.nilIfBlank)
+        if let token = cursor?.nilIfBlank {
+            guard let cursor = ContactSearch.Cursor(token: token) else { throw .cursorInvalid }
+            search.after = cursor
+        }
+        search.limit = limit ?? 50
+        guard Self.limits.contains(search.limit) else { throw .badRequest }
+        return search
+    }
+}
+
+extension String {
+    /// `nil` when empty or only spaces.
+    fileprivate var nilIfBlank: String? { trimmingCharacters(in: .whitespaces).isEmpty ? nil : self }
+}
