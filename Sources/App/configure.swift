@@ -142,14 +142,14 @@ func routes(_ app: Application) throws {
         SignedInMiddleware(),
         UploadLimitMiddleware(
             maximumBytes: importLimit + ContactImportController.formOverheadBytes,
-            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImport),
+            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImport.path),
         CSRF.Middleware())
     try uploads.register(collection: ContactImportController(maximumFileBytes: importLimit))
     let csvUploads = app.grouped(
         SignedInMiddleware(),
         UploadLimitMiddleware(
             maximumBytes: importLimit + ContactImportController.formOverheadBytes,
-            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImportCSV),
+            error: .importTooLarge(maximumBytes: importLimit), page: Paths.contactsImportCSV.path),
         CSRF.Middleware())
     try csvUploads.register(collection: CSVImportController(maximumFileBytes: importLimit))
     try signedIn.register(collection: CSVImportController.Preview())
@@ -167,7 +167,8 @@ func routes(_ app: Application) throws {
 /// two-factor sign-in but has none set up is sent to set it up (only that page and signing out are open to them).
 struct SignedInMiddleware: AsyncMiddleware {
     static let openWithoutSecondFactor: Set<String> = [
-        Paths.settingsTwoFactor, Paths.settingsTwoFactorStart, Paths.settingsTwoFactorConfirm, Paths.signOut,
+        Paths.settingsTwoFactor.path, Paths.settingsTwoFactorStart.path, Paths.settingsTwoFactorConfirm.path,
+        Paths.signOut.path,
     ]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -177,7 +178,7 @@ struct SignedInMiddleware: AsyncMiddleware {
             try await !request.twoFactorService.isEnabled(for: user.requireID())
         {
             if request.method == .GET { LayoutContext.Flash.put("info", "two_factor.required", on: request) }
-            return request.redirect(to: Paths.settingsTwoFactor)
+            return request.redirect(to: Paths.settingsTwoFactor.path)
         }
         return try await next.respond(to: request)
     }

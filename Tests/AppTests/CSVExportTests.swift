@@ -12,8 +12,8 @@ import VaporTesting
 @Suite("Interchange: CSV export")
 struct CSVExportTests {
     private func export(_ browser: Browser, _ pairs: [(String, String)]) async throws -> TestingHTTPResponse {
-        try await browser.get(Paths.contactsExportCSV)
-        return try await browser.post(Paths.contactsExportCSV, pairs: pairs)
+        try await browser.get(Paths.contactsExportCSV.path)
+        return try await browser.post(Paths.contactsExportCSV.path, pairs: pairs)
     }
 
     /// Display names of the rows of an exported file (first column).
@@ -31,7 +31,7 @@ struct CSVExportTests {
         try await withApp(on: storage) { app in
             let w = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let form = try await admin.get(Paths.contactsExportCSV + "?group=\(w.b.id!.uuidString)").body.string
+            let form = try await admin.get(Paths.contactsExportCSV.path + "?group=\(w.b.id!.uuidString)").body.string
             #expect(form.contains("data-testid=\"legal-notice\"") && form.contains("specialised dealer") == false)
             #expect(form.contains("dealer or to the manufacturer"))
             let refused = try await export(admin, [("scope", "group"), ("group", w.b.id!.uuidString)])
@@ -99,13 +99,13 @@ struct CSVExportTests {
             #expect(text.contains("\"'+1+1\nline 2\""))
             // when: the file goes back in, into a fresh group, keeping both
             let copy = try await ContactGroupService(db: app.db).create(name: "Copy", kind: .standard, by: w.admin)
-            _ = try await admin.get(Paths.contactsImportCSV)
+            _ = try await admin.get(Paths.contactsImportCSV.path)
             let preview = try await admin.upload(
-                Paths.contactsImportCSV, field: "file", filename: "a.csv", contentType: "text/csv",
+                Paths.contactsImportCSV.path, field: "file", filename: "a.csv", contentType: "text/csv",
                 data: Data(file.body.readableBytesView))
             #expect(preview.body.string.contains("Suggested template for this header row: Switchboard."))
             let report = try await admin.post(
-                Paths.contactsImportCSVPreview,
+                Paths.contactsImportCSVPreview.path,
                 pairs: [("action", "import"), ("duplicates", "keep"), ("groups[]", copy.id!.uuidString)])
             #expect(report.body.string.contains("data-testid=\"csv-created\">2<"))
             // then: the copies equal the originals

@@ -14,9 +14,9 @@ struct CSVImportTests {
     private func upload(_ browser: Browser, _ data: Data, fields: [(String, String)] = []) async throws
         -> TestingHTTPResponse
     {
-        try await browser.get(Paths.contactsImportCSV)
+        try await browser.get(Paths.contactsImportCSV.path)
         return try await browser.upload(
-            Paths.contactsImportCSV, field: "file", filename: "contacts.csv", contentType: "text/csv", data: data,
+            Paths.contactsImportCSV.path, field: "file", filename: "contacts.csv", contentType: "text/csv", data: data,
             fields: fields)
     }
 
@@ -24,7 +24,7 @@ struct CSVImportTests {
         _ browser: Browser, groups: [ContactGroupModel], duplicates: String, fields: [(String, String)] = []
     ) async throws -> TestingHTTPResponse {
         try await browser.post(
-            Paths.contactsImportCSVPreview,
+            Paths.contactsImportCSVPreview.path,
             pairs: fields + [("action", "import"), ("duplicates", duplicates)]
                 + groups.map { ("groups[]", $0.id!.uuidString) })
     }
@@ -190,7 +190,7 @@ struct CSVImportTests {
             let header = (0..<5000).map { "c\($0)" }.joined(separator: ",")
             let row = (0..<5000).map { _ in "x" }.joined(separator: ",")
             let response = try await upload(admin, Data((header + "\n" + row + "\n").utf8))
-            let page = response.status == .seeOther ? try await admin.get(Paths.contactsImportCSV) : response
+            let page = response.status == .seeOther ? try await admin.get(Paths.contactsImportCSV.path) : response
             #expect(page.body.string.contains("The file has more than 500 columns"))
             let fine = (0..<500).map { "c\($0)" }.joined(separator: ",") + "\n" + row + "\n"
             #expect(try await upload(admin, Data(fine.utf8)).status == .ok)
@@ -203,14 +203,14 @@ struct CSVImportTests {
             _ = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
             let before = try await InterchangeWorld.count(app)
-            #expect(try await sid.get(Paths.contactsImportCSV).status == .forbidden)
-            let list = try await sid.get(Paths.contacts).body.string
+            #expect(try await sid.get(Paths.contactsImportCSV.path).status == .forbidden)
+            let list = try await sid.get(Paths.contacts.path).body.string
             #expect(!list.contains("data-testid=\"import-csv\"") && list.contains("data-testid=\"export-csv\""))
             let upload = try await sid.upload(
-                Paths.contactsImportCSV, field: "file", filename: "c.csv", contentType: "text/csv",
+                Paths.contactsImportCSV.path, field: "file", filename: "c.csv", contentType: "text/csv",
                 data: Data("display_name\nX\n".utf8))
             #expect(upload.status == .forbidden)
-            let confirm = try await sid.post(Paths.contactsImportCSVPreview, pairs: [("action", "import")])
+            let confirm = try await sid.post(Paths.contactsImportCSVPreview.path, pairs: [("action", "import")])
             #expect(confirm.status == .forbidden)
             #expect(try await InterchangeWorld.count(app) == before)
         }
@@ -226,8 +226,8 @@ struct CSVImportTests {
             let big = Data(("display_name\n" + String(repeating: "Somebody Somewhere\n", count: 60_000)).utf8)
             let response = try await upload(admin, big)
             #expect(response.status == .seeOther)
-            #expect(response.headers.first(name: .location) == Paths.contactsImportCSV)
-            let page = try await admin.get(Paths.contactsImportCSV).body.string
+            #expect(response.headers.first(name: .location) == Paths.contactsImportCSV.path)
+            let page = try await admin.get(Paths.contactsImportCSV.path).body.string
             #expect(page.contains("larger than 1 MB"))
         }
     }
@@ -245,7 +245,7 @@ struct CSVImportTests {
                 ("encoding", "utf-8"), ("delimiter", "|"), ("template", "custom"), ("previousTemplate", "custom"),
             ]
             let saved = try await admin.post(
-                Paths.contactsImportCSVPreview,
+                Paths.contactsImportCSVPreview.path,
                 pairs: base + map + [("action", "save"), ("mappingName", "Annuaire RH")])
             #expect(saved.body.string.contains("Mapping “Annuaire RH” saved."))
             let model = try #require(try await CSVImportMappingModel.query(on: app.db).first())

@@ -62,31 +62,31 @@ struct ContactPagesTests {
             let w = try await world(app)
             let sid = try await signedIn(app, "sid")
 
-            let list = try await sid.get(Paths.contacts).body.string
+            let list = try await sid.get(Paths.contacts.path).body.string
             #expect(list.contains("Anne Alpha") && list.contains("Bert Beta"))
             #expect(!list.contains("Cleo") && !list.contains("Group C"))
             #expect(!list.contains("data-testid=\"scope-without-group\""))
-            #expect(!(try await sid.get(Paths.contacts + "?name=cleo")).body.string.contains("Cleo"))
-            #expect(!(try await sid.get(Paths.contacts + "?lastName=gam")).body.string.contains("Cleo"))
-            #expect(try await sid.get(Paths.contacts + "?group=\(w.c.id!)").status == .notFound)
-            #expect(try await sid.get(Paths.contacts + "?group=none").status == .notFound)
-            let c = try await sid.get(Paths.contact(w.inC.id!))
+            #expect(!(try await sid.get(Paths.contacts.path + "?name=cleo")).body.string.contains("Cleo"))
+            #expect(!(try await sid.get(Paths.contacts.path + "?lastName=gam")).body.string.contains("Cleo"))
+            #expect(try await sid.get(Paths.contacts.path + "?group=\(w.c.id!)").status == .notFound)
+            #expect(try await sid.get(Paths.contacts.path + "?group=none").status == .notFound)
+            let c = try await sid.get(Paths.contact.url(w.inC.id!))
             #expect(c.status == .notFound)
             #expect(!c.body.string.contains("Cleo"))
-            #expect(try await sid.get(Paths.contactVCard(w.inC.id!)).status == .notFound)
+            #expect(try await sid.get(Paths.contactVCard.url(w.inC.id!)).status == .notFound)
 
             // A: readable, not editable.
-            let a = try await sid.get(Paths.contact(w.inA.id!)).body.string
-            #expect(a.contains("Anne Alpha") && !a.contains(Paths.contactEdit(w.inA.id!)))
-            #expect(try await sid.get(Paths.contactEdit(w.inA.id!)).status == .forbidden)
-            let refused = try await sid.post(Paths.contact(w.inA.id!), ["firstName": "Changed"])
+            let a = try await sid.get(Paths.contact.url(w.inA.id!)).body.string
+            #expect(a.contains("Anne Alpha") && !a.contains(Paths.contactEdit.url(w.inA.id!)))
+            #expect(try await sid.get(Paths.contactEdit.url(w.inA.id!)).status == .forbidden)
+            let refused = try await sid.post(Paths.contact.url(w.inA.id!), ["firstName": "Changed"])
             #expect(refused.status == .forbidden)
             #expect(try await ContactModel.find(w.inA.id, on: app.db)?.firstName == "Anne")
 
             // B: editable through the form.
-            try await sid.get(Paths.contactEdit(w.inB.id!))
+            try await sid.get(Paths.contactEdit.url(w.inB.id!))
             let saved = try await sid.post(
-                Paths.contact(w.inB.id!),
+                Paths.contact.url(w.inB.id!),
                 pairs: [
                     ("firstName", "Bertha"), ("lastName", "Beta"), ("phoneType[]", "mobile"),
                     ("phoneNumber[]", "+49 151 2222222"), ("groups[]", w.b.id!.uuidString),
@@ -95,19 +95,19 @@ struct ContactPagesTests {
             #expect(try await ContactModel.find(w.inB.id, on: app.db)?.displayName == "Bertha Beta")
 
             // Deleting a selection that includes A deletes nothing.
-            try await sid.get(Paths.contacts)
+            try await sid.get(Paths.contacts.path)
             let mixed = try await sid.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [
                     ("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inA.id!.uuidString),
                     ("ids[]", w.inB.id!.uuidString),
                 ])
             #expect(mixed.status == .seeOther)
             #expect(try await count(app) == 3)
-            #expect((try await sid.get(Paths.contacts)).body.string.contains("You do not have permission"))
+            #expect((try await sid.get(Paths.contacts.path)).body.string.contains("You do not have permission"))
             // …and a selection naming C is "not found", never a hint that it exists.
             let hidden = try await sid.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inC.id!.uuidString)])
             #expect(hidden.status == .notFound)
             #expect(!hidden.body.string.contains("Cleo"))
@@ -115,15 +115,15 @@ struct ContactPagesTests {
 
             // B alone goes.
             let deleted = try await sid.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [("action", "delete"), ("confirmed", "yes"), ("ids[]", w.inB.id!.uuidString)])
             #expect(deleted.status == .seeOther)
             #expect(try await count(app) == 2)
             #expect(try await ContactModel.find(w.inB.id, on: app.db) == nil)
 
             // The admin pages stay closed.
-            #expect(try await sid.get(Paths.contactGroups).status == .forbidden)
-            #expect(try await sid.get(Paths.contactsDeleteAll).status == .forbidden)
+            #expect(try await sid.get(Paths.contactGroups.path).status == .forbidden)
+            #expect(try await sid.get(Paths.contactsDeleteAll.path).status == .forbidden)
         }
     }
 
@@ -133,7 +133,7 @@ struct ContactPagesTests {
             _ = try await world(app)
             try await app.makeUser("nora")
             let nora = try await signedIn(app, "nora")
-            let page = try await nora.get(Paths.contacts)
+            let page = try await nora.get(Paths.contacts.path)
             #expect(page.status == .ok)
             #expect(page.body.string.contains("You have no contact group to read yet"))
             #expect(!page.body.string.contains("Anne"))
@@ -145,7 +145,7 @@ struct ContactPagesTests {
         try await withApp { app in
             let w = try await world(app)
             let admin = try await signedIn(app, "admin")
-            try await admin.get(Paths.newContact)
+            try await admin.get(Paths.newContact.path)
             let fields: [(String, String)] = [
                 ("firstName", "Émile"), ("lastName", "Zola"), ("company", "Éditions"), ("shortCode", "42"),
                 ("phoneType[]", "business"), ("phoneNumber[]", "+33 1 23 45 67 89"),
@@ -156,7 +156,7 @@ struct ContactPagesTests {
                 ("city[]", "Médan"), ("region[]", ""), ("country[]", "France"),
                 ("groups[]", w.a.id!.uuidString), ("groups[]", w.c.id!.uuidString),
             ]
-            let created = try await admin.post(Paths.contacts, pairs: fields)
+            let created = try await admin.post(Paths.contacts.path, pairs: fields)
             #expect(created.status == .seeOther)
             let model = try #require(
                 try await ContactModel.query(on: app.db).filter(\.$lastName == "Zola").first())
@@ -172,12 +172,12 @@ struct ContactPagesTests {
             #expect(page.contains("Émile Zola") && page.contains("06 12 34 56 78") && page.contains("Médan"))
 
             // Accent-insensitive from one character, under the E tab, in the URL.
-            #expect(try await admin.get(Paths.contacts + "?name=EMI").body.string.contains("Émile Zola"))
-            #expect(try await admin.get(Paths.contacts + "?tab=E").body.string.contains("Émile Zola"))
-            #expect(!(try await admin.get(Paths.contacts + "?tab=Z")).body.string.contains("Émile Zola"))
-            #expect(try await admin.get(Paths.contacts + "?number=3456").body.string.contains("Émile Zola"))
-            #expect(try await admin.get(Paths.contacts + "?city=meda&company=edit").body.string.contains("Zola"))
-            #expect(!(try await admin.get(Paths.contacts + "?city=meda&company=xyz")).body.string.contains("Zola"))
+            #expect(try await admin.get(Paths.contacts.path + "?name=EMI").body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts.path + "?tab=E").body.string.contains("Émile Zola"))
+            #expect(!(try await admin.get(Paths.contacts.path + "?tab=Z")).body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts.path + "?number=3456").body.string.contains("Émile Zola"))
+            #expect(try await admin.get(Paths.contacts.path + "?city=meda&company=edit").body.string.contains("Zola"))
+            #expect(!(try await admin.get(Paths.contacts.path + "?city=meda&company=xyz")).body.string.contains("Zola"))
         }
     }
 
@@ -186,9 +186,9 @@ struct ContactPagesTests {
         try await withApp { app in
             _ = try await world(app)
             let admin = try await signedIn(app, "admin")
-            try await admin.get(Paths.newContact)
+            try await admin.get(Paths.newContact.path)
             let refused = try await admin.post(
-                Paths.contacts,
+                Paths.contacts.path,
                 pairs: [
                     ("firstName", "Zoé"), ("lastName", "Kept"), ("phoneType[]", "business"),
                     ("phoneNumber[]", "12abc"),
@@ -197,7 +197,7 @@ struct ContactPagesTests {
             #expect(refused.body.string.contains("value=\"Zoé\""))
             #expect(refused.body.string.contains("12abc"))
             #expect(refused.body.string.contains("phones-error"))
-            let nameless = try await admin.post(Paths.contacts, pairs: [("notes", "no name")])
+            let nameless = try await admin.post(Paths.contacts.path, pairs: [("notes", "no name")])
             #expect(nameless.status == .unprocessableEntity)
             #expect(nameless.body.string.contains("displayName-error"))
             #expect(try await count(app) == 3)
@@ -206,7 +206,7 @@ struct ContactPagesTests {
                 Contact(lastName: "Speedy", shortCode: "7"), in: [],
                 by: .init(
                     user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil))
-            let taken = try await admin.post(Paths.contacts, pairs: [("lastName", "Other"), ("shortCode", "7")])
+            let taken = try await admin.post(Paths.contacts.path, pairs: [("lastName", "Other"), ("shortCode", "7")])
             #expect(taken.status == .conflict)
             #expect(taken.body.string.contains("shortCode-error"))
         }
@@ -217,26 +217,26 @@ struct ContactPagesTests {
         try await withApp { app in
             let w = try await world(app)
             let admin = try await signedIn(app, "admin")
-            try await admin.get(Paths.contacts)
+            try await admin.get(Paths.contacts.path)
             let ids = [w.inA.id!, w.inC.id!].map { ("ids[]", $0.uuidString) }
             let added = try await admin.post(
-                Paths.contactsSelection, pairs: [("action", "add"), ("group", w.b.id!.uuidString)] + ids)
+                Paths.contactsSelection.path, pairs: [("action", "add"), ("group", w.b.id!.uuidString)] + ids)
             #expect(added.status == .seeOther)
             #expect(try await ContactGroupModel.find(w.b.id, on: app.db)?.memberCount == 3)
-            let flash = try await admin.get(Paths.contacts).body.string
+            let flash = try await admin.get(Paths.contacts.path).body.string
             #expect(flash.contains("2 contact(s) added to “Group B”."))
             try await admin.post(
-                Paths.contactsSelection, pairs: [("action", "remove"), ("group", w.b.id!.uuidString)] + ids)
+                Paths.contactsSelection.path, pairs: [("action", "remove"), ("group", w.b.id!.uuidString)] + ids)
             #expect(try await ContactGroupModel.find(w.b.id, on: app.db)?.memberCount == 1)
 
             // Without the browser's question, a page asks.
-            let ask = try await admin.post(Paths.contactsSelection, pairs: [("action", "delete")] + ids)
+            let ask = try await admin.post(Paths.contactsSelection.path, pairs: [("action", "delete")] + ids)
             #expect(ask.status == .ok)
             #expect(ask.body.string.contains("Delete 2 contact(s)? This cannot be undone."))
             #expect(ask.body.string.contains("Anne Alpha") && ask.body.string.contains("Cleo Gamma"))
             #expect(try await count(app) == 3)
             let done = try await admin.post(
-                Paths.contactsSelection, pairs: [("action", "delete"), ("confirmed", "yes")] + ids)
+                Paths.contactsSelection.path, pairs: [("action", "delete"), ("confirmed", "yes")] + ids)
             #expect(done.status == .seeOther)
             #expect(try await count(app) == 1)
             let events = try await AuditEventModel.query(on: app.db).filter(
@@ -244,9 +244,10 @@ struct ContactPagesTests {
             ).all()
             #expect(events.map(\.detail) == ["count=2"])
 
-            let nothing = try await admin.post(Paths.contactsSelection, pairs: [("action", "delete")])
+            let nothing = try await admin.post(Paths.contactsSelection.path, pairs: [("action", "delete")])
             #expect(nothing.status == .seeOther)
-            #expect((try await admin.get(Paths.contacts)).body.string.contains("Select one or more contacts first."))
+            #expect(
+                (try await admin.get(Paths.contacts.path)).body.string.contains("Select one or more contacts first."))
         }
     }
 
@@ -259,19 +260,20 @@ struct ContactPagesTests {
             try await mirrored.create(on: app.db)
             try await ContactService.add([mirrored], to: [linked], on: app.db)
             let admin = try await signedIn(app, "admin")
-            let page = try await admin.get(Paths.contactsDeleteAll)
+            let page = try await admin.get(Paths.contactsDeleteAll.path)
             #expect(page.body.string.contains("This deletes 3 contacts"))
-            let wrong = try await admin.post(Paths.contactsDeleteAll, ["confirmation": "yes"])
+            let wrong = try await admin.post(Paths.contactsDeleteAll.path, ["confirmation": "yes"])
             #expect(wrong.status == .unprocessableEntity)
             #expect(try await count(app) == 4)
             let french = Browser(app)
             french.acceptLanguage = "fr"
             try await french.signIn("admin", TestEnvironment.adminPassword)
-            try await french.get(Paths.contactsDeleteAll)
+            try await french.get(Paths.contactsDeleteAll.path)
             #expect(
-                try await french.post(Paths.contactsDeleteAll, ["confirmation": "delete"]).status
+                try await french.post(Paths.contactsDeleteAll.path, ["confirmation": "delete"]).status
                     == .unprocessableEntity)
-            #expect(try await french.post(Paths.contactsDeleteAll, ["confirmation": "supprimer"]).status == .seeOther)
+            #expect(
+                try await french.post(Paths.contactsDeleteAll.path, ["confirmation": "supprimer"]).status == .seeOther)
             #expect(try await ContactModel.query(on: app.db).all().map(\.displayName) == ["Mirrored"])
         }
     }
@@ -281,37 +283,37 @@ struct ContactPagesTests {
         try await withApp { app in
             let w = try await world(app)
             let admin = try await signedIn(app, "admin")
-            try await admin.get(Paths.contactGroups)
+            try await admin.get(Paths.contactGroups.path)
             let created = try await admin.post(
-                Paths.contactGroups,
+                Paths.contactGroups.path,
                 ["name": "Handsets", "kind": "dect", "maximumEntries": "2", "maximumNameLength": "12"])
             #expect(created.status == .seeOther)
             let dect = try #require(try await ContactGroupModel.query(on: app.db).filter(\.$name == "Handsets").first())
             #expect(dect.kind == .dect && dect.dectLimits == DECTLimits(maximumEntries: 2, maximumNameLength: 12))
-            let duplicate = try await admin.post(Paths.contactGroups, ["name": "Group A", "kind": "standard"])
+            let duplicate = try await admin.post(Paths.contactGroups.path, ["name": "Group A", "kind": "standard"])
             #expect(duplicate.status == .conflict)
             #expect(duplicate.body.string.contains("A group with this name already exists."))
 
             // DECT limits are enforced with a message naming them.
-            try await admin.get(Paths.contacts)
+            try await admin.get(Paths.contacts.path)
             try await admin.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [("action", "add"), ("group", dect.id!.uuidString)]
                     + [w.inA, w.inB, w.inC].map { ("ids[]", $0.id!.uuidString) })
             #expect(try await ContactGroupModel.find(dect.id, on: app.db)?.memberCount == 0)
             #expect(
-                (try await admin.get(Paths.contacts)).body.string.contains(
+                (try await admin.get(Paths.contacts.path)).body.string.contains(
                     "This DECT group holds at most 2 entries; it would have 3."))
 
-            try await admin.get(Paths.contactGroup(dect.id!))
+            try await admin.get(Paths.contactGroup.url(dect.id!))
             #expect(
                 try await admin.post(
-                    Paths.contactGroup(dect.id!),
+                    Paths.contactGroup.url(dect.id!),
                     ["name": "DECT handsets", "maximumEntries": "5", "maximumNameLength": "2"]
                 ).status == .unprocessableEntity)
             #expect(
                 try await admin.post(
-                    Paths.contactGroup(dect.id!),
+                    Paths.contactGroup.url(dect.id!),
                     ["name": "DECT handsets", "maximumEntries": "5", "maximumNameLength": "20"]
                 ).status == .seeOther)
             let renamed = try #require(try await ContactGroupModel.find(dect.id, on: app.db))
@@ -319,14 +321,14 @@ struct ContactPagesTests {
 
             // Rights matrix: write + standard for sid on C; standard without write is refused.
             let sid = w.subscriber.id!.uuidString
-            try await admin.get(Paths.contactGroup(w.c.id!))
+            try await admin.get(Paths.contactGroup.url(w.c.id!))
             let refused = try await admin.post(
-                Paths.contactGroupRights(w.c.id!),
+                Paths.contactGroupRights.url(w.c.id!),
                 pairs: [("users[]", sid), ("right_\(sid)", "read"), ("standard[]", sid)])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("must be one they can write to"))
             let saved = try await admin.post(
-                Paths.contactGroupRights(w.c.id!),
+                Paths.contactGroupRights.url(w.c.id!),
                 pairs: [("users[]", sid), ("right_\(sid)", "write"), ("standard[]", sid)])
             #expect(saved.status == .seeOther)
             let rights = try await GroupRightModel.query(on: app.db).filter(\.$user.$id == w.subscriber.id!).all()
@@ -335,14 +337,14 @@ struct ContactPagesTests {
             let audited = try await AuditEventModel.query(on: app.db)
                 .filter(\.$action == AuditAction.groupRightsChanged.rawValue).filter(\.$target == "Group C").all()
             #expect(audited.map(\.detail) == ["sid=write+standard"])
-            let matrix = try await admin.get(Paths.contactGroup(w.c.id!)).body.string
+            let matrix = try await admin.get(Paths.contactGroup.url(w.c.id!)).body.string
             #expect(matrix.contains("value=\"write\" data-right=\"write\" checked"))
 
             // Deleting a group keeps its contacts.
-            try await admin.post(Paths.contactGroupDelete(w.c.id!), ["confirm": "yes"])
+            try await admin.post(Paths.contactGroupDelete.url(w.c.id!), ["confirm": "yes"])
             #expect(try await ContactGroupModel.find(w.c.id, on: app.db) == nil)
             #expect(try await ContactModel.find(w.inC.id, on: app.db) != nil)
-            #expect(try await admin.get(Paths.contacts + "?group=none").body.string.contains("Cleo Gamma"))
+            #expect(try await admin.get(Paths.contacts.path + "?group=none").body.string.contains("Cleo Gamma"))
         }
     }
 
@@ -356,7 +358,7 @@ struct ContactPagesTests {
                     by: w.admin)
             }
             let admin = try await signedIn(app, "admin")
-            let first = try await admin.get(Paths.contacts + "?group=\(w.a.id!)&name=pat").body.string
+            let first = try await admin.get(Paths.contacts.path + "?group=\(w.a.id!)&name=pat").body.string
             let names = { (html: String) in
                 html.components(separatedBy: "class=\"contact-name\">").dropFirst()
                     .map { String($0.prefix { $0 != "<" }) }
@@ -381,23 +383,23 @@ struct ContactPagesTests {
         try await withApp { app in
             let w = try await world(app)
             let sid = try await signedIn(app, "sid")
-            let card = try await sid.get(Paths.contactVCard(w.inA.id!))
+            let card = try await sid.get(Paths.contactVCard.url(w.inA.id!))
             #expect(card.status == .ok)
             #expect(card.headers.contentType?.subType == "vcard")
             #expect(card.headers.first(name: .contentDisposition)?.contains("Anne Alpha.vcf") == true)
             let text = card.body.string
             #expect(text.hasPrefix("BEGIN:VCARD\r\nVERSION:2.1\r\n") && text.contains("FN:Anne Alpha"))
 
-            try await sid.get(Paths.contact(w.inA.id!))
-            let call = try await sid.post(Paths.contactCall(w.inA.id!), ["phone": "0"])
+            try await sid.get(Paths.contact.url(w.inA.id!))
+            let call = try await sid.post(Paths.contactCall.url(w.inA.id!), ["phone": "0"])
             #expect(call.status == .seeOther)
-            let page = try await sid.get(Paths.contact(w.inA.id!)).body.string
+            let page = try await sid.get(Paths.contact.url(w.inA.id!)).body.string
             #expect(page.contains("+33111111111"))
             let audit = try await AuditEventModel.query(on: app.db).filter(
                 \.$action == AuditAction.callRequested.rawValue
             ).all()
             #expect(audit.map(\.target) == ["+33111111111"])
-            #expect(try await sid.post(Paths.contactCall(w.inC.id!), ["phone": "0"]).status == .notFound)
+            #expect(try await sid.post(Paths.contactCall.url(w.inC.id!), ["phone": "0"]).status == .notFound)
         }
     }
 
@@ -406,37 +408,40 @@ struct ContactPagesTests {
         try await withApp { app in
             let w = try await world(app)
             let admin = try await signedIn(app, "admin")
-            try await admin.get(Paths.contact(w.inB.id!))
+            try await admin.get(Paths.contact.url(w.inB.id!))
             let jpeg = try Application.fixture("contact-120x90.jpg")
             let saved = try await admin.upload(
-                Paths.contactPhoto(w.inB.id!), field: "photo", filename: "b.jpg", contentType: "image/jpeg", data: jpeg)
+                Paths.contactPhoto.url(w.inB.id!), field: "photo", filename: "b.jpg", contentType: "image/jpeg",
+                data: jpeg)
             #expect(saved.status == .seeOther)
             let stored = try #require(try await ContactPhotoModel.query(on: app.db).first())
             #expect(stored.mediaType == "image/jpeg" && stored.width == 120 && stored.height == 90)
 
             // A PNG named .jpg is fine (bytes decide); text named .png is refused and changes nothing.
-            try await admin.get(Paths.contact(w.inB.id!))
+            try await admin.get(Paths.contact.url(w.inB.id!))
             try await admin.upload(
-                Paths.contactPhoto(w.inB.id!), field: "photo", filename: "x.png", contentType: "image/png",
+                Paths.contactPhoto.url(w.inB.id!), field: "photo", filename: "x.png", contentType: "image/png",
                 data: Data("not an image".utf8))
-            #expect(try await admin.get(Paths.contact(w.inB.id!)).body.string.contains("must be a PNG or JPEG image"))
+            #expect(
+                try await admin.get(Paths.contact.url(w.inB.id!)).body.string.contains("must be a PNG or JPEG image"))
             #expect(try await ContactPhotoModel.query(on: app.db).first()?.mediaType == "image/jpeg")
 
             let sid = try await signedIn(app, "sid")
-            let shown = try await sid.get(Paths.contactPhoto(w.inB.id!))
+            let shown = try await sid.get(Paths.contactPhoto.url(w.inB.id!))
             #expect(shown.status == .ok && shown.headers.contentType?.subType == "jpeg")
             #expect(Data(buffer: shown.body) == jpeg)
             // sid reads A but cannot change its photo; C stays invisible.
-            try await sid.get(Paths.contact(w.inA.id!))
+            try await sid.get(Paths.contact.url(w.inA.id!))
             let refused = try await sid.upload(
-                Paths.contactPhoto(w.inA.id!), field: "photo", filename: "a.jpg", contentType: "image/jpeg", data: jpeg)
+                Paths.contactPhoto.url(w.inA.id!), field: "photo", filename: "a.jpg", contentType: "image/jpeg",
+                data: jpeg)
             #expect(refused.status == .seeOther)
             #expect(try await ContactPhotoModel.query(on: app.db).count() == 1)
-            #expect(try await sid.get(Paths.contactPhoto(w.inC.id!)).status == .notFound)
+            #expect(try await sid.get(Paths.contactPhoto.url(w.inC.id!)).status == .notFound)
 
             // Deleting the contact deletes its photo.
-            try await admin.get(Paths.contact(w.inB.id!))
-            try await admin.post(Paths.contactDelete(w.inB.id!), ["confirm": "yes"])
+            try await admin.get(Paths.contact.url(w.inB.id!))
+            try await admin.post(Paths.contactDelete.url(w.inB.id!), ["confirm": "yes"])
             #expect(try await ContactPhotoModel.query(on: app.db).count() == 0)
         }
     }

@@ -16,7 +16,7 @@ struct ContactQRCodeTests {
             let w = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
             // when
-            let png = try await admin.get(Paths.contactQRPNG(w.emile.id!))
+            let png = try await admin.get(Paths.contactQRPNG.url(w.emile.id!))
             // then
             #expect(png.status == .ok)
             #expect(png.headers.contentType == .png)
@@ -31,7 +31,7 @@ struct ContactQRCodeTests {
             #expect(card.photo == nil)
 
             let anne = try Self.scan(
-                Data(try await admin.get(Paths.contactQRPNG(w.anne.id!)).body.readableBytesView))
+                Data(try await admin.get(Paths.contactQRPNG.url(w.anne.id!)).body.readableBytesView))
             let anneCard = try #require(VCardReader.read(Data(anne.utf8)).cards.first)
             #expect(anneCard.contact.phones == w.anne.phones)
             #expect(anneCard.contact.emails == w.anne.emails)
@@ -43,7 +43,7 @@ struct ContactQRCodeTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let svg = try await admin.get(Paths.contactQRSVG(w.anne.id!))
+            let svg = try await admin.get(Paths.contactQRSVG.url(w.anne.id!))
             #expect(svg.status == .ok)
             #expect(svg.headers.contentType?.description.hasPrefix("image/svg+xml") == true)
             let text = svg.body.string
@@ -61,13 +61,14 @@ struct ContactQRCodeTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
-            let page = try await sid.get(Paths.contact(w.anne.id!)).body.string
-            #expect(page.contains("src=\"\(Paths.contactQRSVG(w.anne.id!))\""))
-            #expect(page.contains("href=\"\(Paths.contactQRPNG(w.anne.id!))\" download"))
+            let page = try await sid.get(Paths.contact.url(w.anne.id!)).body.string
+            #expect(page.contains("src=\"\(Paths.contactQRSVG.url(w.anne.id!))\""))
+            #expect(page.contains("href=\"\(Paths.contactQRPNG.url(w.anne.id!))\" download"))
             #expect(page.contains("href=\"#qr\"") && !page.contains("disabled title"))
-            #expect(try await sid.get(Paths.contactQRSVG(w.anne.id!)).status == .ok)
+            #expect(try await sid.get(Paths.contactQRSVG.url(w.anne.id!)).status == .ok)
             for path in [
-                Paths.contactQRSVG(w.cleo.id!), Paths.contactQRPNG(w.cleo.id!), Paths.contactQRPNG(w.nina.id!),
+                Paths.contactQRSVG.url(w.cleo.id!), Paths.contactQRPNG.url(w.cleo.id!),
+                Paths.contactQRPNG.url(w.nina.id!),
             ] {
                 let refused = try await sid.get(path)
                 #expect(refused.status == .notFound)
@@ -105,7 +106,8 @@ struct ContactQRCodeTests {
                     phones: [.init(type: .mobile, number: "06 99 99 99 99")]),
                 in: [w.a.requireID()], by: w.admin)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let text = try Self.scan(Data(try await admin.get(Paths.contactQRPNG(chatty.id!)).body.readableBytesView))
+            let text = try Self.scan(
+                Data(try await admin.get(Paths.contactQRPNG.url(chatty.id!)).body.readableBytesView))
             #expect(text.contains("FN:Chatty Notes") && text.contains("06 99 99 99 99") && !text.contains("NOTE"))
 
             // Within every field's limit, names of four-byte characters still outgrow a QR code.
@@ -115,7 +117,7 @@ struct ContactQRCodeTests {
                     firstName: String(repeating: clef, count: 100), lastName: String(repeating: clef, count: 100),
                     displayName: String(repeating: clef, count: 250), company: String(repeating: clef, count: 200)),
                 in: [], by: w.admin)
-            let refused = try await admin.get(Paths.contactQRSVG(huge.id!))
+            let refused = try await admin.get(Paths.contactQRSVG.url(huge.id!))
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("more than a QR code can carry"))
             let problem = try await InterchangeWorld.api(

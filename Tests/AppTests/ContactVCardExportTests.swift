@@ -27,7 +27,7 @@ struct ContactVCardExportTests {
             for (query, version) in [
                 ("", "2.1"), ("?version=2.1", "2.1"), ("?version=3.0", "3.0"), ("?version=4.0", "4.0"),
             ] {
-                let response = try await sid.get(Paths.contactVCard(w.emile.id!) + query)
+                let response = try await sid.get(Paths.contactVCard.url(w.emile.id!) + query)
                 #expect(response.status == .ok)
                 #expect(response.headers.contentType?.subType == "vcard")
                 #expect(
@@ -37,10 +37,10 @@ struct ContactVCardExportTests {
                 #expect(card.contact == w.emile.toDomain())
                 #expect(card.photo == photo)
             }
-            #expect(try await sid.get(Paths.contactVCard(w.emile.id!) + "?version=5.0").status == .badRequest)
-            #expect(try await sid.get(Paths.contactVCard(w.cleo.id!) + "?version=3.0").status == .notFound)
-            let page = try await sid.get(Paths.contact(w.emile.id!)).body.string
-            #expect(page.contains("href=\"\(Paths.contactVCard(w.emile.id!))?version=4.0\""))
+            #expect(try await sid.get(Paths.contactVCard.url(w.emile.id!) + "?version=5.0").status == .badRequest)
+            #expect(try await sid.get(Paths.contactVCard.url(w.cleo.id!) + "?version=3.0").status == .notFound)
+            let page = try await sid.get(Paths.contact.url(w.emile.id!)).body.string
+            #expect(page.contains("href=\"\(Paths.contactVCard.url(w.emile.id!))?version=4.0\""))
         }
     }
 
@@ -49,20 +49,20 @@ struct ContactVCardExportTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let all = try await admin.get(Paths.contactsVCard)
+            let all = try await admin.get(Paths.contactsVCard.path)
             #expect(names(all) == ["Anne Alpha", "Cleo Gamma", "Émile Zola", "Nina Nogroup"])
             #expect(all.headers.first(name: .contentDisposition)?.contains("filename=\"contacts.vcf\"") == true)
-            let group = try await admin.get(Paths.contactsVCard + "?group=\(w.b.id!)&version=3.0")
+            let group = try await admin.get(Paths.contactsVCard.path + "?group=\(w.b.id!)&version=3.0")
             #expect(names(group) == ["Émile Zola"])
             #expect(cards(group).first?.photo != nil && group.body.string.contains("VERSION:3.0"))
             #expect(group.headers.first(name: .contentDisposition)?.contains("filename=\"Group B.vcf\"") == true)
-            #expect(names(try await admin.get(Paths.contactsVCard + "?group=none")) == ["Nina Nogroup"])
+            #expect(names(try await admin.get(Paths.contactsVCard.path + "?group=none")) == ["Nina Nogroup"])
 
             let sid = try await InterchangeWorld.signedIn(app, "sid")
-            #expect(names(try await sid.get(Paths.contactsVCard)) == ["Anne Alpha", "Émile Zola"])
-            #expect(try await sid.get(Paths.contactsVCard + "?group=\(w.c.id!)").status == .notFound)
-            #expect(try await sid.get(Paths.contactsVCard + "?group=none").status == .notFound)
-            #expect(try await sid.get(Paths.contactsVCard + "?group=nonsense").status == .notFound)
+            #expect(names(try await sid.get(Paths.contactsVCard.path)) == ["Anne Alpha", "Émile Zola"])
+            #expect(try await sid.get(Paths.contactsVCard.path + "?group=\(w.c.id!)").status == .notFound)
+            #expect(try await sid.get(Paths.contactsVCard.path + "?group=none").status == .notFound)
+            #expect(try await sid.get(Paths.contactsVCard.path + "?group=nonsense").status == .notFound)
 
             let audit = try await AuditEventModel.query(on: app.db)
                 .filter(\.$action == AuditAction.contactsExported.rawValue).sort(\.$occurredAt).all()
@@ -78,12 +78,12 @@ struct ContactVCardExportTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
-            let list = try await sid.get(Paths.contacts + "?group=\(w.b.id!)").body.string
-            #expect(list.contains("href=\"\(Paths.contactsVCard)?group=\(w.b.id!)\""))
+            let list = try await sid.get(Paths.contacts.path + "?group=\(w.b.id!)").body.string
+            #expect(list.contains("href=\"\(Paths.contactsVCard.path)?group=\(w.b.id!)\""))
             #expect(list.contains("name=\"action\" value=\"export\""))
 
             let selected = try await sid.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [
                     ("action", "export"), ("ids[]", w.emile.id!.uuidString), ("ids[]", w.anne.id!.uuidString),
                     ("version", "4.0"),
@@ -92,7 +92,7 @@ struct ContactVCardExportTests {
             #expect(names(selected) == ["Anne Alpha", "Émile Zola"])
             #expect(selected.body.string.contains("VERSION:4.0"))
             let hidden = try await sid.post(
-                Paths.contactsSelection,
+                Paths.contactsSelection.path,
                 pairs: [("action", "export"), ("ids[]", w.anne.id!.uuidString), ("ids[]", w.cleo.id!.uuidString)])
             #expect(hidden.status == .notFound)
             #expect(!hidden.body.string.contains("BEGIN:VCARD"))
@@ -143,7 +143,7 @@ struct ContactVCardExportTests {
             try await models.create(on: app.db)
             try await ContactService.add(models, to: [w.c], on: app.db)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let file = try await admin.get(Paths.contactsVCard + "?group=\(w.c.id!)")
+            let file = try await admin.get(Paths.contactsVCard.path + "?group=\(w.c.id!)")
             let exported = names(file)
             #expect(exported.count == 451)
             let names = Dictionary(uniqueKeysWithValues: (models + [w.cleo]).map { ($0.id!, $0.displayName) })

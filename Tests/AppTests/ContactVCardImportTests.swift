@@ -15,9 +15,9 @@ struct ContactVCardImportTests {
     private func upload(
         _ browser: Browser, _ data: Data, groups: [ContactGroupModel], filename: String = "contacts.vcf"
     ) async throws -> TestingHTTPResponse {
-        try await browser.get(Paths.contactsImport)
+        try await browser.get(Paths.contactsImport.path)
         return try await browser.upload(
-            Paths.contactsImport, field: "file", filename: filename, contentType: "text/vcard", data: data,
+            Paths.contactsImport.path, field: "file", filename: filename, contentType: "text/vcard", data: data,
             fields: groups.map { ("groups[]", $0.id!.uuidString) })
     }
 
@@ -118,12 +118,12 @@ struct ContactVCardImportTests {
                 guard !live else {
                     // The live client follows the redirect to the import page, without the session cookie:
                     // it lands on the sign-in page that leads back there. The server answered at once.
-                    #expect(refused.body.string.contains("name=\"next\" value=\"\(Paths.contactsImport)\""))
+                    #expect(refused.body.string.contains("name=\"next\" value=\"\(Paths.contactsImport.path)\""))
                     continue
                 }
                 #expect(refused.status == .seeOther)
-                #expect(refused.headers.first(name: .location) == Paths.contactsImport)
-                let page = try await admin.get(Paths.contactsImport).body.string
+                #expect(refused.headers.first(name: .location) == Paths.contactsImport.path)
+                let page = try await admin.get(Paths.contactsImport.path).body.string
                 #expect(page.contains("The file is larger than 1 MB, the largest import allowed"))
             }
             let api = try await InterchangeWorld.api(
@@ -142,9 +142,9 @@ struct ContactVCardImportTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
-            let list = try await sid.get(Paths.contacts).body.string
-            #expect(list.contains("href=\"\(Paths.contactsImport)\""))
-            let form = try await sid.get(Paths.contactsImport).body.string
+            let list = try await sid.get(Paths.contacts.path).body.string
+            #expect(list.contains("href=\"\(Paths.contactsImport.path)\""))
+            let form = try await sid.get(Paths.contactsImport.path).body.string
             #expect(form.contains("data-group-name=\"Group B\"") && form.contains("data-group-name=\"Handsets\""))
             #expect(!form.contains("Group A") && !form.contains("Group C"))
             #expect(form.contains("value=\"\(w.b.id!)\" checked"))
@@ -160,8 +160,8 @@ struct ContactVCardImportTests {
             #expect(try await ContactService(db: app.db).groups(of: imported.id!).map(\.name) == ["Group B"])
 
             let rita = try await InterchangeWorld.signedIn(app, "rita")
-            #expect(!(try await rita.get(Paths.contacts).body.string.contains(Paths.contactsImport)))
-            #expect(try await rita.get(Paths.contactsImport).status == .forbidden)
+            #expect(!(try await rita.get(Paths.contacts.path).body.string.contains(Paths.contactsImport.path)))
+            #expect(try await rita.get(Paths.contactsImport.path).status == .forbidden)
         }
     }
 
@@ -282,7 +282,7 @@ struct ContactVCardImportTests {
             let admin = try await InterchangeWorld.signedIn(app, "admin")
             for version in VCardVersion.allCases {
                 let exported = try await admin.get(
-                    Paths.contactsVCard + "?group=\(w.b.id!)&version=\(version.rawValue)")
+                    Paths.contactsVCard.path + "?group=\(w.b.id!)&version=\(version.rawValue)")
                 let target = try await ContactGroupService(db: app.db).create(
                     name: "Copy \(version.rawValue)", kind: .standard, by: w.admin)
                 let report = try await upload(admin, Data(exported.body.readableBytesView), groups: [target])

@@ -74,7 +74,7 @@ struct DirectoryTests {
     func yealink() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let response = try await app.fetchDirectory(Paths.directoryFile(world.office, .yealink))
+            let response = try await app.fetchDirectory(Paths.directoryFileURL(world.office, .yealink))
             #expect(response.status == .ok)
             #expect(response.headers.contentType?.description == "text/xml; charset=utf-8")
             #expect(
@@ -109,7 +109,7 @@ struct DirectoryTests {
     func snom() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let document = try xml(try await app.fetchDirectory(Paths.directoryFile(world.office, .snom)))
+            let document = try xml(try await app.fetchDirectory(Paths.directoryFileURL(world.office, .snom)))
             #expect(try texts(document, "/SnomIPPhoneDirectory/Title") == ["Office & Co"])
             #expect(
                 try texts(document, "/SnomIPPhoneDirectory/DirectoryEntry/Name")
@@ -125,7 +125,7 @@ struct DirectoryTests {
     func grandstream() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let document = try xml(try await app.fetchDirectory(Paths.directoryFile(world.office, .grandstream)))
+            let document = try xml(try await app.fetchDirectory(Paths.directoryFileURL(world.office, .grandstream)))
             #expect(
                 try texts(document, "/AddressBook/Contact/FirstName") == [
                     "Émile", "Pizza 🍕", "Tom & Jerry <CEO> \"Q\"", "Zoé",
@@ -141,7 +141,7 @@ struct DirectoryTests {
     func fanvil() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let document = try xml(try await app.fetchDirectory(Paths.directoryFile(world.office, .fanvil)))
+            let document = try xml(try await app.fetchDirectory(Paths.directoryFileURL(world.office, .fanvil)))
             #expect(try texts(document, "/PhoneBook/DirectoryEntry/Name").count == 4)
             #expect(try texts(document, "/PhoneBook/DirectoryEntry[3]/Telephone") == ["+33123456789"])
             #expect(try texts(document, "/PhoneBook/DirectoryEntry[3]/Mobile") == ["0612345678"])
@@ -154,7 +154,7 @@ struct DirectoryTests {
     func search() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let path = Paths.directorySearch(world.office)
+            let path = Paths.directorySearchURL(world.office)
             let byName = try xml(try await app.fetchDirectory(path + "?q=EMI"))
             #expect(try texts(byName, "/Directory/Entry/Name") == ["Émile Zola"])
             let byNumber = try xml(try await app.fetchDirectory(path + "?q=06%2012&format=yealink"))
@@ -170,7 +170,7 @@ struct DirectoryTests {
     func searchInsideWordsAndNumbers() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let path = Paths.directorySearch(world.office)
+            let path = Paths.directorySearchURL(world.office)
             let inWord = try xml(try await app.fetchDirectory(path + "?q=mil&format=grandstream"))
             #expect(try texts(inWord, "/AddressBook/Contact/FirstName") == ["Émile"])
             #expect(try texts(inWord, "/AddressBook/Contact/LastName") == ["Zola"])
@@ -180,7 +180,7 @@ struct DirectoryTests {
             for q in ["ecre", "7777"] {
                 #expect(try texts(try xml(try await app.fetchDirectory(path + "?q=\(q)")), "//Name").isEmpty)
                 let board = try await app.fetchDirectory(
-                    Paths.directorySearch(world.board) + "?q=\(q)", password: "board-secret-9")
+                    Paths.directorySearchURL(world.board) + "?q=\(q)", password: "board-secret-9")
                 #expect(try texts(try xml(board), "//Name") == ["Secret Board Member"])
             }
         }
@@ -190,7 +190,7 @@ struct DirectoryTests {
     func recentlyVerifiedCredentials() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let office = Paths.directoryFile(world.office, .yealink)
+            let office = Paths.directoryFileURL(world.office, .yealink)
             #expect(try await app.fetchDirectory(office).status == .ok)
             #expect(try await app.fetchDirectory(office).status == .ok)
             let admin = Actor(
@@ -217,14 +217,14 @@ struct DirectoryTests {
     func refusals() async throws {
         try await withApp { app in
             let world = try await DirectoryWorld.make(app)
-            let office = Paths.directoryFile(world.office, .yealink)
+            let office = Paths.directoryFileURL(world.office, .yealink)
             var refusals = [
                 try await app.fetchDirectory(office, password: "wrong-password"),
                 try await app.fetchDirectory(office, user: "phone"),
                 try await app.fetchDirectory(office, password: nil),
                 try await app.fetchDirectory(office, password: "board-secret-9"),
-                try await app.fetchDirectory(Paths.directoryFile(UUID(), .yealink)),
-                try await app.fetchDirectory(Paths.directorySearch(UUID()) + "?q=a"),
+                try await app.fetchDirectory(Paths.directoryFileURL(UUID(), .yealink)),
+                try await app.fetchDirectory(Paths.directorySearchURL(UUID()) + "?q=a"),
             ]
             let admin = Actor(
                 user: try #require(try await UserModel.find(username: "admin", on: app.db)), clientAddress: nil)
@@ -240,7 +240,7 @@ struct DirectoryTests {
             }
             // the board's own password still opens the board, and only it
             let board = try await app.fetchDirectory(
-                Paths.directoryFile(world.board, .yealink), password: "board-secret-9")
+                Paths.directoryFileURL(world.board, .yealink), password: "board-secret-9")
             #expect(try texts(try xml(board), "//Name") == ["Secret Board Member"])
         }
     }
@@ -254,32 +254,34 @@ struct DirectoryTests {
             let id = try group.requireID()
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            #expect(try await browser.get(Paths.contactGroup(id)).body.string.contains("data-testid=\"directory-off\""))
-            #expect(!(try await browser.get(Paths.contactGroups).body.string.contains("directory-published")))
+            #expect(
+                try await browser.get(Paths.contactGroup.url(id)).body.string.contains("data-testid=\"directory-off\""))
+            #expect(!(try await browser.get(Paths.contactGroups.path).body.string.contains("directory-published")))
 
             let short = try await browser.post(
-                Paths.contactGroupDirectory(id),
+                Paths.contactGroupDirectory.url(id),
                 ["enabled": "yes", "directoryUsername": "desk", "directoryPassword": "short"])
             #expect(short.status == .unprocessableEntity)
             #expect(short.body.string.contains("A directory password needs at least 8 characters."))
             #expect(try await GroupDirectoryModel.query(on: app.db).count() == 0)
 
             let saved = try await browser.post(
-                Paths.contactGroupDirectory(id),
+                Paths.contactGroupDirectory.url(id),
                 ["enabled": "yes", "directoryUsername": "desk", "directoryPassword": "long-enough-1"])
             #expect(saved.status == .seeOther)
-            let page = try await browser.get(Paths.contactGroup(id)).body.string
+            let page = try await browser.get(Paths.contactGroup.url(id)).body.string
             #expect(
-                try await browser.get(Paths.contactGroups).body.string.contains("data-testid=\"directory-published\""))
-            #expect(page.contains(Paths.directoryFile(id, .yealink)))
-            #expect(page.contains(Paths.directoryFile(id, .grandstream)))
+                try await browser.get(Paths.contactGroups.path).body.string.contains(
+                    "data-testid=\"directory-published\""))
+            #expect(page.contains(Paths.directoryFileURL(id, .yealink)))
+            #expect(page.contains(Paths.directoryFileURL(id, .grandstream)))
             let stored = try #require(try await GroupDirectoryModel.query(on: app.db).first())
             #expect(stored.passwordHash?.hasPrefix("$2") == true)
             #expect(stored.passwordHash?.contains("long-enough-1") == false)
 
             // changing the user name only keeps the password; switching off is audited too
             _ = try await browser.post(
-                Paths.contactGroupDirectory(id), ["directoryUsername": "desk2", "directoryPassword": ""])
+                Paths.contactGroupDirectory.url(id), ["directoryUsername": "desk2", "directoryPassword": ""])
             let actions = try await AuditEventModel.query(on: app.db).sort(\.$occurredAt).all(\.$action)
                 .filter { $0.hasPrefix("contact_group.directory") }
             #expect(
@@ -301,10 +303,10 @@ struct DirectoryTests {
         config.throttle.maxFailuresPerAddress = 3
         try await withApp(config: config) { app in
             let world = try await DirectoryWorld.make(app)
-            let office = Paths.directoryFile(world.office, .yealink)
+            let office = Paths.directoryFileURL(world.office, .yealink)
             #expect(try await app.fetchDirectory(office, password: nil).status == .unauthorized)
             #expect(try await app.fetchDirectory(office, password: "guess-1").status == .unauthorized)
-            #expect(try await app.fetchDirectory(Paths.directoryFile(UUID(), .snom)).status == .unauthorized)
+            #expect(try await app.fetchDirectory(Paths.directoryFileURL(UUID(), .snom)).status == .unauthorized)
             #expect(try await app.fetchDirectory(office).status == .ok)
             #expect(try await app.fetchDirectory(office, password: "guess-2").status == .unauthorized)
             // the right password no longer helps from this address
@@ -325,7 +327,7 @@ struct DirectoryTests {
             let browser = Browser(app)
             try await browser.signIn("sam", "password-123")
             let refused = try await browser.post(
-                Paths.contactGroupDirectory(id), ["enabled": "yes", "directoryPassword": "long-enough-1"])
+                Paths.contactGroupDirectory.url(id), ["enabled": "yes", "directoryPassword": "long-enough-1"])
             #expect(refused.status == .forbidden)
             #expect(try await GroupDirectoryModel.query(on: app.db).count() == 0)
         }

@@ -25,33 +25,33 @@ struct ForwardingTests {
             try await app.makeUser("paul", phoneExtension: "302")
             let browser = Browser(app)
             try await browser.signIn("olga", "password-123")
-            try await browser.get(Paths.settings)
+            try await browser.get(Paths.settings.path)
 
             try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form(["external.enabled": "on", "external.target": "voicemail", "external.rings": "4"]))
-            var page = try await browser.get(Paths.settings).body.string
+            var page = try await browser.get(Paths.settings.path).body.string
             #expect(page.contains("Calls from outside ring 4 times (20 s), then go to your voicemail."))
             #expect(page.contains("Calls from colleagues ring your phone until answered."))
 
             try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form([
                     "internal.enabled": "on", "internal.target": "extension", "internal.extension": "302",
                     "internal.rings": "2",
                 ]))
-            page = try await browser.get(Paths.settings).body.string
+            page = try await browser.get(Paths.settings.path).body.string
             #expect(page.contains("Calls from colleagues ring 2 times (10 s), then go to extension 302."))
             // The external rule was not in this form's "on" fields: it is off now, its destination kept.
             #expect(page.contains("Calls from outside ring your phone until answered."))
 
             try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form([
                     "unconditional.enabled": "on", "unconditional.target": "external",
                     "unconditional.number": "06 12 34 56 78",
                 ]))
-            page = try await browser.get(Paths.settings).body.string
+            page = try await browser.get(Paths.settings.path).body.string
             #expect(page.contains("Every call goes straight to 0612345678."))
 
             let user = try #require(try await UserModel.find(username: "olga", on: app.db))
@@ -68,11 +68,11 @@ struct ForwardingTests {
             try await app.makeUser("rita", phoneExtension: "305")
             let browser = Browser(app)
             try await browser.signIn("rita", "password-123")
-            try await browser.get(Paths.settings)
+            try await browser.get(Paths.settings.path)
             try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form(["unconditional.target": "external", "unconditional.number": "+4930123456"]))
-            let page = try await browser.get(Paths.settings).body.string
+            let page = try await browser.get(Paths.settings.path).body.string
             #expect(page.contains("value=\"+4930123456\""))
             #expect(!page.contains("Every call goes straight"))
         }
@@ -94,15 +94,15 @@ struct ForwardingTests {
 
             let browser = Browser(app)
             try await browser.signIn("anna", "password-123")
-            try await browser.get(Paths.settings)
+            try await browser.get(Paths.settings.path)
             let loop = try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form(["internal.enabled": "on", "internal.target": "extension", "internal.extension": "402"]))
             #expect(loop.status == .unprocessableEntity)
             #expect(loop.body.string.contains("This would send calls round in a loop: 401 → 402 → 403 → 401."))
 
             let toSelf = try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form([
                     "unconditional.enabled": "on", "unconditional.target": "extension",
                     "unconditional.extension": "401",
@@ -110,14 +110,14 @@ struct ForwardingTests {
             #expect(toSelf.body.string.contains("You cannot forward calls to your own extension."))
 
             let unknown = try await browser.post(
-                Paths.settingsForwarding,
+                Paths.settingsForwarding.path,
                 form([
                     "unconditional.enabled": "on", "unconditional.target": "extension",
                     "unconditional.extension": "999",
                 ]))
             #expect(unknown.body.string.contains("Extension 999 does not exist."))
 
-            let missing = try await browser.post(Paths.settingsForwarding, form(["unconditional.enabled": "on"]))
+            let missing = try await browser.post(Paths.settingsForwarding.path, form(["unconditional.enabled": "on"]))
             #expect(missing.body.string.contains("Choose a destination for a rule that is on."))
 
             #expect(try await ForwardingRuleModel.query(on: app.db).filter(\.$user.$id == a.requireID()).count() == 0)
@@ -131,12 +131,12 @@ struct ForwardingTests {
             try await app.makeUser("tina", phoneExtension: "502")
             let admin = Browser(app)
             try await admin.signIn("admin", TestEnvironment.adminPassword)
-            try await admin.get(Paths.userForwarding(try user.requireID()))
+            try await admin.get(Paths.userForwarding.url(try user.requireID()))
             let saved = try await admin.post(
-                Paths.userForwarding(try user.requireID()),
+                Paths.userForwarding.url(try user.requireID()),
                 form(["external.enabled": "on", "external.target": "voicemail", "external.rings": "2"]))
             #expect(saved.status == .seeOther)
-            let page = try await admin.get(Paths.userForwarding(try user.requireID())).body.string
+            let page = try await admin.get(Paths.userForwarding.url(try user.requireID())).body.string
             #expect(page.contains("Calls from outside ring 2 times (10 s), then go to your voicemail."))
             let event = try #require(
                 try await AuditEventModel.query(on: app.db).filter(\.$action == "forwarding.update").first())
@@ -145,7 +145,7 @@ struct ForwardingTests {
 
             let tina = Browser(app)
             try await tina.signIn("tina", "password-123")
-            #expect(try await tina.get(Paths.userForwarding(try user.requireID())).status == .forbidden)
+            #expect(try await tina.get(Paths.userForwarding.url(try user.requireID())).status == .forbidden)
         }
     }
 }
@@ -158,9 +158,9 @@ struct DialpadTests {
             try await app.makeUser("uma", phoneExtension: "601")
             let browser = Browser(app)
             try await browser.signIn("uma", "password-123")
-            let page = try await browser.get(Paths.dialpad)
+            let page = try await browser.get(Paths.dialpad.path)
             #expect(page.body.string.contains("No telephone system is connected"))
-            let dialed = try await browser.post(Paths.dialpad, ["number": "+33 (0)1 23 45 67 89"])
+            let dialed = try await browser.post(Paths.dialpad.path, ["number": "+33 (0)1 23 45 67 89"])
             #expect(dialed.status == .seeOther)
             let connector = try #require(app.pbx as? LogConnector)
             #expect(
@@ -169,10 +169,11 @@ struct DialpadTests {
                         fromExtension: "601", number: "+33123456789", username: "uma", dialed: "0123456789")
                 ])
             #expect(
-                try await browser.get(Paths.dialpad).body.string.contains("Call to +33123456789 from 601 recorded."))
+                try await browser.get(Paths.dialpad.path).body.string.contains(
+                    "Call to +33123456789 from 601 recorded."))
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "call.originate").count() == 1)
 
-            let bad = try await browser.post(Paths.dialpad, ["number": "hello"])
+            let bad = try await browser.post(Paths.dialpad.path, ["number": "hello"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("Enter a phone number"))
             #expect(connector.requests.count == 1)
@@ -184,8 +185,8 @@ struct DialpadTests {
         try await withApp { app in
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            #expect(try await browser.get(Paths.dialpad).body.string.contains("You need an internal extension"))
-            let refused = try await browser.post(Paths.dialpad, ["number": "0123456789"])
+            #expect(try await browser.get(Paths.dialpad.path).body.string.contains("You need an internal extension"))
+            let refused = try await browser.post(Paths.dialpad.path, ["number": "0123456789"])
             #expect(refused.status == .unprocessableEntity)
             #expect((app.pbx as? LogConnector)?.requests.isEmpty == true)
         }

@@ -15,11 +15,11 @@ struct HiddenExistenceTests {
         try await withApp { app in
             let w = try await InterchangeWorld.make(app)
             let sid = try await InterchangeWorld.signedIn(app, "sid")
-            try await sid.get(Paths.contacts)
+            try await sid.get(Paths.contacts.path)
             var answers: [HTTPStatus] = []
             for id in [try w.cleo.requireID(), UUID()] {
                 let response = try await sid.post(
-                    Paths.contactsSelection, pairs: [("ids[]", id.uuidString), ("action", "delete")])
+                    Paths.contactsSelection.path, pairs: [("ids[]", id.uuidString), ("action", "delete")])
                 answers.append(response.status)
             }
             #expect(answers == [.notFound, .notFound])

@@ -174,7 +174,7 @@ struct LinkedGroupConfigurationTests {
                 // and the page says why
                 let browser = Browser(app)
                 try await browser.signIn("admin", TestEnvironment.adminPassword)
-                let page = try await browser.get(Paths.contactGroups)
+                let page = try await browser.get(Paths.contactGroups.path)
                 #expect(page.body.string.contains("could not be read"))
                 #expect(page.body.string.contains("2 created, 0 updated, 0 deleted, 0 failed"))
             }

@@ -206,7 +206,7 @@ struct LinkedGroupOAuthTests {
 
             let browser = Browser(w.app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            let page = try await browser.get(Paths.contactGroups)
+            let page = try await browser.get(Paths.contactGroups.path)
             #expect(
                 page.body.string.contains(
                     "The OAuth server no longer accepts the refresh token (expired or revoked): obtain a new one"))

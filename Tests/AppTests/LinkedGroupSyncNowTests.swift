@@ -25,17 +25,17 @@ struct LinkedGroupSyncNowTests {
                     id, .init(serverURL: stub.bookURL, username: "u", secret: "p"), by: admin)
                 let browser = Browser(app)
                 try await browser.signIn("admin", TestEnvironment.adminPassword)
-                try await browser.get(Paths.contactGroups)
+                try await browser.get(Paths.contactGroups.path)
 
                 // when: the server is slow to answer
                 stub.state.withLockedValue { $0.held = true }
-                let answer = try await browser.post(Paths.contactGroupSync(id), ["from": "list"])
+                let answer = try await browser.post(Paths.contactGroupSync.url(id), ["from": "list"])
 
                 // then: redirected back at once, the synchronisation still running
                 #expect(answer.status == .seeOther)
-                #expect(answer.headers.first(name: .location) == Paths.contactGroups)
+                #expect(answer.headers.first(name: .location) == Paths.contactGroups.path)
                 #expect(await app.linkedSyncRegistry.isRunning(id))
-                var page = try await browser.get(Paths.contactGroups).body.string
+                var page = try await browser.get(Paths.contactGroups.path).body.string
                 #expect(page.contains("Synchronisation of “Stub” started."))
                 #expect(page.contains("data-testid=\"sync-running\""))
                 #expect(page.contains("Synchronising…"))
@@ -43,8 +43,8 @@ struct LinkedGroupSyncNowTests {
                 #expect(try await ContactModel.query(on: app.db).count() == 0)
 
                 // when: a second Sync now for the same group (from its own page)
-                _ = try await browser.post(Paths.contactGroupSync(id), [:])
-                page = try await browser.get(Paths.contactGroup(id)).body.string
+                _ = try await browser.post(Paths.contactGroupSync.url(id), [:])
+                page = try await browser.get(Paths.contactGroup.url(id)).body.string
 
                 // then: refused, and still one running
                 #expect(page.contains("This group is being synchronised already"))
@@ -55,7 +55,7 @@ struct LinkedGroupSyncNowTests {
                 await app.linkedSyncRegistry.drain()
 
                 // then
-                page = try await browser.get(Paths.contactGroups).body.string
+                page = try await browser.get(Paths.contactGroups.path).body.string
                 #expect(!page.contains("Synchronising…"))
                 #expect(page.contains("2 created, 0 updated, 0 deleted, 0 failed"))
                 #expect(page.contains("data-testid=\"sync-now\""))
@@ -79,14 +79,14 @@ struct LinkedGroupSyncNowTests {
             let group = try await ContactGroupService(db: app.db).create(name: "Empty", kind: .linked, by: admin)
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            try await browser.get(Paths.contactGroups)
+            try await browser.get(Paths.contactGroups.path)
 
             let id = try group.requireID()
-            let answer = try await browser.post(Paths.contactGroupSync(id), ["from": "list"])
+            let answer = try await browser.post(Paths.contactGroupSync.url(id), ["from": "list"])
 
             #expect(answer.status == .seeOther)
             #expect(await !app.linkedSyncRegistry.isRunning(id))
-            let page = try await browser.get(Paths.contactGroups).body.string
+            let page = try await browser.get(Paths.contactGroups.path).body.string
             #expect(!page.contains("Synchronising…"))
             #expect(!page.contains("started."))
             #expect(page.contains("Configure the address book of this linked group first."))

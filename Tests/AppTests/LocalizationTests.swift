@@ -96,11 +96,11 @@ struct LocalizationTests {
         try await withApp { app in
             let browser = Browser(app)
             browser.acceptLanguage = "de-DE, fr;q=0.8, en;q=0.5"
-            let page = try await browser.get(Paths.signIn)
+            let page = try await browser.get(Paths.signIn.path)
             #expect(page.body.string.contains("<html lang=\"fr\""))
             #expect(page.body.string.contains("Se connecter"))
             browser.acceptLanguage = "de-DE"
-            #expect(try await browser.get(Paths.signIn).body.string.contains("<html lang=\"en\""))
+            #expect(try await browser.get(Paths.signIn.path).body.string.contains("<html lang=\"en\""))
         }
     }
 
@@ -109,8 +109,8 @@ struct LocalizationTests {
         try await withApp { app in
             let browser = Browser(app)
             browser.acceptLanguage = "en"
-            try await browser.get("\(Paths.language)?lang=fr&next=/sign-in")
-            #expect(try await browser.get(Paths.signIn).body.string.contains("Nom d’utilisateur"))
+            try await browser.get("\(Paths.language.path)?lang=fr&next=/sign-in")
+            #expect(try await browser.get(Paths.signIn.path).body.string.contains("Nom d’utilisateur"))
         }
     }
 }

@@ -51,7 +51,7 @@ struct MembershipRuleTests {
             let browser = Browser(app)
             _ = try await browser.signIn("sid", "password-123")
             let posted = try await browser.post(
-                "/contacts/\(world.dora)",
+                Paths.contact.url(world.dora),
                 pairs: [("firstName", "Dora"), ("lastName", "Delta"), ("groups[]", world.w.uuidString)])
             // …then the contact left B for W and stayed in A and C.
             #expect(posted.status == .seeOther)

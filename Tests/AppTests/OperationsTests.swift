@@ -43,7 +43,7 @@ struct OperationsTests {
     @Test("pages carry a Content-Security-Policy without inline script, and other security headers")
     func securityHeaders() async throws {
         try await withApp { app in
-            let response = try await app.testing().sendRequest(.GET, Paths.signIn)
+            let response = try await app.testing().sendRequest(.GET, Paths.signIn.path)
             let csp = try #require(response.headers.first(name: "Content-Security-Policy"))
             #expect(csp.contains("script-src 'self'"))
             #expect(!csp.contains("unsafe-inline"))

@@ -391,27 +391,27 @@ struct PBXTokenTests {
             try await app.makeUser("ada", phoneExtension: "201")
             let subscriber = Browser(app)
             try await subscriber.signIn("ada", "password-123")
-            #expect(try await subscriber.get(Paths.pbxTokens).status == .forbidden)
-            #expect(try await subscriber.post(Paths.pbxTokens, ["name": "sneaky"]).status == .forbidden)
+            #expect(try await subscriber.get(Paths.pbxTokens.path).status == .forbidden)
+            #expect(try await subscriber.post(Paths.pbxTokens.path, ["name": "sneaky"]).status == .forbidden)
 
             let admin = Browser(app)
             try await admin.signIn("admin", TestEnvironment.adminPassword)
-            #expect(try await admin.get(Paths.pbxTokens).body.string.contains("No PBX token yet."))
-            let blank = try await admin.post(Paths.pbxTokens, ["name": "  "])
+            #expect(try await admin.get(Paths.pbxTokens.path).body.string.contains("No PBX token yet."))
+            let blank = try await admin.post(Paths.pbxTokens.path, ["name": "  "])
             #expect(blank.status == .unprocessableEntity)
-            let created = try await admin.post(Paths.pbxTokens, ["name": "kamailio-1"])
+            let created = try await admin.post(Paths.pbxTokens.path, ["name": "kamailio-1"])
             #expect(created.status == .ok)
             let page = created.body.string
             let secret = try #require(
                 page.firstMatch(of: /data-testid="pbx-token-secret">(sbpbx_[A-Za-z0-9_-]+)</).map { String($0.1) })
             #expect(try await get(app, "/api/v1/pbx/lookup?number=201", token: secret).0 == .ok)
             #expect(try await PBXTokenModel.query(on: app.db).first()?.lastUsedAt != nil)
-            let listed = try await admin.get(Paths.pbxTokens).body.string
+            let listed = try await admin.get(Paths.pbxTokens.path).body.string
             #expect(listed.contains("kamailio-1"))
             #expect(!listed.contains(secret))
 
             let token = try #require(try await PBXTokenModel.query(on: app.db).first())
-            #expect(try await admin.post(Paths.pbxTokenRevoke(try token.requireID()), [:]).status == .seeOther)
+            #expect(try await admin.post(Paths.pbxTokenRevoke.url(try token.requireID()), [:]).status == .seeOther)
             #expect(try await get(app, "/api/v1/pbx/lookup?number=201", token: secret).0 == .unauthorized)
             let actions = try await AuditEventModel.query(on: app.db).all().map(\.action)
             #expect(actions.contains("pbx_token.create"))
@@ -468,9 +468,9 @@ struct KamailioConnectorTests {
                 try await app.makeUser("uma", phoneExtension: "601")
                 let browser = Browser(app)
                 try await browser.signIn("uma", "password-123")
-                #expect(try await browser.post(Paths.dialpad, ["number": "01 23 45 67 89"]).status == .seeOther)
+                #expect(try await browser.post(Paths.dialpad.path, ["number": "01 23 45 67 89"]).status == .seeOther)
                 #expect(
-                    try await browser.get(Paths.dialpad).body.string.contains(
+                    try await browser.get(Paths.dialpad.path).body.string.contains(
                         "Calling 0123456789: your phone (601) rings first."))
                 let sent = try #require(received())
                 let request = try JSONDecoder().decode(KamailioConnector.RPCRequest.self, from: Data(sent.utf8))
@@ -493,7 +493,7 @@ struct KamailioConnectorTests {
                 try await app.makeUser("uma", phoneExtension: "601")
                 let browser = Browser(app)
                 try await browser.signIn("uma", "password-123")
-                let page = try await browser.post(Paths.dialpad, ["number": "0123456789"])
+                let page = try await browser.post(Paths.dialpad.path, ["number": "0123456789"])
                 #expect(page.status == .badGateway)
                 #expect(page.body.string.contains("The telephone system refused the call: Bridge failed (500)"))
                 let audit = try #require(
@@ -525,7 +525,7 @@ struct KamailioConnectorTests {
             let uma = try await app.makeUser("uma", phoneExtension: "601")
             let browser = Browser(app)
             try await browser.signIn("uma", "password-123")
-            let page = try await browser.post(Paths.dialpad, ["number": "0123456789"])
+            let page = try await browser.post(Paths.dialpad.path, ["number": "0123456789"])
             #expect(page.status == .badGateway)
             #expect(page.body.string.contains("The telephone system cannot be reached right now"))
 

@@ -16,23 +16,23 @@ struct SessionLifetimeTests {
     func anonymousAndRotation() async throws {
         try await withApp { app in
             let browser = Browser(app)
-            for _ in 0..<30 { try await browser.get(Paths.signIn) }
+            for _ in 0..<30 { try await browser.get(Paths.signIn.path) }
             // A made-up session cookie is not stored either.
             browser.cookies["switchboard_session"] = "made-up"
-            try await browser.get(Paths.signIn)
+            try await browser.get(Paths.signIn.path)
             #expect(try await SessionModel.query(on: app.db).count() == 0)
             let before = try #require(browser.csrf)
 
             let signedIn = try await browser.post(
-                Paths.signIn, ["username": "admin", "password": TestEnvironment.adminPassword])
+                Paths.signIn.path, ["username": "admin", "password": TestEnvironment.adminPassword])
             #expect(signedIn.status == .seeOther)
             #expect(try await SessionModel.query(on: app.db).count() == 1)
-            try await browser.get(Paths.settings)
+            try await browser.get(Paths.settings.path)
             let after = try #require(browser.csrf)
             #expect(after != before)
             // The token seen before signing in opens nothing now.
             browser.csrf = before
-            let forged = try await browser.post(Paths.settingsPreferences, ["language": "fr", "theme": "dark"])
+            let forged = try await browser.post(Paths.settingsPreferences.path, ["language": "fr", "theme": "dark"])
             #expect(forged.status == .forbidden)
         }
     }
@@ -41,10 +41,10 @@ struct SessionLifetimeTests {
     func anonymousTokenRequired() async throws {
         try await withApp { app in
             let browser = Browser(app)
-            try await browser.get(Paths.signIn)
+            try await browser.get(Paths.signIn.path)
             browser.cookies[CSRF.anonymousCookie] = nil
             let refused = try await browser.post(
-                Paths.signIn, ["username": "admin", "password": TestEnvironment.adminPassword])
+                Paths.signIn.path, ["username": "admin", "password": TestEnvironment.adminPassword])
             #expect(refused.status == .forbidden)
         }
     }
@@ -54,13 +54,13 @@ struct SessionLifetimeTests {
         try await withApp { app in
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            #expect(try await browser.get(Paths.contacts).status == .ok)
+            #expect(try await browser.get(Paths.contacts.path).status == .ok)
             let session = try #require(try await SessionModel.query(on: app.db).first())
             session.expiresAt = Date().addingTimeInterval(-1)
             try await session.update(on: app.db)
-            let after = try await browser.get(Paths.contacts)
+            let after = try await browser.get(Paths.contacts.path)
             #expect(after.status == .seeOther)
-            #expect(after.headers.first(name: .location)?.hasPrefix(Paths.signIn) == true)
+            #expect(after.headers.first(name: .location)?.hasPrefix(Paths.signIn.path) == true)
             #expect(try await SessionModel.query(on: app.db).count() == 0)
 
             // A forgotten session (its browser never came back) goes when the next one is made.

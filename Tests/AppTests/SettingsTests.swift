@@ -14,7 +14,7 @@ struct SettingsTests {
         try await app.makeUser(username, phoneExtension: "210")
         let browser = Browser(app, live: live)
         try await browser.signIn(username, "password-123")
-        try await browser.get(Paths.settings)
+        try await browser.get(Paths.settings.path)
         return browser
     }
 
@@ -23,7 +23,7 @@ struct SettingsTests {
         try await withApp { app in
             let browser = try await signedIn(app)
             let saved = try await browser.post(
-                Paths.settingsProfile,
+                Paths.settingsProfile.path,
                 [
                     "displayName": " Nina Hagen ", "department": "Sales", "email": "nina@example.com",
                     "externalNumber": "+33 (0)1 23 45 67 89", "city": "Lyon", "street": "", "postalCode": "69001",
@@ -44,12 +44,12 @@ struct SettingsTests {
         try await withApp { app in
             let browser = try await signedIn(app)
             let badEmail = try await browser.post(
-                Paths.settingsProfile, ["displayName": "Nina", "email": "nina@", "city": "Paris"])
+                Paths.settingsProfile.path, ["displayName": "Nina", "email": "nina@", "city": "Paris"])
             #expect(badEmail.status == .unprocessableEntity)
             #expect(badEmail.body.string.contains("Enter an e-mail address such as name@example.com."))
             #expect(badEmail.body.string.contains("value=\"Paris\""))
             let badNumber = try await browser.post(
-                Paths.settingsProfile, ["displayName": "Nina", "externalNumber": "call me"])
+                Paths.settingsProfile.path, ["displayName": "Nina", "externalNumber": "call me"])
             #expect(badNumber.body.string.contains("Enter a phone number"))
             #expect(try await UserProfileModel.query(on: app.db).count() == 0)
         }
@@ -61,27 +61,27 @@ struct SettingsTests {
             let browser = try await signedIn(app)
             let png = try Application.fixture("avatar-128.png")
             let accepted = try await browser.upload(
-                Paths.settingsPhoto, field: "photo", filename: "me.png", contentType: "image/png", data: png)
+                Paths.settingsPhoto.path, field: "photo", filename: "me.png", contentType: "image/png", data: png)
             #expect(accepted.status == .seeOther)
-            let served = try await browser.get(Paths.settingsPhoto)
+            let served = try await browser.get(Paths.settingsPhoto.path)
             #expect(served.headers.contentType == .png)
             #expect(Data(served.body.readableBytesView) == png)
-            #expect(try await browser.get(Paths.settings).body.string.contains("data-testid=\"header-avatar\""))
+            #expect(try await browser.get(Paths.settings.path).body.string.contains("data-testid=\"header-avatar\""))
 
             let jpeg = try await browser.upload(
-                Paths.settingsPhoto, field: "photo", filename: "me.png", contentType: "image/png",
+                Paths.settingsPhoto.path, field: "photo", filename: "me.png", contentType: "image/png",
                 data: try Application.fixture("photo-jpeg-named.png"))
             #expect(jpeg.status == .unprocessableEntity)
             #expect(jpeg.body.string.contains("The photo must be a PNG image"))
             let tiny = try await browser.upload(
-                Paths.settingsPhoto, field: "photo", filename: "t.png", contentType: "image/png",
+                Paths.settingsPhoto.path, field: "photo", filename: "t.png", contentType: "image/png",
                 data: try Application.fixture("tiny-16.png"))
             #expect(tiny.body.string.contains("The photo is 16×16 pixels"))
             // The refused uploads left the accepted photo in place.
-            #expect(Data(try await browser.get(Paths.settingsPhoto).body.readableBytesView) == png)
+            #expect(Data(try await browser.get(Paths.settingsPhoto.path).body.readableBytesView) == png)
 
-            #expect(try await browser.post(Paths.settingsPhotoDelete, [:]).status == .seeOther)
-            #expect(try await browser.get(Paths.settingsPhoto).status == .notFound)
+            #expect(try await browser.post(Paths.settingsPhotoDelete.path, [:]).status == .seeOther)
+            #expect(try await browser.get(Paths.settingsPhoto.path).status == .notFound)
         }
     }
 
@@ -90,7 +90,7 @@ struct SettingsTests {
         try await withApp { app in
             let browser = try await signedIn(app, live: true)
             let response = try await browser.upload(
-                Paths.settingsPhoto, field: "photo", filename: "big.png", contentType: "image/png",
+                Paths.settingsPhoto.path, field: "photo", filename: "big.png", contentType: "image/png",
                 data: Data(count: 6 * 1024 * 1024))
             #expect(response.status == .payloadTooLarge)
             #expect(response.body.string.contains("The upload is too large."))
@@ -116,19 +116,19 @@ struct SettingsTests {
                     "passwordConfirmation": "new-password-9",
                 ]
                 form.merge(override) { $1 }
-                let refused = try await browser.post(Paths.settingsPassword, form)
+                let refused = try await browser.post(Paths.settingsPassword.path, form)
                 #expect(refused.status == .unprocessableEntity, "\(override)")
                 #expect(refused.body.string.contains(message), "\(override)")
             }
             let changed = try await browser.post(
-                Paths.settingsPassword,
+                Paths.settingsPassword.path,
                 [
                     "currentPassword": "password-123", "password": "new-password-9",
                     "passwordConfirmation": "new-password-9",
                 ])
             #expect(changed.status == .seeOther)
-            #expect(try await browser.get(Paths.settings).status == .ok)
-            #expect(try await other.get(Paths.settings).status == .seeOther)
+            #expect(try await browser.get(Paths.settings.path).status == .ok)
+            #expect(try await other.get(Paths.settings.path).status == .seeOther)
             let events = try await AuditEventModel.query(on: app.db).all().map(\.action)
             #expect(events.contains(AuditAction.passwordChanged.rawValue))
         }

@@ -52,7 +52,7 @@ struct SignInBurstTests {
         try await withApp(on: storage) { app in
             let bystander = Browser(app)
             try await bystander.signIn("admin", TestEnvironment.adminPassword)
-            async let served = bystander.get(Paths.contacts).status
+            async let served = bystander.get(Paths.contacts.path).status
             let outcomes = await withTaskGroup(of: Outcome.self) { tasks in
                 for index in 0..<60 { tasks.addTask { await attempt(app, "nobody\(index)", "wrong-password") } }
                 return await tasks.reduce(into: [Outcome]()) { $0.append($1) }

@@ -16,7 +16,7 @@ struct SignInTests {
             let response = try await browser.signIn("admin", TestEnvironment.adminPassword)
             // then
             #expect(response.status == .seeOther)
-            let home = try await browser.get(Paths.contacts)
+            let home = try await browser.get(Paths.contacts.path)
             #expect(home.status == .ok)
             #expect(home.body.string.contains("data-testid=\"account-name\">Administrator<"))
         }
@@ -43,7 +43,7 @@ struct SignInTests {
             #expect(unknownUser.status == .unauthorized)
             #expect(wrongPassword.body.string.contains("Wrong username or password."))
             #expect(unknownUser.body.string.contains("Wrong username or password."))
-            #expect(try await browser.get(Paths.contacts).status == .seeOther)
+            #expect(try await browser.get(Paths.contacts.path).status == .seeOther)
         }
     }
 
@@ -76,9 +76,9 @@ struct SignInTests {
     func csrfRequired() async throws {
         try await withApp { app in
             let browser = Browser(app)
-            try await browser.get(Paths.signIn)
+            try await browser.get(Paths.signIn.path)
             let response = try await browser.post(
-                Paths.signIn, ["username": "admin", "password": TestEnvironment.adminPassword], withCSRF: false)
+                Paths.signIn.path, ["username": "admin", "password": TestEnvironment.adminPassword], withCSRF: false)
             #expect(response.status == .forbidden)
             #expect(response.body.string.contains("This form has expired"))
         }
@@ -89,11 +89,11 @@ struct SignInTests {
         try await withApp { app in
             let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
-            try await browser.get(Paths.contacts)
-            #expect(try await browser.post(Paths.signOut, [:]).status == .seeOther)
-            let after = try await browser.get(Paths.contacts)
+            try await browser.get(Paths.contacts.path)
+            #expect(try await browser.post(Paths.signOut.path, [:]).status == .seeOther)
+            let after = try await browser.get(Paths.contacts.path)
             #expect(after.status == .seeOther)
-            #expect(after.headers.first(name: .location)?.hasPrefix(Paths.signIn) == true)
+            #expect(after.headers.first(name: .location)?.hasPrefix(Paths.signIn.path) == true)
         }
     }
 
@@ -106,7 +106,7 @@ struct SignInTests {
             let actions = try await AuditEventModel.query(on: app.db).all().map(\.action)
             #expect(actions.contains(AuditAction.signInFailed.rawValue))
             #expect(actions.contains(AuditAction.signInSucceeded.rawValue))
-            let page = try await browser.get(Paths.audit)
+            let page = try await browser.get(Paths.audit.path)
             #expect(page.body.string.contains("Failed sign-in"))
         }
     }
@@ -124,7 +124,7 @@ struct SignInTests {
             try await withApp(config: config, revert: false) { second in
                 let other = Browser(second)
                 other.cookies = browser.cookies
-                let page = try await other.get(Paths.settings)
+                let page = try await other.get(Paths.settings.path)
                 #expect(page.status == .ok)
                 #expect(page.body.string.contains("Administrator"))
             }

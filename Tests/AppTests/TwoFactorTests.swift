@@ -36,24 +36,24 @@ struct TwoFactorTests {
     /// A new browser that typed ada's right password: it is on the code step.
     private func atCodeStep(_ app: Application) async throws -> Browser {
         let browser = Browser(app)
-        try await browser.get(Paths.signIn)
-        let password = try await browser.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-        #expect(password.headers.first(name: .location) == Paths.signInCode)
-        try await browser.get(Paths.signInCode)
+        try await browser.get(Paths.signIn.path)
+        let password = try await browser.post(Paths.signIn.path, ["username": "ada", "password": "password-123"])
+        #expect(password.headers.first(name: .location) == Paths.signInCode.path)
+        try await browser.get(Paths.signInCode.path)
         return browser
     }
 
     /// Signs `username` in through the pages and sets up two-factor sign-in; answers the recovery codes shown.
     private func enrol(_ app: Application, _ browser: Browser, _ user: UserModel) async throws -> [String] {
-        try await browser.get(Paths.settingsTwoFactor)
-        let start = try await browser.post(Paths.settingsTwoFactorStart, [:])
+        try await browser.get(Paths.settingsTwoFactor.path)
+        let start = try await browser.post(Paths.settingsTwoFactorStart.path, [:])
         #expect(start.status == .seeOther)
-        let page = try await browser.get(Paths.settingsTwoFactor).body.string
+        let page = try await browser.get(Paths.settingsTwoFactor.path).body.string
         #expect(page.contains("data-testid=\"two-factor-qr\"") && page.contains("data:image/svg+xml;base64,"))
-        let wrong = try await browser.post(Paths.settingsTwoFactorConfirm, ["code": "000000"])
+        let wrong = try await browser.post(Paths.settingsTwoFactorConfirm.path, ["code": "000000"])
         #expect(wrong.status == .unprocessableEntity)
         let confirmed = try await browser.post(
-            Paths.settingsTwoFactorConfirm, ["code": try await currentCode(app, user)])
+            Paths.settingsTwoFactorConfirm.path, ["code": try await currentCode(app, user)])
         #expect(confirmed.status == .ok)
         let html = confirmed.body.string
         let codes = html.components(separatedBy: "<li><code>").dropFirst().compactMap {
@@ -70,26 +70,26 @@ struct TwoFactorTests {
             let browser = Browser(app)
             try await browser.signIn("ada", "password-123")
             let recovery = try await enrol(app, browser, ada)
-            try await browser.post(Paths.signOut, [:])
+            try await browser.post(Paths.signOut.path, [:])
 
             // The password alone no longer signs in.
             let other = try await atCodeStep(app)
-            #expect(try await other.get(Paths.contacts).status == .seeOther)
-            let wrong = try await other.post(Paths.signInCode, ["code": "123456"])
+            #expect(try await other.get(Paths.contacts.path).status == .seeOther)
+            let wrong = try await other.post(Paths.signInCode.path, ["code": "123456"])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("This code is not right"))
             // The code used to set it up was used: the next step's code signs in.
             let code = try await currentCode(app, ada, offset: 1)
-            let signedIn = try await other.post(Paths.signInCode, ["code": code])
+            let signedIn = try await other.post(Paths.signInCode.path, ["code": code])
             #expect(signedIn.status == .seeOther)
-            #expect(try await other.get(Paths.contacts).status == .ok)
+            #expect(try await other.get(Paths.contacts.path).status == .ok)
 
             // The same code again is refused; a recovery code works once.
             let third = try await atCodeStep(app)
-            #expect(try await third.post(Paths.signInCode, ["code": code]).status == .unprocessableEntity)
-            #expect(try await third.post(Paths.signInCode, ["code": recovery[0].uppercased()]).status == .seeOther)
+            #expect(try await third.post(Paths.signInCode.path, ["code": code]).status == .unprocessableEntity)
+            #expect(try await third.post(Paths.signInCode.path, ["code": recovery[0].uppercased()]).status == .seeOther)
             let fourth = try await atCodeStep(app)
-            #expect(try await fourth.post(Paths.signInCode, ["code": recovery[0]]).status == .unprocessableEntity)
+            #expect(try await fourth.post(Paths.signInCode.path, ["code": recovery[0]]).status == .unprocessableEntity)
             let audit = try await AuditEventModel.query(on: app.db).all().map(\.action)
             #expect(audit.contains("two_factor.enable") && audit.contains("two_factor.failure"))
         }
@@ -106,7 +106,7 @@ struct TwoFactorTests {
             var statuses: [HTTPStatus] = []
             for guess in 0..<7 {
                 statuses.append(
-                    try await guesser.post(Paths.signInCode, ["code": String(format: "%06d", guess)]).status)
+                    try await guesser.post(Paths.signInCode.path, ["code": String(format: "%06d", guess)]).status)
             }
             #expect(statuses.contains(.tooManyRequests))
             #expect(statuses.filter { $0 == .unprocessableEntity }.count <= app.config.throttle.maxFailuresPerAccount)
@@ -120,23 +120,23 @@ struct TwoFactorTests {
             let browser = Browser(app)
             try await browser.signIn("ada", "password-123")
             _ = try await enrol(app, browser, ada)
-            try await browser.post(Paths.signOut, [:])
-            try await browser.get(Paths.signIn)
-            try await browser.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            try await browser.get(Paths.signInCode)
+            try await browser.post(Paths.signOut.path, [:])
+            try await browser.get(Paths.signIn.path)
+            try await browser.post(Paths.signIn.path, ["username": "ada", "password": "password-123"])
+            try await browser.get(Paths.signInCode.path)
             let remembered = try await browser.post(
-                Paths.signInCode, ["code": try await currentCode(app, ada, offset: 1), "remember": "yes"])
+                Paths.signInCode.path, ["code": try await currentCode(app, ada, offset: 1), "remember": "yes"])
             let cookie = try #require(remembered.headers[.setCookie].first { $0.hasPrefix("switchboard_2fa=") })
             #expect(cookie.contains("HttpOnly") && cookie.contains("Max-Age=2592000"))
-            try await browser.post(Paths.signOut, [:])
-            try await browser.get(Paths.signIn)
-            let again = try await browser.post(Paths.signIn, ["username": "ada", "password": "password-123"])
-            #expect(again.headers.first(name: .location) == Paths.home)
+            try await browser.post(Paths.signOut.path, [:])
+            try await browser.get(Paths.signIn.path)
+            let again = try await browser.post(Paths.signIn.path, ["username": "ada", "password": "password-123"])
+            #expect(again.headers.first(name: .location) == Paths.home.path)
 
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let form = try await admin.get(Paths.user(ada.requireID())).body.string
+            let form = try await admin.get(Paths.user.url(ada.requireID())).body.string
             #expect(form.contains("data-testid=\"two-factor-reset\""))
-            let reset = try await admin.post(Paths.userTwoFactorReset(ada.requireID()), [:])
+            let reset = try await admin.post(Paths.userTwoFactorReset.url(ada.requireID()), [:])
             #expect(reset.status == .seeOther)
             #expect(try await TwoFactorService(db: app.db).isEnabled(for: ada.requireID()) == false)
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == "two_factor.reset").count() == 1)
@@ -144,7 +144,7 @@ struct TwoFactorTests {
             let bob = try await app.makeUser("bob", password: "password-123")
             let bobBrowser = Browser(app)
             try await bobBrowser.signIn("bob", "password-123")
-            #expect(try await bobBrowser.post(Paths.userTwoFactorReset(ada.requireID()), [:]).status == .forbidden)
+            #expect(try await bobBrowser.post(Paths.userTwoFactorReset.url(ada.requireID()), [:]).status == .forbidden)
             _ = bob
         }
     }
@@ -155,29 +155,29 @@ struct TwoFactorTests {
             let ada = try await app.makeUser("ada", password: "password-123")
             let token = try await app.makeToken(for: ada)
             let admin = try await InterchangeWorld.signedIn(app, "admin")
-            let saved = try await admin.post(Paths.twoFactorPolicy, pairs: [("roles[]", "subscriber")])
+            let saved = try await admin.post(Paths.twoFactorPolicy.path, pairs: [("roles[]", "subscriber")])
             #expect(saved.status == .seeOther)
             #expect(try await TwoFactorService(db: app.db).policy().requiredRoles == [.subscriber])
             // The admin's own pages are not affected (their role is not ticked).
-            #expect(try await admin.get(Paths.contacts).status == .ok)
+            #expect(try await admin.get(Paths.contacts.path).status == .ok)
 
             let browser = Browser(app)
             try await browser.signIn("ada", "password-123")
-            let blocked = try await browser.get(Paths.contacts)
+            let blocked = try await browser.get(Paths.contacts.path)
             #expect(blocked.status == .seeOther)
-            #expect(blocked.headers.first(name: .location) == Paths.settingsTwoFactor)
-            #expect(try await browser.get(Paths.settingsTwoFactor).status == .ok)
+            #expect(blocked.headers.first(name: .location) == Paths.settingsTwoFactor.path)
+            #expect(try await browser.get(Paths.settingsTwoFactor.path).status == .ok)
             var headers = HTTPHeaders()
             headers.bearerAuthorization = .init(token: token)
             #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: headers).status == .ok)
 
             _ = try await enrol(app, browser, ada)
-            #expect(try await browser.get(Paths.contacts).status == .ok)
+            #expect(try await browser.get(Paths.contacts.path).status == .ok)
             // A sub-admin may not change the rule.
             try await app.makeUser("sue", role: .subAdmin, password: "password-123")
             let sue = Browser(app)
             try await sue.signIn("sue", "password-123")
-            #expect(try await sue.post(Paths.twoFactorPolicy, pairs: []).status == .forbidden)
+            #expect(try await sue.post(Paths.twoFactorPolicy.path, pairs: []).status == .forbidden)
         }
     }
 

@@ -19,7 +19,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             if failure == .notSignedIn {
                 let next = request.url.path + (request.url.query.map { "?\($0)" } ?? "")
                 return request.redirect(
-                    to: Paths.signIn + "?next="
+                    to: Paths.signIn.path + "?next="
                         + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
             }
             do {

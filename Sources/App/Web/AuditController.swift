@@ -32,8 +32,8 @@ struct AuditController: RouteCollection {
         }
         let page = Page(
             events: rows,
-            previousURL: result.page > 1 ? "\(Paths.audit)?page=\(result.page - 1)" : nil,
-            nextURL: result.hasMore ? "\(Paths.audit)?page=\(result.page + 1)" : nil)
+            previousURL: result.page > 1 ? "\(Paths.audit.path)?page=\(result.page - 1)" : nil,
+            nextURL: result.hasMore ? "\(Paths.audit.path)?page=\(result.page + 1)" : nil)
         return try await req.render("audit", titleKey: "audit.title", section: "audit", page)
     }
 }

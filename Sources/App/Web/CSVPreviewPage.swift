@@ -158,11 +158,11 @@ struct CSVReportPage: Encodable {
                 }
             return Entry(
                 line: entry.line, outcome: req.text("csv.outcome.\(entry.outcome.rawValue)"), name: entry.displayName,
-                url: entry.contactID.map(Paths.contact), reason: reason)
+                url: entry.contactID.map { Paths.contact.url($0) }, reason: reason)
         }
         truncated = report.counts.values.contains { $0 > CSVImportService.Report.entryLimit }
-        listURL = Paths.contacts
-        importURL = Paths.contactsImportCSV
+        listURL = Paths.contacts.path
+        importURL = Paths.contactsImportCSV.path
     }
 }
 

@@ -6,15 +6,15 @@ struct ContactController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.newContact.pathComponents, use: newForm)
         routes.post(Paths.contacts.pathComponents, use: create)
-        routes.get(Paths.contactPattern.pathComponents, use: show)
-        routes.get(Paths.contactEditPattern.pathComponents, use: editForm)
-        routes.post(Paths.contactPattern.pathComponents, use: update)
-        routes.post(Paths.contactDeletePattern.pathComponents, use: delete)
-        routes.post(Paths.contactCallPattern.pathComponents, use: call)
-        routes.get(Paths.contactVCardPattern.pathComponents, use: vCard)
-        routes.get(Paths.contactPhotoPattern.pathComponents, use: photo)
-        routes.on(.POST, Paths.contactPhotoPattern.pathComponents, body: .collect(maxSize: "4mb"), use: uploadPhoto)
-        routes.post(Paths.contactPhotoDeletePattern.pathComponents, use: deletePhoto)
+        routes.get(Paths.contact.pathComponents, use: show)
+        routes.get(Paths.contactEdit.pathComponents, use: editForm)
+        routes.post(Paths.contact.pathComponents, use: update)
+        routes.post(Paths.contactDelete.pathComponents, use: delete)
+        routes.post(Paths.contactCall.pathComponents, use: call)
+        routes.get(Paths.contactVCard.pathComponents, use: vCard)
+        routes.get(Paths.contactPhoto.pathComponents, use: photo)
+        routes.on(.POST, Paths.contactPhoto.pathComponents, body: .collect(maxSize: "4mb"), use: uploadPhoto)
+        routes.post(Paths.contactPhotoDelete.pathComponents, use: deletePhoto)
     }
 
     private func contactID(_ req: Request) throws -> UUID {
@@ -42,7 +42,7 @@ struct ContactController: RouteCollection {
         do {
             let model = try await req.contactService.create(form.contact, in: form.groups ?? [], by: actor)
             LayoutContext.Flash.put("success", "contact.created", on: req)
-            return req.redirect(to: Paths.contact(try model.requireID()))
+            return req.redirect(to: Paths.contact.url(try model.requireID()))
         } catch let error as SwitchboardError where error.status != .notFound {
             return try await renderForm(
                 req, actor: actor, id: nil, contact: form.contact, memberOf: Set(form.groups ?? []), error: error)
@@ -66,7 +66,7 @@ struct ContactController: RouteCollection {
             // The form shows the groups the actor may write; the service keeps every other membership.
             _ = try await req.contactService.update(id, with: form.contact, groups: Set(form.groups ?? []), by: actor)
             LayoutContext.Flash.put("success", "contact.saved", on: req)
-            return req.redirect(to: Paths.contact(id))
+            return req.redirect(to: Paths.contact.url(id))
         } catch let error as SwitchboardError where error.status != .notFound && error != .forbidden {
             return try await renderForm(
                 req, actor: actor, id: id, contact: form.contact, memberOf: Set(form.groups ?? []), error: error)
@@ -96,16 +96,16 @@ struct ContactController: RouteCollection {
         let form = try req.content.decode(DeleteForm.self)
         guard form.confirm == "yes" else {
             LayoutContext.Flash.put("error", "contact.delete_unconfirmed", on: req)
-            return req.redirect(to: Paths.contact(id))
+            return req.redirect(to: Paths.contact.url(id))
         }
         do {
             try await req.contactService.delete([id], by: actor)
         } catch let error as SwitchboardError where error.status != .notFound {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
-            return req.redirect(to: Paths.contact(id))
+            return req.redirect(to: Paths.contact.url(id))
         }
         LayoutContext.Flash.put("success", "contact.deleted", on: req)
-        return req.redirect(to: Paths.contacts)
+        return req.redirect(to: Paths.contacts.path)
     }
 
     // MARK: soft call and vCard
@@ -128,7 +128,7 @@ struct ContactController: RouteCollection {
         } catch let error as SwitchboardError where error.status != .forbidden {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
-        return req.redirect(to: Paths.contact(id))
+        return req.redirect(to: Paths.contact.url(id))
     }
 
     // MARK: photo
@@ -161,7 +161,7 @@ struct ContactController: RouteCollection {
         } catch let error as SwitchboardError where error.status != .notFound {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
-        return req.redirect(to: Paths.contact(id))
+        return req.redirect(to: Paths.contact.url(id))
     }
 
     func deletePhoto(req: Request) async throws -> Response {
@@ -173,7 +173,7 @@ struct ContactController: RouteCollection {
         } catch let error as SwitchboardError where error.status != .notFound {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
-        return req.redirect(to: Paths.contact(id))
+        return req.redirect(to: Paths.contact.url(id))
     }
 
     struct VCardQuery: Content {

@@ -103,8 +103,9 @@ struct ContactFormPage: Encodable {
             department: contact.department ?? "", jobTitle: contact.jobTitle ?? "", birthday: contact.birthday ?? "",
             notes: contact.notes ?? "", shortCode: contact.shortCode ?? "")
         return ContactFormPage(
-            isNew: id == nil, action: id.map(Paths.contact) ?? Paths.contacts,
-            cancelURL: id.map(Paths.contact) ?? Paths.contacts, values: values, phones: phones, emails: emails,
+            isNew: id == nil, action: id.map { Paths.contact.url($0) } ?? Paths.contacts.path,
+            cancelURL: id.map { Paths.contact.url($0) } ?? Paths.contacts.path, values: values, phones: phones,
+            emails: emails,
             addresses: addresses, phoneTypes: PhoneType.allCases.map(\.rawValue),
             emailTypes: EmailType.allCases.map(\.rawValue), addressTypes: AddressType.allCases.map(\.rawValue),
             groups: writable.map {

@@ -37,7 +37,7 @@ extension ContactGroupsController {
                 newPassword: form.directoryPassword ?? "", by: actor)
             LayoutContext.Flash.put("success", "groups.directory_saved", on: req)
             // Straight to the section: the addresses to paste into phones are what comes next.
-            return req.redirect(to: Paths.contactGroup(id) + "#directory")
+            return req.redirect(to: Paths.contactGroup.url(id) + "#directory")
         } catch let error as SwitchboardError where error.status != .forbidden && error.status != .notFound {
             let group = try await req.contactGroupService.group(id, by: actor)
             return try await renderShow(req, actor: actor, group: group, directoryPosted: form, directoryError: error)
@@ -50,15 +50,15 @@ extension ContactGroupsController {
         let saved = try await req.groupDirectoryService.settings(of: groupID)
         let base = Self.baseURL(req)
         return DirectorySection(
-            action: Paths.contactGroupDirectory(groupID),
+            action: Paths.contactGroupDirectory.url(groupID),
             isEnabled: posted.map { $0.enabled == "yes" } ?? saved.isEnabled,
             username: posted?.directoryUsername ?? saved.username,
             hasPassword: saved.passwordHash != nil,
             urls: [
                 ("Yealink", PhoneDirectoryFormat.yealink), ("Snom", .snom), ("Grandstream", .grandstream),
                 ("Fanvil", .fanvil), ("XML", .xml),
-            ].map { DirectoryURL(brand: $0.0, url: base + Paths.directoryFile(groupID, $0.1)) },
-            searchURL: base + Paths.directorySearch(groupID),
+            ].map { DirectoryURL(brand: $0.0, url: base + Paths.directoryFileURL(groupID, $0.1)) },
+            searchURL: base + Paths.directorySearchURL(groupID),
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error))
     }
 

@@ -8,11 +8,11 @@ struct ContactGroupsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.contactGroups.pathComponents, use: index)
         routes.post(Paths.contactGroups.pathComponents, use: create)
-        routes.get(Paths.contactGroupPattern.pathComponents, use: show)
-        routes.post(Paths.contactGroupPattern.pathComponents, use: update)
-        routes.post(Paths.contactGroupRightsPattern.pathComponents, use: saveRights)
-        routes.post(Paths.contactGroupDeletePattern.pathComponents, use: delete)
-        routes.post(Paths.contactGroupDirectoryPattern.pathComponents, use: saveDirectory)
+        routes.get(Paths.contactGroup.pathComponents, use: show)
+        routes.post(Paths.contactGroup.pathComponents, use: update)
+        routes.post(Paths.contactGroupRights.pathComponents, use: saveRights)
+        routes.post(Paths.contactGroupDelete.pathComponents, use: delete)
+        routes.post(Paths.contactGroupDirectory.pathComponents, use: saveDirectory)
     }
 
     // MARK: list and create
@@ -77,7 +77,7 @@ struct ContactGroupsController: RouteCollection {
             let group = try await req.contactGroupService.create(
                 name: form.name, kind: kind, dectLimits: kind == .dect ? try form.dectLimits() : nil, by: actor)
             LayoutContext.Flash.put("success", "groups.created", ["name": group.name], on: req)
-            return req.redirect(to: Paths.contactGroup(try group.requireID()))
+            return req.redirect(to: Paths.contactGroup.url(try group.requireID()))
         } catch let error as SwitchboardError where error.status != .forbidden {
             let values = CreateValues(
                 name: form.name, kind: kind.rawValue,
@@ -112,10 +112,10 @@ struct ContactGroupsController: RouteCollection {
                         ["entries": String($0.maximumEntries), "length": String($0.maximumNameLength)])
                 },
                 readers: given.filter { $0.right == .read }.count, writers: given.filter { $0.right == .write }.count,
-                url: Paths.contactGroup(group.id!),
+                url: Paths.contactGroup.url(group.id!),
                 contactsURL: ContactsListController.ListQuery(group: group.id!.uuidString).url(),
                 syncStatus: sync.status, syncProblem: sync.problem,
-                syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync(group.id!) : nil,
+                syncAction: source?.addressBookURL != nil ? Paths.contactGroupSync.url(group.id!) : nil,
                 isSyncing: syncing.contains(group.id!),
                 isPublished: published.contains(group.id!))
         }
@@ -180,7 +180,7 @@ struct ContactGroupsController: RouteCollection {
             _ = try await req.contactGroupService.update(
                 id, name: form.name, dectLimits: try form.dectLimits(), by: actor)
             LayoutContext.Flash.put("success", "groups.saved", on: req)
-            return req.redirect(to: Paths.contactGroup(id))
+            return req.redirect(to: Paths.contactGroup.url(id))
         } catch let error as SwitchboardError where error.status != .forbidden && error.status != .notFound {
             let edited = try await req.contactGroupService.group(id, by: actor)
             edited.name = form.name
@@ -211,7 +211,7 @@ struct ContactGroupsController: RouteCollection {
         do {
             try await req.contactGroupService.setRights(entries, on: id, by: actor)
             LayoutContext.Flash.put("success", "groups.rights_saved", on: req)
-            return req.redirect(to: Paths.contactGroup(id))
+            return req.redirect(to: Paths.contactGroup.url(id))
         } catch let error as SwitchboardError where error.status != .forbidden && error.status != .notFound {
             let group = try await req.contactGroupService.group(id, by: actor)
             return try await renderShow(req, actor: actor, group: group, posted: entries, rightsError: error)
@@ -229,11 +229,11 @@ struct ContactGroupsController: RouteCollection {
         let group = try await req.contactGroupService.group(id, by: actor)
         guard try req.content.decode(DeleteForm.self).confirm == "yes" else {
             LayoutContext.Flash.put("error", "groups.delete_unconfirmed", on: req)
-            return req.redirect(to: Paths.contactGroup(id))
+            return req.redirect(to: Paths.contactGroup.url(id))
         }
         try await req.contactGroupService.delete(id, by: actor)
         LayoutContext.Flash.put("success", "groups.deleted", ["name": group.name], on: req)
-        return req.redirect(to: Paths.contactGroups)
+        return req.redirect(to: Paths.contactGroups.path)
     }
 
     func renderShow(
@@ -257,8 +257,8 @@ struct ContactGroupsController: RouteCollection {
             isLinked: group.kind == .linked,
             maximumEntries: limits?.0 ?? String(defaults.maximumEntries),
             maximumNameLength: limits?.1 ?? String(defaults.maximumNameLength),
-            action: Paths.contactGroup(id), rightsAction: Paths.contactGroupRights(id),
-            deleteAction: Paths.contactGroupDelete(id),
+            action: Paths.contactGroup.url(id), rightsAction: Paths.contactGroupRights.url(id),
+            deleteAction: Paths.contactGroupDelete.url(id),
             contactsURL: ContactsListController.ListQuery(group: id.uuidString).url(),
             rights: subscribers.map { user in
                 let entry = entries[user.id!]

@@ -5,8 +5,8 @@ import Vapor
 /// The selection's vCard comes from `ContactsListController`, one contact's from `ContactController`.
 struct ContactInterchangeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(Paths.contactQRSVGPattern.pathComponents, use: qrSVG)
-        routes.get(Paths.contactQRPNGPattern.pathComponents, use: qrPNG)
+        routes.get(Paths.contactQRSVG.pathComponents, use: qrSVG)
+        routes.get(Paths.contactQRPNG.pathComponents, use: qrPNG)
         routes.get(Paths.contactsVCard.pathComponents, use: exportScope)
     }
 

@@ -109,18 +109,18 @@ struct ContactShowPage: Encodable {
                     name: $0.name, kind: $0.kind.rawValue,
                     url: ContactsListController.ListQuery(group: $0.id!.uuidString).url())
             },
-            editURL: editable ? Paths.contactEdit(id) : nil,
-            deleteAction: editable ? Paths.contactDelete(id) : nil,
+            editURL: editable ? Paths.contactEdit.url(id) : nil,
+            deleteAction: editable ? Paths.contactDelete.url(id) : nil,
             readOnlyReasonKey: readOnlyReasonKey[decision],
-            callAction: Paths.contactCall(id), canCall: actor.user.phoneExtension != nil,
-            placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard(id),
+            callAction: Paths.contactCall.url(id), canCall: actor.user.phoneExtension != nil,
+            placesRealCalls: req.application.pbx.placesRealCalls, vCardURL: Paths.contactVCard.url(id),
             otherVCards: [VCardVersion.v30, .v40].map {
-                Download(version: $0.rawValue, url: Paths.contactVCard(id) + "?version=" + $0.rawValue)
+                Download(version: $0.rawValue, url: Paths.contactVCard.url(id) + "?version=" + $0.rawValue)
             },
-            qrSVGURL: (try? QRCodeEncoder.matrix(for: contact)) == nil ? nil : Paths.contactQRSVG(id),
-            qrPNGURL: Paths.contactQRPNG(id),
-            photoURL: try await req.contactService.hasPhoto(id) ? Paths.contactPhoto(id) : nil,
-            photoAction: Paths.contactPhoto(id), photoDeleteAction: Paths.contactPhotoDelete(id),
+            qrSVGURL: (try? QRCodeEncoder.matrix(for: contact)) == nil ? nil : Paths.contactQRSVG.url(id),
+            qrPNGURL: Paths.contactQRPNG.url(id),
+            photoURL: try await req.contactService.hasPhoto(id) ? Paths.contactPhoto.url(id) : nil,
+            photoAction: Paths.contactPhoto.url(id), photoDeleteAction: Paths.contactPhotoDelete.url(id),
             initials: LayoutContext.initials(of: model.displayName),
             photoKilobytes: req.application.config.photoRules.maximumBytes / 1000,
             photoMinimum: req.application.config.photoRules.dimensions.lowerBound,

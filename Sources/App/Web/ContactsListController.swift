@@ -78,7 +78,7 @@ struct ContactsListController: RouteCollection {
             return items
         }
 
-        static func url(_ items: [(String, String)]) -> String { url(Paths.contacts, items) }
+        static func url(_ items: [(String, String)]) -> String { url(Paths.contacts.path, items) }
 
         static func url(_ path: String, _ items: [(String, String)]) -> String {
             guard !items.isEmpty else { return path }
@@ -196,7 +196,7 @@ struct ContactsListController: RouteCollection {
                     "contacts.more_numbers", ["count": String(max(0, summary.phones.count - 1))]),
                 selectLabel: req.text("contacts.select_one", ["name": summary.displayName]),
                 email: summary.emails.first?.address,
-                city: summary.addresses.compactMap(\.city).first, url: Paths.contact(summary.id),
+                city: summary.addresses.compactMap(\.city).first, url: Paths.contact.url(summary.id),
                 editable: editable.contains(summary.id))
         }
         let heading =
@@ -216,7 +216,7 @@ struct ContactsListController: RouteCollection {
             emptyKey = "contacts.empty_no_match"
         }
         let next = page.next.map { cursor in ListQuery.url(query.nextPageBase + [("after", cursor.token)]) }
-        let returnTo = req.url.query.map { Paths.contacts + "?" + $0 } ?? Paths.contacts
+        let returnTo = req.url.query.map { Paths.contacts.path + "?" + $0 } ?? Paths.contacts.path
         let context = ListPage(
             heading: heading,
             allURL: query.url(group: .some(nil)), allCurrent: scope == .all,
@@ -254,7 +254,7 @@ struct ContactsListController: RouteCollection {
             exportURL: Self.exportURL(scope),
             canImportCSV: access.keepsAddressBooks && scope == .all,
             exportCSVURL: ListQuery.url(
-                Paths.contactsExportCSV,
+                Paths.contactsExportCSV.path,
                 (scope == .withoutGroup ? [] : query.group.map { [("group", $0)] } ?? [])
                     + (query.validTab.map { [("tab", $0)] } ?? [])),
             returnTo: returnTo, emptyKey: emptyKey)
@@ -263,9 +263,9 @@ struct ContactsListController: RouteCollection {
 
     static func exportURL(_ scope: ContactSearch.Scope) -> String {
         switch scope {
-        case .all: Paths.contactsVCard
-        case .withoutGroup: Paths.contactsVCard + "?group=none"
-        case .group(let id): Paths.contactsVCard + "?group=" + id.uuidString
+        case .all: Paths.contactsVCard.path
+        case .withoutGroup: Paths.contactsVCard.path + "?group=none"
+        case .group(let id): Paths.contactsVCard.path + "?group=" + id.uuidString
         }
     }
 
@@ -291,7 +291,7 @@ struct ContactsListController: RouteCollection {
     func selection(req: Request) async throws -> Response {
         let actor = try req.actor()
         let form = try req.content.decode(SelectionForm.self)
-        let back = Paths.safeRedirect(form.returnTo ?? Paths.contacts)
+        let back = Paths.safeRedirect(form.returnTo ?? Paths.contacts.path)
         let ids = Array(Set(form.ids ?? []))
         guard !ids.isEmpty else {
             LayoutContext.Flash.put("error", "contacts.nothing_selected", on: req)
@@ -371,7 +371,7 @@ struct ContactsListController: RouteCollection {
         }
         let count = try await req.contactService.deleteAll(by: actor)
         LayoutContext.Flash.put("success", "contacts.deleted_many", ["count": String(count)], on: req)
-        return req.redirect(to: Paths.contacts)
+        return req.redirect(to: Paths.contacts.path)
     }
 
     private func renderDeleteAll(_ req: Request, error: String?, status: HTTPStatus = .ok) async throws -> Response {

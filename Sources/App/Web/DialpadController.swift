@@ -42,7 +42,7 @@ struct DialpadController: RouteCollection {
             let key = req.application.pbx.placesRealCalls ? "dialpad.calling" : "dialpad.recorded"
             LayoutContext.Flash.put(
                 "success", key, ["number": number, "extension": actor.user.phoneExtension ?? ""], on: req)
-            return req.redirect(to: Paths.dialpad)
+            return req.redirect(to: Paths.dialpad.path)
         } catch let error as SwitchboardError where error.status != .forbidden {
             return try await render(
                 req, actor: actor, number: form.number, error: req.message(for: error),

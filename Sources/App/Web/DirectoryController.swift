@@ -9,8 +9,8 @@ struct DirectoryController: RouteCollection {
     static let realm = "Switchboard phone directory"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(Paths.directorySearchPattern.pathComponents, use: search)
-        routes.get(Paths.directoryFilePattern.pathComponents, use: download)
+        routes.get(Paths.directorySearch.pathComponents, use: search)
+        routes.get(Paths.directoryFile.pathComponents, use: download)
     }
 
     func download(req: Request) async throws -> Response {

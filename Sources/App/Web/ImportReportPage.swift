@@ -36,7 +36,7 @@ struct ImportReportPage: Encodable {
         groups = report.groups.map(\.name)
         remarked = report.imported.filter { !$0.notices.isEmpty }.map { card in
             Remarked(
-                line: card.line, name: card.displayName, url: Paths.contact(card.contactID),
+                line: card.line, name: card.displayName, url: Paths.contact.url(card.contactID),
                 notes: card.notices.map(req.message(for:)))
         }
         refused = report.refused.map {
@@ -45,8 +45,8 @@ struct ImportReportPage: Encodable {
         problems = report.problems.map { Problem(line: $0.line, message: req.message(for: $0)) }
         listURL =
             report.groups.count == 1
-            ? ContactsListController.ListQuery(group: report.groups[0].id!.uuidString).url() : Paths.contacts
-        importURL = Paths.contactsImport
+            ? ContactsListController.ListQuery(group: report.groups[0].id!.uuidString).url() : Paths.contacts.path
+        importURL = Paths.contactsImport.path
     }
 }
 

@@ -42,19 +42,23 @@ struct LayoutContext: Encodable {
     }
 
     static let paths: [String: String] = [
-        "home": Paths.home, "signIn": Paths.signIn, "signOut": Paths.signOut, "language": Paths.language,
-        "contacts": Paths.contacts, "newContact": Paths.newContact, "contactsSelection": Paths.contactsSelection,
-        "contactsDeleteAll": Paths.contactsDeleteAll, "contactsImport": Paths.contactsImport,
-        "contactsImportCSV": Paths.contactsImportCSV,
-        "contactsImportCSVPreview": Paths.contactsImportCSVPreview, "contactsExportCSV": Paths.contactsExportCSV,
-        "dialpad": Paths.dialpad,
-        "settings": Paths.settings,
-        "settingsPreferences": Paths.settingsPreferences, "settingsProfile": Paths.settingsProfile,
-        "settingsPhoto": Paths.settingsPhoto, "settingsPhotoDelete": Paths.settingsPhotoDelete,
-        "settingsForwarding": Paths.settingsForwarding, "settingsPassword": Paths.settingsPassword,
-        "settingsTokens": Paths.settingsTokens,
-        "users": Paths.users, "newUser": Paths.newUser, "contactGroups": Paths.contactGroups, "audit": Paths.audit,
-        "pbxTokens": Paths.pbxTokens,
+        "home": Paths.home.path, "signIn": Paths.signIn.path, "signOut": Paths.signOut.path,
+        "language": Paths.language.path,
+        "contacts": Paths.contacts.path, "newContact": Paths.newContact.path,
+        "contactsSelection": Paths.contactsSelection.path,
+        "contactsDeleteAll": Paths.contactsDeleteAll.path, "contactsImport": Paths.contactsImport.path,
+        "contactsImportCSV": Paths.contactsImportCSV.path,
+        "contactsImportCSVPreview": Paths.contactsImportCSVPreview.path,
+        "contactsExportCSV": Paths.contactsExportCSV.path,
+        "dialpad": Paths.dialpad.path,
+        "settings": Paths.settings.path,
+        "settingsPreferences": Paths.settingsPreferences.path, "settingsProfile": Paths.settingsProfile.path,
+        "settingsPhoto": Paths.settingsPhoto.path, "settingsPhotoDelete": Paths.settingsPhotoDelete.path,
+        "settingsForwarding": Paths.settingsForwarding.path, "settingsPassword": Paths.settingsPassword.path,
+        "settingsTokens": Paths.settingsTokens.path,
+        "users": Paths.users.path, "newUser": Paths.newUser.path, "contactGroups": Paths.contactGroups.path,
+        "audit": Paths.audit.path,
+        "pbxTokens": Paths.pbxTokens.path,
     ]
 
     init(request: Request, titleKey: String, section: String, hasPhoto: Bool = false) {

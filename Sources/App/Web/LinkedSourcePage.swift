@@ -85,7 +85,7 @@ struct LinkedSourcePage: Encodable {
             } ?? [],
             status: status, problem: problem, canSync: source?.addressBookURL != nil,
             isSyncing: await service.isSyncing(id),
-            action: Paths.contactGroupSource(id), syncAction: Paths.contactGroupSync(id),
+            action: Paths.contactGroupSource.url(id), syncAction: Paths.contactGroupSync.url(id),
             googleTokenURL: LinkedSourceService.googleTokenURL,
             secretKeyMissing: req.application.config.secretKey == nil,
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error))
@@ -95,8 +95,8 @@ struct LinkedSourcePage: Encodable {
 /// Saving a linked group's source and "Sync now" (admins and sub-admins).
 struct LinkedSourceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post(Paths.contactGroupSourcePattern.pathComponents, use: save)
-        routes.post(Paths.contactGroupSyncPattern.pathComponents, use: sync)
+        routes.post(Paths.contactGroupSource.pathComponents, use: save)
+        routes.post(Paths.contactGroupSync.pathComponents, use: sync)
     }
 
     struct SourceForm: Content {
@@ -130,7 +130,7 @@ struct LinkedSourceController: RouteCollection {
         do {
             _ = try await req.linkedSourceService.configure(id, settings, by: actor)
             LayoutContext.Flash.put("success", "linked.saved", on: req)
-            return req.redirect(to: Paths.contactGroup(id))
+            return req.redirect(to: Paths.contactGroup.url(id))
         } catch let error as SwitchboardError where error.status != .forbidden && error.status != .notFound {
             let posted = LinkedSourcePage.Values(
                 serverURL: settings.serverURL, addressBookURL: settings.addressBook ?? "",
@@ -156,7 +156,8 @@ struct LinkedSourceController: RouteCollection {
         let id = try groupID(req)
         let group = try await req.contactGroupService.group(id, by: actor)
         let back =
-            (try? req.content.decode(SyncForm.self))?.from == "list" ? Paths.contactGroups : Paths.contactGroup(id)
+            (try? req.content.decode(SyncForm.self))?.from == "list"
+            ? Paths.contactGroups.path : Paths.contactGroup.url(id)
         do {
             // The application's database, not the request's: the synchronisation outlives the request.
             try await req.application.linkedSourceService(on: req.application.db)

@@ -6,7 +6,7 @@ struct PBXTokensController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(Paths.pbxTokens.pathComponents, use: index)
         routes.post(Paths.pbxTokens.pathComponents, use: create)
-        routes.post(Paths.pbxTokenRevokePattern.pathComponents, use: revoke)
+        routes.post(Paths.pbxTokenRevoke.pathComponents, use: revoke)
     }
 
     struct Row: Encodable {
@@ -53,7 +53,7 @@ struct PBXTokensController: RouteCollection {
         guard let id = req.parameters.get("tokenID", as: UUID.self) else { throw SwitchboardError.notFound }
         try await req.pbxTokenService.revoke(id, by: actor)
         LayoutContext.Flash.put("success", "pbx_tokens.revoked", on: req)
-        return req.redirect(to: Paths.pbxTokens)
+        return req.redirect(to: Paths.pbxTokens.path)
     }
 
     private func render(
@@ -64,7 +64,7 @@ struct PBXTokensController: RouteCollection {
             Row(
                 name: token.name, prefix: token.prefix, createdAt: DisplayTime.minute(token.createdAt ?? Date()),
                 createdBy: token.createdBy, lastUsedAt: token.lastUsedAt.map(DisplayTime.minute),
-                revokeURL: Paths.pbxTokenRevoke(try token.requireID()))
+                revokeURL: Paths.pbxTokenRevoke.url(try token.requireID()))
         }
         let page = Page(tokens: rows, newSecret: secret, newName: newName, name: name, error: error)
         return try await req.render(

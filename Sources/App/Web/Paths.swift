@@ -1,101 +1,108 @@
 import Foundation
 import SwitchboardCore
+import Vapor
 
-/// Every path of the web interface, used by route registration and by templates (through
-/// `LayoutContext.paths`), so a link can never point at a route that does not exist.
-enum Paths {
-    static let home = "/"
-    static let signIn = "/sign-in"
-    static let signOut = "/sign-out"
-    static let language = "/language"
-    static let contacts = "/contacts"
-    static let newContact = "/contacts/new"
-    static let contactsSelection = "/contacts/selection"
-    static let contactsDeleteAll = "/contacts/delete-all"
-    static let contactsImport = "/contacts/import"
-    static let contactsVCard = "/contacts/vcard"
-    static let contactsImportCSV = "/contacts/import/csv"
-    static let contactsImportCSVPreview = "/contacts/import/csv/preview"
-    static let contactsExportCSV = "/contacts/export/csv"
-    static let dialpad = "/dialpad"
-    static let settings = "/settings"
-    static let settingsProfile = "/settings/profile"
-    static let settingsPhoto = "/settings/photo"
-    static let settingsPhotoDelete = "/settings/photo/delete"
-    static let settingsForwarding = "/settings/forwarding"
-    static let settingsPassword = "/settings/password"
-    static let settingsPreferences = "/settings/preferences"
-    static let settingsTokens = "/settings/tokens"
-    static let settingsTwoFactor = "/settings/two-factor"
-    static let settingsTwoFactorStart = "/settings/two-factor/start"
-    static let settingsTwoFactorConfirm = "/settings/two-factor/confirm"
-    static let settingsTwoFactorRecovery = "/settings/two-factor/recovery-codes"
-    static let settingsTwoFactorDisable = "/settings/two-factor/disable"
-    static let signInCode = "/sign-in/code"
-    static let twoFactorPolicy = "/admin/two-factor"
-    static let users = "/admin/users"
-    static let newUser = "/admin/users/new"
-    static let contactGroups = "/admin/contact-groups"
-    static let audit = "/admin/audit"
-    static let pbxTokens = "/admin/pbx-tokens"
-    static let healthz = "/healthz"
-    static let livez = "/livez"
-    static let metrics = "/metrics"
-    static let openAPIDocument = "/api/openapi.yaml"
+/// Every route of the web interface, once: its pattern (`pathComponents`, for registering it) and its URL (`path`, or
+/// `url(_:)` with the parameters filled in), used by route registration, pages, redirects and templates (through
+/// `LayoutContext.paths`), so a link can never point at a route that does not exist (`PathsTests` checks that every
+/// case is registered).
+enum Paths: String, CaseIterable, Sendable {
+    case home = "/"
+    case signIn = "/sign-in"
+    case signOut = "/sign-out"
+    case language = "/language"
+    case contacts = "/contacts"
+    case newContact = "/contacts/new"
+    case contactsSelection = "/contacts/selection"
+    case contactsDeleteAll = "/contacts/delete-all"
+    case contactsImport = "/contacts/import"
+    case contactsVCard = "/contacts/vcard"
+    case contactsImportCSV = "/contacts/import/csv"
+    case contactsImportCSVPreview = "/contacts/import/csv/preview"
+    case contactsExportCSV = "/contacts/export/csv"
+    case dialpad = "/dialpad"
+    case settings = "/settings"
+    case settingsProfile = "/settings/profile"
+    case settingsPhoto = "/settings/photo"
+    case settingsPhotoDelete = "/settings/photo/delete"
+    case settingsForwarding = "/settings/forwarding"
+    case settingsPassword = "/settings/password"
+    case settingsPreferences = "/settings/preferences"
+    case settingsTokens = "/settings/tokens"
+    case settingsTwoFactor = "/settings/two-factor"
+    case settingsTwoFactorStart = "/settings/two-factor/start"
+    case settingsTwoFactorConfirm = "/settings/two-factor/confirm"
+    case settingsTwoFactorRecovery = "/settings/two-factor/recovery-codes"
+    case settingsTwoFactorDisable = "/settings/two-factor/disable"
+    case signInCode = "/sign-in/code"
+    case twoFactorPolicy = "/admin/two-factor"
+    case users = "/admin/users"
+    case newUser = "/admin/users/new"
+    case contactGroups = "/admin/contact-groups"
+    case audit = "/admin/audit"
+    case pbxTokens = "/admin/pbx-tokens"
+    case healthz = "/healthz"
+    case livez = "/livez"
+    case metrics = "/metrics"
+    case openAPIDocument = "/api/openapi.yaml"
 
-    static let userPattern = "/admin/users/:userID"
-    static let userPasswordPattern = "/admin/users/:userID/password"
-    static let userDeletePattern = "/admin/users/:userID/delete"
-    static let userForwardingPattern = "/admin/users/:userID/forwarding"
-    static let userTwoFactorResetPattern = "/admin/users/:userID/two-factor/reset"
-    static let tokenRevokePattern = "/settings/tokens/:tokenID/revoke"
-    static let pbxTokenRevokePattern = "/admin/pbx-tokens/:tokenID/revoke"
-    static let contactPattern = "/contacts/:contactID"
-    static let contactEditPattern = "/contacts/:contactID/edit"
-    static let contactDeletePattern = "/contacts/:contactID/delete"
-    static let contactCallPattern = "/contacts/:contactID/call"
-    static let contactVCardPattern = "/contacts/:contactID/vcard"
-    static let contactPhotoPattern = "/contacts/:contactID/photo"
-    static let contactPhotoDeletePattern = "/contacts/:contactID/photo/delete"
-    static let contactQRSVGPattern = "/contacts/:contactID/qr.svg"
-    static let contactQRPNGPattern = "/contacts/:contactID/qr.png"
-    static let contactGroupPattern = "/admin/contact-groups/:groupID"
-    static let contactGroupRightsPattern = "/admin/contact-groups/:groupID/rights"
-    static let contactGroupDeletePattern = "/admin/contact-groups/:groupID/delete"
-    static let contactGroupSourcePattern = "/admin/contact-groups/:groupID/source"
-    static let contactGroupSyncPattern = "/admin/contact-groups/:groupID/sync"
-    static let contactGroupDirectoryPattern = "/admin/contact-groups/:groupID/directory"
+    // With parameters: `url(_:)` fills them in.
+    case user = "/admin/users/:userID"
+    case userPassword = "/admin/users/:userID/password"
+    case userDelete = "/admin/users/:userID/delete"
+    case userForwarding = "/admin/users/:userID/forwarding"
+    case userTwoFactorReset = "/admin/users/:userID/two-factor/reset"
+    case tokenRevoke = "/settings/tokens/:tokenID/revoke"
+    case pbxTokenRevoke = "/admin/pbx-tokens/:tokenID/revoke"
+    case contact = "/contacts/:contactID"
+    case contactEdit = "/contacts/:contactID/edit"
+    case contactDelete = "/contacts/:contactID/delete"
+    case contactCall = "/contacts/:contactID/call"
+    case contactVCard = "/contacts/:contactID/vcard"
+    case contactPhoto = "/contacts/:contactID/photo"
+    case contactPhotoDelete = "/contacts/:contactID/photo/delete"
+    case contactQRSVG = "/contacts/:contactID/qr.svg"
+    case contactQRPNG = "/contacts/:contactID/qr.png"
+    case contactGroup = "/admin/contact-groups/:groupID"
+    case contactGroupRights = "/admin/contact-groups/:groupID/rights"
+    case contactGroupDelete = "/admin/contact-groups/:groupID/delete"
+    case contactGroupSource = "/admin/contact-groups/:groupID/source"
+    case contactGroupSync = "/admin/contact-groups/:groupID/sync"
+    case contactGroupDirectory = "/admin/contact-groups/:groupID/directory"
     /// Desk-phone directories: outside the session world, HTTP Basic with the group's own password.
-    static let directoryFilePattern = "/directory/:groupID/:file"
-    static let directorySearchPattern = "/directory/:groupID/search"
+    case directoryFile = "/directory/:groupID/:file"
+    case directorySearch = "/directory/:groupID/search"
 
-    static func user(_ id: UUID) -> String { "/admin/users/\(id)" }
-    static func userPassword(_ id: UUID) -> String { "/admin/users/\(id)/password" }
-    static func userDelete(_ id: UUID) -> String { "/admin/users/\(id)/delete" }
-    static func userForwarding(_ id: UUID) -> String { "/admin/users/\(id)/forwarding" }
-    static func userTwoFactorReset(_ id: UUID) -> String { "/admin/users/\(id)/two-factor/reset" }
-    static func tokenRevoke(_ id: UUID) -> String { "/settings/tokens/\(id)/revoke" }
-    static func pbxTokenRevoke(_ id: UUID) -> String { "/admin/pbx-tokens/\(id)/revoke" }
-    static func contact(_ id: UUID) -> String { "/contacts/\(id)" }
-    static func contactEdit(_ id: UUID) -> String { "/contacts/\(id)/edit" }
-    static func contactDelete(_ id: UUID) -> String { "/contacts/\(id)/delete" }
-    static func contactCall(_ id: UUID) -> String { "/contacts/\(id)/call" }
-    static func contactVCard(_ id: UUID) -> String { "/contacts/\(id)/vcard" }
-    static func contactPhoto(_ id: UUID) -> String { "/contacts/\(id)/photo" }
-    static func contactPhotoDelete(_ id: UUID) -> String { "/contacts/\(id)/photo/delete" }
-    static func contactQRSVG(_ id: UUID) -> String { "/contacts/\(id)/qr.svg" }
-    static func contactQRPNG(_ id: UUID) -> String { "/contacts/\(id)/qr.png" }
-    static func contactGroup(_ id: UUID) -> String { "/admin/contact-groups/\(id)" }
-    static func contactGroupRights(_ id: UUID) -> String { "/admin/contact-groups/\(id)/rights" }
-    static func contactGroupDelete(_ id: UUID) -> String { "/admin/contact-groups/\(id)/delete" }
-    static func contactGroupSource(_ id: UUID) -> String { "/admin/contact-groups/\(id)/source" }
-    static func contactGroupSync(_ id: UUID) -> String { "/admin/contact-groups/\(id)/sync" }
-    static func contactGroupDirectory(_ id: UUID) -> String { "/admin/contact-groups/\(id)/directory" }
-    /// `yealink.xml`, `snom.xml`, `grandstream.xml`, `fanvil.xml`, `directory.xml`.
-    static func directoryFile(_ id: UUID, _ format: PhoneDirectoryFormat) -> String {
-        "/directory/\(id.uuidString.lowercased())/\(format == .xml ? "directory" : format.rawValue).xml"
+    /// The pattern as Vapor registers it (`:contactID` a parameter).
+    var pathComponents: [PathComponent] { rawValue.pathComponents }
+
+    /// How many parameters the pattern has.
+    var parameterCount: Int { rawValue.split(separator: "/").filter { $0.hasPrefix(":") }.count }
+
+    /// The URL of a route without parameters.
+    var path: String {
+        precondition(parameterCount == 0, "\(self) needs parameters: use url(_:)")
+        return rawValue
     }
-    static func directorySearch(_ id: UUID) -> String { "/directory/\(id.uuidString.lowercased())/search" }
+
+    /// The URL of a route with its parameters filled in, in the pattern's order.
+    func url(_ values: any CustomStringConvertible...) -> String {
+        precondition(values.count == parameterCount, "\(self) takes \(parameterCount) parameters")
+        var remaining = values[...]
+        return "/"
+            + rawValue.split(separator: "/").map { segment in
+                guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return String(segment) }
+                return value.description
+            }.joined(separator: "/")
+    }
+
+    /// `yealink.xml`, `snom.xml`, `grandstream.xml`, `fanvil.xml`, `directory.xml` of a group (ids in lower case, as
+    /// phones are configured with them).
+    static func directoryFileURL(_ id: UUID, _ format: PhoneDirectoryFormat) -> String {
+        directoryFile.url(id.uuidString.lowercased(), (format == .xml ? "directory" : format.rawValue) + ".xml")
+    }
+
+    static func directorySearchURL(_ id: UUID) -> String { directorySearch.url(id.uuidString.lowercased()) }
 
     /// The first segments of the pages a browser may be sent back to after signing in, picking a language or
     /// acting on a selection.
@@ -104,6 +111,6 @@ enum Paths {
     /// Where to send a browser that asked to go to `candidate` (a `next` or `returnTo` from the request): there when
     /// it is a page of ours, else home. Every redirect built from request input goes through here.
     static func safeRedirect(_ candidate: String?) -> String {
-        RequestTarget.redirect(candidate, roots: redirectRoots) ?? home
+        RequestTarget.redirect(candidate, roots: redirectRoots) ?? home.path
     }
 }

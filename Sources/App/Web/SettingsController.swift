@@ -15,7 +15,7 @@ struct SettingsController: RouteCollection {
         routes.post(Paths.settingsPreferences.pathComponents, use: savePreferences)
         routes.post(Paths.settingsPassword.pathComponents, use: changePassword)
         routes.post(Paths.settingsTokens.pathComponents, use: createToken)
-        routes.post(Paths.tokenRevokePattern.pathComponents, use: revokeToken)
+        routes.post(Paths.tokenRevoke.pathComponents, use: revokeToken)
     }
 
     /// What differs from the stored state when a page is shown again after a submission.
@@ -88,7 +88,7 @@ struct SettingsController: RouteCollection {
         let actor = try req.actor()
         try await req.profileService.removePhoto(by: actor)
         LayoutContext.Flash.put("success", "settings.photo_removed", on: req)
-        return req.redirect(to: Paths.settings + "#profile")
+        return req.redirect(to: Paths.settings.path + "#profile")
     }
 
     // MARK: forwarding
@@ -116,7 +116,7 @@ struct SettingsController: RouteCollection {
             language: Language(rawValue: form.language), theme: form.theme, by: actor)
         req.auth.login(user)
         LayoutContext.Flash.put("success", "settings.preferences_saved", on: req)
-        return req.redirect(to: Paths.settings + "#preferences")
+        return req.redirect(to: Paths.settings.path + "#preferences")
     }
 
     // MARK: security
@@ -160,7 +160,7 @@ struct SettingsController: RouteCollection {
         guard let id = req.parameters.get("tokenID", as: UUID.self) else { throw SwitchboardError.notFound }
         try await req.tokenService.revoke(id, for: actor)
         LayoutContext.Flash.put("success", "settings.token_revoked", on: req)
-        return req.redirect(to: Paths.settings + "#tokens")
+        return req.redirect(to: Paths.settings.path + "#tokens")
     }
 
     // MARK: page
@@ -173,7 +173,7 @@ struct SettingsController: RouteCollection {
         do {
             try await change()
             LayoutContext.Flash.put("success", success, on: req)
-            return req.redirect(to: Paths.settings)
+            return req.redirect(to: Paths.settings.path)
         } catch let error as SwitchboardError where error.status == .unprocessableEntity {
             var state = state
             state.error = error

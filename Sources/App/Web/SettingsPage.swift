@@ -65,14 +65,15 @@ struct SettingsPage: Encodable {
         let tokens = try await req.tokenService.list(for: actor).map { token in
             TokenRow(
                 name: token.name, prefix: token.prefix, createdAt: token.createdAt.map(DisplayTime.day) ?? "",
-                lastUsedAt: token.lastUsedAt.map(DisplayTime.day), revokeURL: Paths.tokenRevoke(try token.requireID()))
+                lastUsedAt: token.lastUsedAt.map(DisplayTime.day),
+                revokeURL: Paths.tokenRevoke.url(try token.requireID()))
         }
         let isPasswordError: Bool =
             if case .invalid(let violation) = error, violation != .tokenNameInvalid { true } else { false }
         return SettingsPage(
             profile: profileView,
             forwarding: ForwardingForm.view(
-                forwarding, action: Paths.settingsForwarding, ringSeconds: req.application.config.ringSeconds,
+                forwarding, action: Paths.settingsForwarding.path, ringSeconds: req.application.config.ringSeconds,
                 error: forwardingError, on: req),
             preferences: Preferences(
                 language: user.language?.rawValue ?? "auto", theme: user.theme.rawValue,

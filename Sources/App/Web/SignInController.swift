@@ -9,12 +9,12 @@ struct SignInController: RouteCollection {
         routes.get(Paths.language.pathComponents, use: pickLanguage)
         routes.get(Paths.signInCode.pathComponents, use: codeForm)
         routes.post(Paths.signInCode.pathComponents, use: checkCode)
-        routes.get(Paths.home.pathComponents) { req in req.redirect(to: Paths.contacts) }
+        routes.get(Paths.home.pathComponents) { req in req.redirect(to: Paths.contacts.path) }
     }
 
     struct FormPage: Encodable {
         var username = ""
-        var next = Paths.home
+        var next = Paths.home.path
         var error: String?
     }
 
@@ -25,7 +25,7 @@ struct SignInController: RouteCollection {
     }
 
     func form(req: Request) async throws -> Response {
-        if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        if req.currentUser != nil { return req.redirect(to: Paths.home.path) }
         let next = Paths.safeRedirect(req.query[String.self, at: "next"])
         return try await req.render("sign-in", titleKey: "signin.title", section: "signIn", FormPage(next: next))
     }
@@ -41,7 +41,7 @@ struct SignInController: RouteCollection {
                 try await !twoFactor.isRemembered(req.cookies[Self.rememberCookie]?.string, for: user.requireID())
             {
                 try await SessionAuthenticator.startSecondFactor(user, next: next, on: req)
-                return req.redirect(to: Paths.signInCode)
+                return req.redirect(to: Paths.signInCode.path)
             }
             try await SessionAuthenticator.signIn(user, on: req)
             return req.redirect(to: next)
@@ -61,7 +61,7 @@ struct SignInController: RouteCollection {
     static let rememberCookie = "switchboard_2fa"
 
     struct CodePage: Encodable {
-        let action = Paths.signInCode
+        let action = Paths.signInCode.path
         let error: String?
     }
 
@@ -71,14 +71,16 @@ struct SignInController: RouteCollection {
     }
 
     func codeForm(req: Request) async throws -> Response {
-        guard try await SessionAuthenticator.pendingUser(on: req) != nil else { return req.redirect(to: Paths.signIn) }
+        guard try await SessionAuthenticator.pendingUser(on: req) != nil else {
+            return req.redirect(to: Paths.signIn.path)
+        }
         return try await req.render(
             "sign-in-code", titleKey: "two_factor.sign_in_title", section: "signIn", CodePage(error: nil))
     }
 
     func checkCode(req: Request) async throws -> Response {
         guard let (user, next) = try await SessionAuthenticator.pendingUser(on: req) else {
-            return req.redirect(to: Paths.signIn)
+            return req.redirect(to: Paths.signIn.path)
         }
         let form = try req.content.decode(CodeForm.self)
         do {
@@ -104,7 +106,7 @@ struct SignInController: RouteCollection {
             try await req.auditService.record(.signOut, by: actor, target: actor.user.username)
         }
         SessionAuthenticator.signOut(on: req)
-        return req.redirect(to: Paths.signIn)
+        return req.redirect(to: Paths.signIn.path)
     }
 
     /// The language picker of the sign-in page, for people not yet signed in.

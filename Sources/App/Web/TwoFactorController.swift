@@ -10,7 +10,7 @@ struct TwoFactorController: RouteCollection {
         routes.post(Paths.settingsTwoFactorConfirm.pathComponents, use: confirm)
         routes.post(Paths.settingsTwoFactorRecovery.pathComponents, use: recoveryCodes)
         routes.post(Paths.settingsTwoFactorDisable.pathComponents, use: disable)
-        routes.post(Paths.userTwoFactorResetPattern.pathComponents, use: reset)
+        routes.post(Paths.userTwoFactorReset.pathComponents, use: reset)
         routes.post(Paths.twoFactorPolicy.pathComponents, use: setPolicy)
     }
 
@@ -22,10 +22,10 @@ struct TwoFactorController: RouteCollection {
         let secret: String?
         let recoveryCodes: [String]?
         let error: String?
-        let startAction = Paths.settingsTwoFactorStart
-        let confirmAction = Paths.settingsTwoFactorConfirm
-        let recoveryAction = Paths.settingsTwoFactorRecovery
-        let disableAction = Paths.settingsTwoFactorDisable
+        let startAction = Paths.settingsTwoFactorStart.path
+        let confirmAction = Paths.settingsTwoFactorConfirm.path
+        let recoveryAction = Paths.settingsTwoFactorRecovery.path
+        let disableAction = Paths.settingsTwoFactorDisable.path
     }
 
     struct CodeForm: Content {
@@ -38,7 +38,7 @@ struct TwoFactorController: RouteCollection {
 
     func start(req: Request) async throws -> Response {
         _ = try await req.twoFactorService.begin(for: try req.actor())
-        return req.redirect(to: Paths.settingsTwoFactor)
+        return req.redirect(to: Paths.settingsTwoFactor.path)
     }
 
     func confirm(req: Request) async throws -> Response {
@@ -63,7 +63,7 @@ struct TwoFactorController: RouteCollection {
         do {
             try await req.twoFactorService.disable(code: try req.content.decode(CodeForm.self).code, by: actor)
             LayoutContext.Flash.put("success", "two_factor.disabled", on: req)
-            return req.redirect(to: Paths.settingsTwoFactor)
+            return req.redirect(to: Paths.settingsTwoFactor.path)
         } catch let error as SwitchboardError where error == .twoFactorCodeWrong {
             return try await render(req, actor: actor, error: error)
         }
@@ -100,7 +100,7 @@ struct TwoFactorController: RouteCollection {
         else { throw SwitchboardError.notFound }
         try await req.twoFactorService.reset(user, by: actor)
         LayoutContext.Flash.put("success", "two_factor.reset_done", ["name": user.displayName], on: req)
-        return req.redirect(to: Paths.user(id))
+        return req.redirect(to: Paths.user.url(id))
     }
 
     struct PolicyForm: Content {
@@ -114,7 +114,7 @@ struct TwoFactorController: RouteCollection {
         try await req.twoFactorService.setPolicy(policy, by: actor)
         req.application.twoFactorPolicyCache.forget()
         LayoutContext.Flash.put("success", "two_factor.policy_saved", on: req)
-        return req.redirect(to: Paths.users)
+        return req.redirect(to: Paths.users.path)
     }
 }
 

@@ -7,12 +7,12 @@ struct UsersController: RouteCollection {
         routes.get(Paths.users.pathComponents, use: index)
         routes.get(Paths.newUser.pathComponents, use: newForm)
         routes.post(Paths.users.pathComponents, use: create)
-        routes.get(Paths.userPattern.pathComponents, use: editForm)
-        routes.post(Paths.userPattern.pathComponents, use: update)
-        routes.post(Paths.userPasswordPattern.pathComponents, use: resetPassword)
-        routes.post(Paths.userDeletePattern.pathComponents, use: delete)
-        routes.get(Paths.userForwardingPattern.pathComponents, use: forwarding)
-        routes.post(Paths.userForwardingPattern.pathComponents, use: saveForwarding)
+        routes.get(Paths.user.pathComponents, use: editForm)
+        routes.post(Paths.user.pathComponents, use: update)
+        routes.post(Paths.userPassword.pathComponents, use: resetPassword)
+        routes.post(Paths.userDelete.pathComponents, use: delete)
+        routes.get(Paths.userForwarding.pathComponents, use: forwarding)
+        routes.post(Paths.userForwarding.pathComponents, use: saveForwarding)
     }
 
     // MARK: list
@@ -33,7 +33,7 @@ struct UsersController: RouteCollection {
                 username: user.username, displayName: user.displayName, role: user.role.rawValue,
                 phoneExtension: user.phoneExtension,
                 editURL: AccessPolicy.allows(actor.role, .manageUser(role: user.role))
-                    ? Paths.user(try user.requireID()) : nil)
+                    ? Paths.user.url(try user.requireID()) : nil)
         }
         let policy = try await req.twoFactorService.policy()
         let page = IndexPage(
@@ -47,7 +47,7 @@ struct UsersController: RouteCollection {
         let users: [Row]
         /// The roles that must use two-factor sign-in, for whoever may change it.
         let twoFactorRoles: [PolicyRole]?
-        let twoFactorAction = Paths.twoFactorPolicy
+        let twoFactorAction = Paths.twoFactorPolicy.path
     }
 
     struct PolicyRole: Encodable {
@@ -111,7 +111,7 @@ struct UsersController: RouteCollection {
                     phoneExtension: form.phoneExtension, password: form.password),
                 by: actor)
             LayoutContext.Flash.put("success", "users.created", on: req)
-            return req.redirect(to: Paths.user(try user.requireID()))
+            return req.redirect(to: Paths.user.url(try user.requireID()))
         } catch let error as SwitchboardError where error.status != .forbidden {
             return try await renderForm(req, actor: actor, user: nil, values: values, error: error)
         }
@@ -150,7 +150,7 @@ struct UsersController: RouteCollection {
                 .init(displayName: form.displayName, role: form.role, phoneExtension: .some(form.phoneExtension)),
                 by: actor)
             LayoutContext.Flash.put("success", "users.saved", on: req)
-            return req.redirect(to: Paths.user(try user.requireID()))
+            return req.redirect(to: Paths.user.url(try user.requireID()))
         } catch let error as SwitchboardError where error.status != .forbidden {
             var values = values(of: user)
             values.displayName = form.displayName
@@ -170,7 +170,7 @@ struct UsersController: RouteCollection {
             }
             try await req.userService.resetPassword(try user.requireID(), to: form.password, by: actor)
             LayoutContext.Flash.put("success", "users.password_reset_done", on: req)
-            return req.redirect(to: Paths.user(try user.requireID()))
+            return req.redirect(to: Paths.user.url(try user.requireID()))
         } catch let error as SwitchboardError where error.status != .forbidden {
             return try await renderForm(req, actor: actor, user: user, values: values(of: user), error: error)
         }
@@ -185,7 +185,7 @@ struct UsersController: RouteCollection {
             }
             try await req.userService.delete(try user.requireID(), by: actor)
             LayoutContext.Flash.put("success", "users.deleted", on: req)
-            return req.redirect(to: Paths.users)
+            return req.redirect(to: Paths.users.path)
         } catch let error as SwitchboardError where error.status != .forbidden && error != .notFound {
             return try await renderForm(req, actor: actor, user: user, values: values(of: user), error: error)
         }
@@ -213,7 +213,7 @@ struct UsersController: RouteCollection {
         do {
             try await req.forwardingService.update(settings, of: user, by: actor)
             LayoutContext.Flash.put("success", "forwarding.saved", on: req)
-            return req.redirect(to: Paths.userForwarding(try user.requireID()))
+            return req.redirect(to: Paths.userForwarding.url(try user.requireID()))
         } catch let error as SwitchboardError where error.status == .unprocessableEntity {
             return try await renderForwarding(req, user: user, settings: settings, error: error)
         }
@@ -224,9 +224,9 @@ struct UsersController: RouteCollection {
     ) async throws -> Response {
         let id = try user.requireID()
         let page = ForwardingPage(
-            displayName: user.displayName, userURL: Paths.user(id),
+            displayName: user.displayName, userURL: Paths.user.url(id),
             forwarding: ForwardingForm.view(
-                settings, action: Paths.userForwarding(id), ringSeconds: req.application.config.ringSeconds,
+                settings, action: Paths.userForwarding.url(id), ringSeconds: req.application.config.ringSeconds,
                 error: error, on: req))
         return try await req.render(
             "users/forwarding", titleKey: "forwarding.title", section: "users", page, status: error?.status ?? .ok)
@@ -253,17 +253,17 @@ struct UsersController: RouteCollection {
         let id = try user?.requireID()
         let page = FormPage(
             isNew: user == nil,
-            action: id.map(Paths.user) ?? Paths.users,
+            action: id.map { Paths.user.url($0) } ?? Paths.users.path,
             values: values,
             roles: Role.allCases.filter { AccessPolicy.allows(actor.role, .grantRole($0)) }.map(\.rawValue),
             errors: req.fieldErrors(for: error),
             error: error.flatMap { $0.field == nil ? req.message(for: $0) : nil },
-            passwordAction: id.map(Paths.userPassword),
-            deleteAction: id.map(Paths.userDelete),
-            forwardingURL: id.map(Paths.userForwarding),
+            passwordAction: id.map { Paths.userPassword.url($0) },
+            deleteAction: id.map { Paths.userDelete.url($0) },
+            forwardingURL: id.map { Paths.userForwarding.url($0) },
             canDelete: user != nil && user?.id != actor.user.id,
             twoFactorResetAction: try await id.asyncFlatMap { id in
-                try await req.twoFactorService.isEnabled(for: id) ? Paths.userTwoFactorReset(id) : nil
+                try await req.twoFactorService.isEnabled(for: id) ? Paths.userTwoFactorReset.url(id) : nil
             })
         return try await req.render(
             "users/form", titleKey: user == nil ? "users.new_title" : "users.edit_title", section: "users", page,

@@ -159,9 +159,10 @@ struct AsteriskDialpadTests {
             try await app.makeUser("uma", phoneExtension: "201")
             let browser = Browser(app)
             try await browser.signIn("uma", "password-123")
-            #expect(!(try await browser.get(Paths.dialpad).body.string.contains("No telephone system is connected")))
+            #expect(
+                !(try await browser.get(Paths.dialpad.path).body.string.contains("No telephone system is connected")))
             // when
-            let refused = try await browser.post(Paths.dialpad, ["number": "06 12 34 56 78"])
+            let refused = try await browser.post(Paths.dialpad.path, ["number": "06 12 34 56 78"])
             // then
             #expect(refused.status == .badGateway)
             #expect(refused.body.string.contains("The telephone system refused Switchboard&#39;s credentials"))

@@ -83,10 +83,10 @@ final class Browser: @unchecked Sendable {
     /// Opens the sign-in page (for a CSRF token), then signs in.
     @discardableResult
     func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
-        try await get(Paths.signIn)
-        let response = try await post(Paths.signIn, ["username": username, "password": password])
+        try await get(Paths.signIn.path)
+        let response = try await post(Paths.signIn.path, ["username": username, "password": password])
         // Signing in makes a new CSRF token: read it as the page after sign-in would give it.
-        if response.status == .seeOther || (live && response.status == .ok) { try await get(Paths.settings) }
+        if response.status == .seeOther || (live && response.status == .ok) { try await get(Paths.settings.path) }
         return response
     }
 
