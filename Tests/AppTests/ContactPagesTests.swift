@@ -23,15 +23,16 @@ struct ContactPagesTests {
 
     /// Subscriber "sid" (extension 301) with read on A, write on B (standard), nothing on C.
     private func world(_ app: Application) async throws -> World {
-        let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
-        let admin = Actor(user: adminUser, clientAddress: nil)
-        let groups = ContactGroupService(db: app.db)
-        let a = try await groups.create(name: "Group A", kind: .standard, by: admin)
-        let b = try await groups.create(name: "Group B", kind: .standard, by: admin)
-        let c = try await groups.create(name: "Group C", kind: .standard, by: admin)
-        let sid = try await app.makeUser("sid", phoneExtension: "301")
-        try await groups.setRight(.read, for: sid.requireID(), on: a.requireID(), by: admin)
-        try await groups.setRight(.write, isStandard: true, for: sid.requireID(), on: b.requireID(), by: admin)
+        let admin = try await app.givenAdmin()
+        let groupIDs = [
+            try await app.givenGroup("Group A", by: admin), try await app.givenGroup("Group B", by: admin),
+            try await app.givenGroup("Group C", by: admin),
+        ]
+        let sid = try await app.givenSubscriber(
+            "sid", rights: [groupIDs[0]: .read, groupIDs[1]: .write], standard: groupIDs[1], phoneExtension: "301"
+        ).user
+        let groups = try await ContactGroupModel.query(on: app.db).filter(\.$id ~~ groupIDs).sort(\.$name).all()
+        let (a, b, c) = (groups[0], groups[1], groups[2])
         let contacts = ContactService(db: app.db)
         let inA = try await contacts.create(
             Contact(

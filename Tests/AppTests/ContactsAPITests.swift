@@ -21,19 +21,14 @@ struct ContactsAPITests {
     }
 
     private func world(_ app: Application) async throws -> World {
-        let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
-        let admin = Actor(user: adminUser, clientAddress: nil)
-        let groups = ContactGroupService(db: app.db)
-        let a = try await groups.create(name: "A", kind: .standard, by: admin).requireID()
-        let b = try await groups.create(name: "B", kind: .dect, dectLimits: DECTLimits(maximumEntries: 3), by: admin)
-            .requireID()
-        let c = try await groups.create(name: "C", kind: .standard, by: admin).requireID()
-        let user = try await app.makeUser("sid")
-        try await groups.setRight(.read, for: user.requireID(), on: a, by: admin)
-        try await groups.setRight(.write, isStandard: true, for: user.requireID(), on: b, by: admin)
+        let admin = try await app.givenAdmin()
+        let a = try await app.givenGroup("A", by: admin)
+        let b = try await app.givenGroup("B", kind: .dect, dectLimits: DECTLimits(maximumEntries: 3), by: admin)
+        let c = try await app.givenGroup("C", by: admin)
+        let sid = try await app.givenSubscriber("sid", rights: [a: .read, b: .write], standard: b)
         return World(
-            admin: admin, adminToken: try await app.makeToken(for: adminUser), subscriberID: try user.requireID(),
-            subscriberToken: try await app.makeToken(for: user), a: a, b: b, c: c)
+            admin: admin, adminToken: try await app.makeToken(for: admin.user), subscriberID: try sid.user.requireID(),
+            subscriberToken: try await app.makeToken(for: sid.user), a: a, b: b, c: c)
     }
 
     @discardableResult

@@ -35,3 +35,29 @@ struct PathsTests {
         #expect(Paths.home.parameterCount == 0)
     }
 }
+
+@Suite("Migrations: ordered in one place")
+struct MigrationOrderTests {
+    @Test("numbered 1…n without gap or repeat, each migration once")
+    func numbered() {
+        let numbers = SwitchboardMigrations.numbered.map(\.number)
+        #expect(numbers == Array(1...numbers.count))
+        let names = SwitchboardMigrations.numbered.map(\.migration.name)
+        #expect(Set(names).count == names.count)
+    }
+
+    @Test("every migration written in Sources/App is in the numbered list")
+    func everyMigrationListed() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/App")
+        let files = try #require(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil))
+        var declared: Set<String> = []
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: /struct (\w+): (?:Async)?Migration\b/) { declared.insert("App." + match.1) }
+        }
+        #expect(declared.count >= 17)
+        let listed = Set(SwitchboardMigrations.numbered.map(\.migration.name))
+        #expect(declared.subtracting(listed).isEmpty, "not numbered: \(declared.subtracting(listed).sorted())")
+    }
+}
