@@ -33,6 +33,8 @@ struct ListQueryTests {
                 ("tab=m", "tab=m", .badRequest),
                 ("group=\(a)", "group=\(a)", .ok),
                 ("group=\(UUID())", "group=\(UUID())", .notFound),
+                ("group=none", "withoutGroup=true", .ok),
+                ("group=sales", "group=none", .notFound),
                 ("after=forged", "cursor=forged", .unprocessableEntity),
                 ("after=", "cursor=", .ok),
             ]
@@ -47,7 +49,7 @@ struct ListQueryTests {
     func reading() throws {
         let group = UUID()
         #expect(try ContactListQuery(group: group.uuidString).search().scope == .group(group))
-        #expect(try ContactListQuery(group: "none").search().scope == .withoutGroup)
+        #expect(throws: SwitchboardError.notFound) { try ContactListQuery(group: "none").search() }
         #expect(try ContactListQuery(withoutGroup: true).search().scope == .withoutGroup)
         #expect(throws: SwitchboardError.filtersConflict) {
             try ContactListQuery(group: group.uuidString, withoutGroup: true).search()

@@ -9,14 +9,28 @@ import SwitchboardCore
 enum ContactFlatColumns {
     /// The contact in the columns of `ContactBulkInsert.domainColumns` starting at `first`.
     static func contact(from row: SQLiteFileReader.Row, at first: Int32) throws -> Contact {
-        let offset = { (column: ContactColumn) in first + Int32(ContactColumn.domain.firstIndex(of: column)!) }
-        let text = { (column: ContactColumn) -> String? in row.text(offset(column)) }
-        return Contact(
-            title: text(.title), firstName: text(.firstName), lastName: text(.lastName),
-            displayName: text(.displayNameEntered), company: text(.company), department: text(.department),
-            jobTitle: text(.jobTitle), birthday: text(.birthday), notes: text(.notes), shortCode: text(.shortCode),
-            phones: try list(row.bytes(offset(.phones)), phone), emails: try list(row.bytes(offset(.emails)), email),
-            addresses: try list(row.bytes(offset(.addresses)), address))
+        var contact = Contact()
+        // One pass over the columns in their order: no lookup of a column's position per row (an export's hot path).
+        for (offset, column) in ContactColumn.domain.enumerated() {
+            let index = first + Int32(offset)
+            switch column {
+            case .title: contact.title = row.text(index)
+            case .firstName: contact.firstName = row.text(index)
+            case .lastName: contact.lastName = row.text(index)
+            case .displayNameEntered: contact.displayName = row.text(index)
+            case .company: contact.company = row.text(index)
+            case .department: contact.department = row.text(index)
+            case .jobTitle: contact.jobTitle = row.text(index)
+            case .birthday: contact.birthday = row.text(index)
+            case .notes: contact.notes = row.text(index)
+            case .shortCode: contact.shortCode = row.text(index)
+            case .phones: contact.phones = try list(row.bytes(index), phone)
+            case .emails: contact.emails = try list(row.bytes(index), email)
+            case .addresses: contact.addresses = try list(row.bytes(index), address)
+            default: continue
+            }
+        }
+        return contact
     }
 
     /// The list in `column` of a row: SQLite stores it as JSON text; PostgreSQL's rows decode it

@@ -80,9 +80,6 @@ struct CSVBatches: AsyncSequence, Sendable {
     var sqliteFile: String? = nil
     static let batchSize = 1_000
 
-    /// The `contacts` columns a row of the file needs.
-    static let columns = ContactStore.exportColumns
-
     /// Reads batch after batch; the next batch is read (on SQLite's side, or NIO's thread pool for a
     /// file) while the current one is written as CSV, so the two cores share an export.
     struct AsyncIterator: AsyncIteratorProtocol {

@@ -168,14 +168,6 @@ struct ContactService {
 
     // MARK: membership
 
-    /// Puts a contact in exactly `groupIDs` among the groups the actor may write; its memberships of other groups
-    /// (which the actor cannot change) stay as they are.
-    func setGroups(of contactID: UUID, to groupIDs: Set<UUID>, by actor: Actor) async throws {
-        let (contact, current) = try await self.contact(contactID, by: actor)
-        let change = try await groupChange(from: current, to: groupIDs, access: access(for: actor))
-        try await db.writeTransaction { db in try await Self.apply(change, to: contact, on: db) }
-    }
-
     struct GroupChange {
         var adding: [ContactGroupModel] = []
         var removing: [ContactGroupModel] = []

@@ -5,9 +5,9 @@ import SwitchboardCore
 /// query (`?group=…&withoutGroup=…&cursor=…&limit=…`) — read into a `ContactSearch` once, so that both accept the
 /// same tabs and filters and refuse the same bad input.
 struct ContactListQuery: Sendable, Equatable {
-    /// A group's id, or `none` (the page's spelling of "without group").
+    /// A group's id.
     var group: String?
-    /// The API's spelling of "without group".
+    /// Contacts in no group (the API's `withoutGroup=true`, the page's `group=none`).
     var withoutGroup = false
     var tab: String?
     var filters: [ContactSearch.Field: String] = [:]
@@ -23,7 +23,7 @@ struct ContactListQuery: Sendable, Equatable {
     func scope() throws(SwitchboardError) -> ContactSearch.Scope {
         switch (group?.nilIfBlank, withoutGroup) {
         case (nil, false): return .all
-        case ("none"?, false), (nil, true): return .withoutGroup
+        case (nil, true): return .withoutGroup
         case (let raw?, false):
             guard let id = UUID(uuidString: raw) else { throw .notFound }
             return .group(id)

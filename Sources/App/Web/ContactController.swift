@@ -192,7 +192,3 @@ struct ContactController: RouteCollection {
     }
 
 }
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
-}

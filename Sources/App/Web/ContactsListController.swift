@@ -52,7 +52,11 @@ struct ContactsListController: RouteCollection {
         func search() throws(SwitchboardError) -> ContactSearch {
             var filters: [ContactSearch.Field: String] = [:]
             for (_, field) in Self.filterNames { filters[field] = value(of: field) }
-            return try ContactListQuery(group: group, tab: tab, filters: filters, cursor: after).search()
+            // `group=none` is the page's spelling of "without group" (a link, not a group id).
+            return try ContactListQuery(
+                group: group == "none" ? nil : group, withoutGroup: group == "none", tab: tab, filters: filters,
+                cursor: after
+            ).search()
         }
 
         var validTab: String? { tab.flatMap { SearchFolding.tabs.contains($0) ? $0 : nil } }
