@@ -27,7 +27,8 @@ struct ListQueryTests {
             // (page query, API query, expected status)
             let cases: [(String, String, HTTPStatus)] = [
                 ("tab=M", "tab=M", .ok),
-                ("tab=", "tab=", .ok),
+                ("tab=", "tab=", .badRequest),
+                ("group=", "group=", .notFound),
                 ("name=%20%20", "name=%20%20", .ok),
                 ("tab=ZZ", "tab=ZZ", .badRequest),
                 ("tab=m", "tab=m", .badRequest),

@@ -21,7 +21,7 @@ struct ContactListQuery: Sendable, Equatable {
     /// The scope named: all, one group, or without group. Naming a group and "without group" together is a conflict;
     /// a group id that is not one is "not found", like a group the actor cannot read.
     func scope() throws(SwitchboardError) -> ContactSearch.Scope {
-        switch (group?.nilIfBlank, withoutGroup) {
+        switch (group, withoutGroup) {
         case (nil, false): return .all
         case (nil, true): return .withoutGroup
         case (let raw?, false):
@@ -31,16 +31,17 @@ struct ContactListQuery: Sendable, Equatable {
         }
     }
 
-    /// The search this state asks for. An unknown tab and a limit out of range are bad requests; a cursor that is not
-    /// one of ours is `cursor_invalid`; an empty value is no value; blank filters are no filter.
+    /// The search this state asks for. An unknown (or empty) tab and a limit out of range are bad requests; a cursor
+    /// that is not one of ours is `cursor_invalid`, an empty one is the first page; blank filters are no filter (the
+    /// page's filter form sends every field).
     func search() throws(SwitchboardError) -> ContactSearch {
         var search = ContactSearch(scope: try scope())
-        if let tab = tab?.nilIfBlank {
+        if let tab {
             guard SearchFolding.tabs.contains(tab) else { throw .badRequest }
             search.tab = tab
         }
         search.filters = filters.compactMapValues(\.nilIfBlank)
-        if let token = cursor?.nilIfBlank {
+        if let token = cursor, !token.isEmpty {
             guard let cursor = ContactSearch.Cursor(token: token) else { throw .cursorInvalid }
             search.after = cursor
         }
