@@ -69,57 +69,80 @@ public enum ProfileRules {
         return result
     }
 
-    /// One `@`, a non-empty local part, a dotted domain, no spaces: what a form can check;
-    /// only a message proves an address exists.
+    /// What RFC 5322 and RFC 6531 allow as an address: a local part of at most 64 bytes — unquoted (no white space,
+    /// no `()<>[]:;@\\,"`) or a quoted string — then `@`, then a domain of one label or more (`root@localhost` and
+    /// `contact1@invalid` are addresses), internationalised labels included, or an address literal (`[192.0.2.1]`).
+    /// Refused is only what cannot be an address: no `@`, nothing on either side of it, white space or a control
+    /// character outside quotes, an empty label or one that starts or ends with a hyphen. Only a message proves an
+    /// address exists. Read byte by byte: a CSV import checks every address of every row.
     public static func isPlausibleEmail(_ email: String) -> Bool {
-        if let ascii = isPlausibleASCIIEmail(email) { return ascii }
-        return isPlausibleEmailByCharacters(email)
-    }
-
-    static func isPlausibleEmailByCharacters(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
-        let domain = parts[1]
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
-            && !email.unicodeScalars.contains(where: { scalar in
-                switch scalar {
-                case "<", ">", ",", " ", "\t"..."\r": true
-                // White space never joins the character before it, so looking at scalars is looking at characters.
-                default: !scalar.isASCII && scalar.properties.isWhitespace
-                }
-            })
-    }
-
-    /// `isPlausibleEmailByCharacters` of an ASCII address (a CSV import checks every address of every row), byte by
-    /// byte; `nil` when the address is not ASCII.
-    static func isPlausibleASCIIEmail(_ email: String) -> Bool? {
         var email = email
-        return email.withUTF8 { bytes -> Bool? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64,
-                !bytes[(at + 1)...].contains(UInt8(ascii: "@"))
-            else { return false }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: " "), 0x09...0x0D:
-                    return false
-                default: continue
+        let (plausible, nonASCII) = email.withUTF8 { bytes -> (Bool, Bool) in
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return (false, false) }
+            let local = bytes[..<at]
+            let domain = bytes[(at + 1)...]
+            guard !local.isEmpty, local.count <= 64, !domain.isEmpty, domain.count <= 255 else { return (false, false) }
+            var nonASCII = false
+            let quoted = local.count >= 2 && local.first == UInt8(ascii: "\"") && local.last == UInt8(ascii: "\"")
+            for byte in local {
+                if byte >= 0x80 {
+                    nonASCII = true
+                } else if byte < 0x20 || byte == 0x7F {
+                    return (false, nonASCII)
+                } else if !quoted, byte == 0x20 || Self.localSpecials.contains(byte) {
+                    return (false, nonASCII)
                 }
             }
-            var labels = 0
-            var start = at + 1
-            while true {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
-                guard end > start, bytes[start] != UInt8(ascii: "-"), bytes[end - 1] != UInt8(ascii: "-") else {
-                    return false
-                }
-                labels += 1
-                guard end < bytes.count else { break }
-                start = end + 1
+            if domain.first == UInt8(ascii: "["), domain.last == UInt8(ascii: "]") {
+                // An address literal: `[192.0.2.1]`, `[IPv6:2001:db8::1]`.
+                let inner = domain.dropFirst().dropLast()
+                return (!inner.isEmpty && inner.allSatisfy { Self.isLiteralByte($0) }, nonASCII)
             }
-            return labels >= 2
+            // Labels: not empty, not starting or ending with a hyphen.
+            var labelLength = 0
+            var previous = UInt8(ascii: ".")
+            for byte in domain {
+                if byte == UInt8(ascii: ".") {
+                    guard labelLength > 0, previous != UInt8(ascii: "-") else { return (false, nonASCII) }
+                    labelLength = 0
+                } else {
+                    if labelLength == 0, byte == UInt8(ascii: "-") { return (false, nonASCII) }
+                    if byte >= 0x80 {
+                        nonASCII = true
+                    } else if !Self.isLabelByte(byte) {
+                        return (false, nonASCII)
+                    }
+                    labelLength += 1
+                }
+                previous = byte
+            }
+            guard labelLength > 0, previous != UInt8(ascii: "-") else { return (false, nonASCII) }
+            return (true, nonASCII)
         }
+        guard plausible, nonASCII else { return plausible }
+        // Beyond ASCII, white space and control characters are refused wherever they are (U+00A0, U+2028, U+3000…).
+        return !email.unicodeScalars.contains { scalar in
+            !scalar.isASCII && (scalar.properties.isWhitespace || scalar.properties.generalCategory == .control)
+        }
+    }
+
+    /// Characters an unquoted local part cannot hold besides white space.
+    private static let localSpecials: Set<UInt8> = Set("()<>[]:;@\\,\"".utf8)
+
+    /// Letters, digits, `-` and `_` (found in real host names) in an ASCII domain label.
+    private static func isLabelByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(
+                ascii: "0")...UInt8(
+                ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
+
+    private static func isLiteralByte(_ byte: UInt8) -> Bool {
+        isLabelByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
     }
 }
 
