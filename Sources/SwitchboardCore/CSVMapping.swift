@@ -57,16 +57,16 @@ public struct CSVMapping: Equatable, Sendable {
             case .birthMonth: birth.month = value
             case .birthDay: birth.day = value
             case .phone(let type):
-                contact.phones += Self.values(value).map { PhoneEntry(type: type, number: $0) }
+                contact.phones += Self.numbers(value).map { PhoneEntry(type: type, number: $0) }
             case .preferredPhone: preferred = value
             case .email(let type):
-                contact.emails += Self.values(value).map { EmailEntry(type: type, address: $0) }
+                contact.emails += Self.emails(value).map { EmailEntry(type: type, address: $0) }
             case .address(let type, let part): addresses[type, default: [:]][part] = value
             case .phoneLabel(let slot): labels["phone\(slot)"] = value
             case .emailLabel(let slot): labels["email\(slot)"] = value
             case .addressLabel(let slot): labels["address\(slot)"] = value
-            case .labelledPhone(let slot): labelled[slot, default: ([], [], [:])].phones += Self.values(value)
-            case .labelledEmail(let slot): labelled[slot, default: ([], [], [:])].emails += Self.values(value)
+            case .labelledPhone(let slot): labelled[slot, default: ([], [], [:])].phones += Self.numbers(value)
+            case .labelledEmail(let slot): labelled[slot, default: ([], [], [:])].emails += Self.emails(value)
             case .labelledAddress(let slot, let part): labelled[slot, default: ([], [], [:])].address[part] = value
             }
         }
@@ -111,6 +111,33 @@ public struct CSVMapping: Equatable, Sendable {
         }
         let lines = cell.containsBytes(" ::: ") ? cell.replacingOccurrences(of: " ::: ", with: "\n") : cell
         return lines.split(whereSeparator: \.isNewline).map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
+    }
+
+    /// Several e-mail addresses in one cell: by line, and separated by `;` or `,` — split only when every piece has an
+    /// `@` (a quoted local part may hold a comma; a cell that does not split cleanly stays whole).
+    static func emails(_ cell: String) -> [String] {
+        split(values(cell), at: [UInt8(ascii: ";"), UInt8(ascii: ",")]) { $0.utf8.contains(UInt8(ascii: "@")) }
+    }
+
+    /// Several numbers in one cell: by line, and separated by `;` or " / " — split only when every piece is a number
+    /// (a comma is a dialling pause, never a separator).
+    static func numbers(_ cell: String) -> [String] {
+        let lines = values(cell).map { line in
+            line.containsBytes(" / ") ? line.replacingOccurrences(of: " / ", with: ";") : line
+        }
+        return split(lines, at: [UInt8(ascii: ";")]) { PhoneNumber.normalized($0) != nil }
+    }
+
+    /// Each of `lines` cut at `separators` when every piece passes `accepts`; otherwise left whole.
+    private static func split(_ lines: [String], at separators: Set<UInt8>, accepts: (String) -> Bool) -> [String] {
+        lines.flatMap { line -> [String] in
+            guard line.utf8.contains(where: separators.contains) else { return [line] }
+            let pieces = line.utf8.split(whereSeparator: separators.contains).compactMap { piece -> String? in
+                let text = String(decoding: piece, as: UTF8.self).trimmedSpaces
+                return text.isEmpty ? nil : text
+            }
+            return !pieces.isEmpty && pieces.allSatisfy(accepts) ? pieces : [line]
+        }
     }
 
     static func join(_ first: String?, _ second: String) -> String {

@@ -261,3 +261,51 @@ struct CSVImportTests {
         }
     }
 }
+
+extension CSVImportTests {
+    @Test("one unusable cell never fails the row: the value goes to the notes, the preview and the report say so")
+    func unusableCellsKeptInNotes() async throws {
+        try await withApp { app in
+            // given: an Outlook export whose cells other programs accept and our fields cannot hold
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let file = """
+                First Name,Last Name,Business Phone,Mobile Phone,E-mail Address,Birthday
+                Paula,Pager,pager,+33 6 12 34 56 78,paula@localhost,sometime in May
+                Root,Mailer,+33 4 78 00 00 02,,contact1@invalid,
+                Odd,Address,,,not an address,
+                ,,mainphone,,,
+                Multi,Values,04 78 00 00 03 / 06 12 00 00 04,,"a@x.fr; b@y.fr",
+
+                """
+            try await ContactGroupService(db: app.db).setRight(
+                .write, isStandard: true, for: try w.admin.user.requireID(), on: w.a.requireID(), by: w.admin)
+            // when
+            let preview = try await upload(admin, Data(file.utf8))
+            // then: the importing user's standard group is ticked; one row without any name is the only problem
+            let page = preview.body.string
+            #expect(page.contains("value=\"\(w.a.id!.uuidString)\" checked"))
+            #expect(!page.contains("value=\"\(w.b.id!.uuidString)\" checked"))
+            #expect(page.contains("5 rows, 1 with a problem."))
+            #expect(page.contains("TEL kept in the notes: pager"))
+            #expect(page.contains("EMAIL kept in the notes: not an address"))
+            // when
+            let report = try await confirm(admin, groups: [w.a], duplicates: "keep")
+            // then
+            let text = report.body.string
+            #expect(text.contains("data-testid=\"csv-created\">4<") && text.contains("data-testid=\"csv-failed\">1<"))
+            #expect(text.contains("BDAY kept in the notes: sometime in May"))
+            let multi = try #require(try await named(app, "Multi Values").first)
+            #expect(multi.phones.map(\.number) == ["04 78 00 00 03", "06 12 00 00 04"])
+            #expect(multi.emails.map(\.address) == ["a@x.fr", "b@y.fr"])
+            let paula = try #require(try await named(app, "Paula Pager").first)
+            #expect(paula.phones.map(\.number) == ["+33 6 12 34 56 78"])
+            #expect(paula.emails.map(\.address) == ["paula@localhost"])
+            #expect(paula.notes == "TEL: pager\nBDAY: sometime in May")
+            let root = try #require(try await named(app, "Root Mailer").first)
+            #expect(root.emails.map(\.address) == ["contact1@invalid"] && root.notes == nil)
+            let odd = try #require(try await named(app, "Odd Address").first)
+            #expect(odd.emails.isEmpty && odd.notes == "EMAIL: not an address")
+        }
+    }
+}

@@ -57,8 +57,8 @@ struct VCardImportRulesTests {
             #expect(contact.notes == "TEL: \(written)")
             #expect(notices == [.keptInNotes(property: "TEL", value: written)])
         }
-        #expect(VCardImportRules.mainNumber(of: "ask the operator") == nil)
-        #expect(VCardImportRules.mainNumber(of: "box x12") == nil)
+        #expect(ImportSalvage.mainNumber(of: "ask the operator") == nil)
+        #expect(ImportSalvage.mainNumber(of: "box x12") == nil)
     }
 
     @Test("a clean card passes unchanged")

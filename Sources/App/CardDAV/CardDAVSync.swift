@@ -189,7 +189,7 @@ struct CardDAVSync {
         var contact = VCardImportRules.importable(read).contact
         if let code = contact.shortCode, !code.isEmpty {
             contact.shortCode = nil
-            VCardImportRules.keepInNotes(&contact, property: VCardImportRules.shortCodeProperty, value: code)
+            ImportSalvage.keepInNotes(&contact, property: ImportSalvage.shortCodeProperty, value: code)
         }
         _ = ContactTextLimits.cutToLimits(&contact)
         guard let normalized = try? ContactRules.normalized(contact) else { return nil }

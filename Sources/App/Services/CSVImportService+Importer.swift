@@ -132,7 +132,9 @@ extension CSVImportService {
                     index(CSVDuplicateKey(target.toDomain()), id: target.id!)
                     if let code = contact.shortCode { takenCodes.insert(code) }
                     report.add(
-                        .init(line: row.line, outcome: .updated, displayName: name, contactID: target.id, reason: nil))
+                        .init(
+                            line: row.line, outcome: .updated, displayName: name, contactID: target.id, reason: nil,
+                            kept: row.kept))
                     continue
                 }
                 if let id = pendingTarget, let current = pending[id] {
@@ -140,7 +142,10 @@ extension CSVImportService {
                     pending[id] = merged
                     index(CSVDuplicateKey(merged), id: id)
                     if let code = contact.shortCode { takenCodes.insert(code) }
-                    report.add(.init(line: row.line, outcome: .updated, displayName: name, contactID: id, reason: nil))
+                    report.add(
+                        .init(
+                            line: row.line, outcome: .updated, displayName: name, contactID: id, reason: nil,
+                            kept: row.kept))
                     continue
                 }
                 do {
@@ -158,7 +163,10 @@ extension CSVImportService {
                 pending[id] = contact
                 index(key, id: id)
                 if let code = contact.shortCode { takenCodes.insert(code) }
-                report.add(.init(line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil))
+                report.add(
+                    .init(
+                        line: row.line, outcome: .created, displayName: name, contactID: id, reason: nil, kept: row.kept
+                    ))
             }
             let rows = created.map { (id: $0, row: ContactBulkInsert.Row(pending[$0]!)) }
             let writes = Writes(

@@ -84,6 +84,8 @@ struct CSVImportService {
         let line: Int
         let cells: [String]
         let result: Result<Contact, SwitchboardError>
+        /// Values the rules would refuse, kept in the contact's notes instead of failing the row (`ImportSalvage`).
+        var kept: [ImportSalvage.Kept] = []
 
         var displayName: String {
             switch result {
@@ -95,11 +97,14 @@ struct CSVImportService {
 
     static func check(_ row: CSVRow, with mapping: CSVMapping) -> CheckedRow {
         var contact = mapping.contact(from: row)
-        // Like any unusable value of an import, a text too long is cut rather than failing the row.
+        // Like any unusable value of an import, a text too long is cut and a value the rules refuse goes to the notes
+        // rather than failing the row: a row fails only when nothing in it names a person or a company.
         _ = ContactTextLimits.cutToLimits(&contact)
+        let (storable, kept) = ImportSalvage.storable(contact)
         do {
             return CheckedRow(
-                line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(contact) }))
+                line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(storable) }),
+                kept: kept)
         } catch let error as SwitchboardError {
             return CheckedRow(line: row.line, cells: row.cells, result: .failure(error))
         } catch {
@@ -159,6 +164,8 @@ struct CSVImportService {
             let displayName: String
             let contactID: UUID?
             let reason: SwitchboardError?
+            /// Values of the row kept in the contact's notes.
+            var kept: [ImportSalvage.Kept] = []
         }
 
         var counts: [Outcome: Int] = [:]

@@ -142,7 +142,7 @@ struct ContactImportService {
             if let code = contact.shortCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
                 if takenCodes.contains(code) {
                     contact.shortCode = nil
-                    VCardImportRules.keepInNotes(&contact, property: VCardImportRules.shortCodeProperty, value: code)
+                    ImportSalvage.keepInNotes(&contact, property: ImportSalvage.shortCodeProperty, value: code)
                     notices.append(.shortCodeTaken(code))
                 } else {
                     takenCodes.insert(code)

@@ -17,6 +17,8 @@ struct CSVPreviewPage: Encodable {
         let email: String
         let company: String
         let problem: String?
+        /// Values kept in the notes rather than failing the row.
+        let notice: String?
     }
 
     struct Problem: Encodable {
@@ -54,7 +56,10 @@ struct CSVPreviewPage: Encodable {
         let writable = try await req.contactGroupService.list(by: actor).filter {
             access.canWrite(group: $0.ref) && $0.kind != .phoneBookV1
         }
-        let checked = Set(form?.groups ?? [])
+        // The seed: "the contacts are automatically assigned to the predefined standard contact groups" — on the first
+        // preview, the importing user's standard group is ticked; after that, what the form says.
+        let standard = try await req.contactService.standardGroup(of: actor)?.id
+        let checked = form.map { Set($0.groups ?? []) } ?? Set([standard].compactMap { $0 })
         let rule = form?.duplicates ?? CSVImportService.DuplicateRule.skip.rawValue
         let first = preview.sample.first
         let columns = file.header.enumerated().map { index, header in
@@ -74,11 +79,12 @@ struct CSVPreviewPage: Encodable {
                 return Row(
                     line: row.line, name: contact.resolvedDisplayName ?? "",
                     number: contact.preferredPhone?.number ?? "",
-                    email: contact.emails.first?.address ?? "", company: contact.company ?? "", problem: nil)
+                    email: contact.emails.first?.address ?? "", company: contact.company ?? "", problem: nil,
+                    notice: keptText(row.kept, on: req))
             case .failure(let error):
                 return Row(
                     line: row.line, name: row.displayName, number: "", email: "", company: "",
-                    problem: req.message(for: error))
+                    problem: req.message(for: error), notice: nil)
             }
         }
         let problems = preview.problems.map { row -> Problem in
@@ -104,6 +110,13 @@ struct CSVPreviewPage: Encodable {
                     value: $0.rawValue, label: req.text("csv.duplicates.\($0.rawValue)"), selected: $0.rawValue == rule)
             },
             mappingName: form?.mappingName ?? "", error: error, notice: notice)
+    }
+
+    /// "TEL kept in the notes: pager; EMAIL kept in the notes: root@" — `nil` when nothing was kept.
+    static func keptText(_ kept: [ImportSalvage.Kept], on req: Request) -> String? {
+        guard !kept.isEmpty else { return nil }
+        return kept.map { req.text("import.notice.kept_in_notes", ["property": $0.property, "value": $0.value]) }
+            .joined(separator: "; ")
     }
 
     /// "Business phone", "Private address – city".
@@ -153,8 +166,10 @@ struct CSVReportPage: Encodable {
                 switch entry.outcome {
                 case .failed: entry.reason.map(req.message(for:)) ?? ""
                 case .skipped: req.text("csv.reason.duplicate")
-                case .updated: req.text(report.phoneBookV1 ? "csv.reason.identical" : "csv.reason.updated")
-                case .created: ""
+                case .updated:
+                    ([req.text(report.phoneBookV1 ? "csv.reason.identical" : "csv.reason.updated")]
+                        + [CSVPreviewPage.keptText(entry.kept, on: req)].compactMap { $0 }).joined(separator: " ")
+                case .created: CSVPreviewPage.keptText(entry.kept, on: req) ?? ""
                 }
             return Entry(
                 line: entry.line, outcome: req.text("csv.outcome.\(entry.outcome.rawValue)"), name: entry.displayName,

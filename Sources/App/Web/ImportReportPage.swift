@@ -90,7 +90,7 @@ extension ContactImportService.Notice {
     var property: String? {
         switch self {
         case .card(.keptInNotes(let property, _)), .card(.dropped(let property)): property
-        case .shortCodeTaken: VCardImportRules.shortCodeProperty
+        case .shortCodeTaken: ImportSalvage.shortCodeProperty
         case .photoNotKept: "PHOTO"
         case .card(.unknownCharset): nil
         case .cut(let field): field.rawValue
