@@ -308,4 +308,36 @@ extension CSVImportTests {
             #expect(odd.emails.isEmpty && odd.notes == "EMAIL: not an address")
         }
     }
+
+    @Test("a file without a header row: columns read from their values, every line imported; unused columns named")
+    func headerlessFile() async throws {
+        try await withApp { app in
+            // given: a PBX directory source, no header, a column nobody maps
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let file = """
+                Dupont Jean;Acme;04 78 00 00 02;jean@dupont.example;blue
+                Accueil;;201;;green
+                Martin Zoé;Initech;+33 6 12 34 56 78;zoe@martin.example;
+
+                """
+            // when
+            let preview = try await upload(admin, Data(file.utf8))
+            // then
+            let page = preview.body.string
+            #expect(page.contains("data-testid=\"csv-no-header\""))
+            #expect(page.contains("3 rows, 0 with a problem."))
+            #expect(page.contains("<span class=\"badge\">5: blue</span>"))
+            // when
+            let report = try await confirm(admin, groups: [w.a], duplicates: "keep")
+            // then: the first line is a contact too
+            let text = report.body.string
+            #expect(text.contains("data-testid=\"csv-created\">3<"))
+            #expect(text.contains("data-testid=\"csv-report-ignored\""))
+            let jean = try #require(try await named(app, "Dupont Jean").first)
+            #expect(jean.phones.map(\.number) == ["04 78 00 00 02"])
+            #expect(jean.emails.map(\.address) == ["jean@dupont.example"] && jean.company == "Acme")
+            #expect(try await named(app, "Accueil").first?.phones.map(\.number) == ["201"])
+        }
+    }
 }

@@ -261,3 +261,32 @@ extension CSVFastPathTests {
         #expect(CSVMapping.numbers("0478000002") == ["0478000002"])
     }
 }
+
+@Suite("CSV columns read from their values")
+struct CSVColumnInferenceTests {
+    @Test("a first line that is already a contact is data; a header is not")
+    func dataRow() {
+        #expect(CSVColumnInference.isDataRow(["Dupont Jean", "04 78 00 00 02", "jean@dupont.fr"]))
+        #expect(CSVColumnInference.isDataRow(["Accueil", "201"]))
+        #expect(!CSVColumnInference.isDataRow(["First Name", "Last Name", "E-mail Address"]))
+        #expect(!CSVColumnInference.isDataRow(["fn", "ln", "num"]))
+        #expect(!CSVColumnInference.isDataRow(["Name", "Phone 2"]))
+    }
+
+    @Test("e-mails, numbers and postcodes by their values; the first words are the name, the next the company")
+    func fields() {
+        let samples = [
+            ["Dupont Jean", "Acme", "04 78 00 00 02", "06 12 34 56 78", "jean@dupont.fr", "69001", ""],
+            ["Martin Zoé", "Initech", "+33 1 23 45 67 89", "", "zoe@initech.example", "75007", ""],
+            ["Accueil", "", "201", "", "", "", ""],
+        ]
+        #expect(
+            CSVColumnInference.fields(columns: 7, samples: samples) == [
+                .displayName, .company, .phone(.business), .phone(.mobile), .email(.business),
+                .address(.business, .postalCode), .ignore,
+            ])
+        // A column mostly of words with one number in it stays words.
+        #expect(CSVColumnInference.dominantKind(["Lyon", "Paris", "Nice", "0478000002"]) == .text)
+        #expect(CSVColumnInference.header(columns: 3) == ["1", "2", "3"])
+    }
+}

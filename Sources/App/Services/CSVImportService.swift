@@ -38,6 +38,8 @@ struct CSVImportService {
         let suggested: String?
         let mapping: CSVMapping
         let isPhoneBookV1: Bool
+        /// `false` when the first line is already a contact: the columns are then numbered and read from their values.
+        var hasHeader = true
         var rows: CSVReader
     }
 
@@ -46,19 +48,34 @@ struct CSVImportService {
         let utf8 = encoding.utf8Bytes(of: data)
         let delimiter = options.delimiter ?? CSVDelimiter.detect(utf8)
         var rows = CSVReader(utf8: utf8, delimiter: delimiter)
-        guard let header = rows.next()?.cells, header.contains(where: { !$0.isEmpty }) else {
+        guard let first = rows.next()?.cells, first.contains(where: { !$0.isEmpty }) else {
             throw SwitchboardError.notCSV
         }
-        guard header.count <= CSVReader.maximumColumns else {
+        guard first.count <= CSVReader.maximumColumns else {
             throw SwitchboardError.csvTooManyColumns(maximum: CSVReader.maximumColumns)
         }
-        let suggested = CSVTemplate.suggest(for: header)
+        // A first line that is already a contact (no template knows it, and it holds an e-mail, a number or a
+        // postcode) is read as data, unless the user chose a template: then it is the header they say it is.
+        let hasHeader = options.template != nil || !CSVColumnInference.isDataRow(first)
+        let suggested = hasHeader ? CSVTemplate.suggest(for: first) : nil
+        // Sample rows, for columns read from their values (a file without header, or one no template knows).
+        var samples: [[String]] = hasHeader ? [] : [first]
+        if !hasHeader || (options.template == nil && suggested == nil && options.mapping == nil) {
+            while samples.count < 20, let row = rows.next() { samples.append(row.cells) }
+            rows = CSVReader(utf8: utf8, delimiter: delimiter)
+            if hasHeader { _ = rows.next() }
+        }
+        let header =
+            hasHeader
+            ? first : CSVColumnInference.header(columns: min(CSVReader.maximumColumns, samples.map(\.count).max() ?? 1))
         var template = options.template ?? suggested?.id ?? "custom"
         var name: String?
         var mapping: CSVMapping
         if let custom = options.mapping {
             mapping = custom
             template = "custom"
+        } else if template == "custom" {
+            mapping = CSVMapping(fields: CSVColumnInference.fields(columns: header.count, samples: samples))
         } else if template.hasPrefix("saved:"), let id = UUID(uuidString: String(template.dropFirst(6))),
             let saved = try await CSVImportMappingModel.find(id, on: db), let savedMapping = saved.mapping
         {
@@ -76,7 +93,7 @@ struct CSVImportService {
         let phoneBookV1 = template == "switchboard" && CSVTemplate.isPhoneBookV1(header)
         return ParsedFile(
             encoding: encoding, delimiter: delimiter, header: header, template: template, templateName: name,
-            suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, rows: rows)
+            suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, hasHeader: hasHeader, rows: rows)
     }
 
     /// A row as it will be imported, or why it cannot be.
@@ -173,6 +190,8 @@ struct CSVImportService {
         var entries: [Entry] = []
         var groups: [String] = []
         var phoneBookV1 = false
+        /// The columns that held data in some row and were not imported (their field is "ignore"), in file order.
+        var ignoredColumns: [String] = []
         static let entryLimit = 500
 
         mutating func add(_ entry: Entry) {
@@ -241,7 +260,16 @@ struct CSVImportService {
         try await withTaskExecutorPreference(DispatchTaskExecutor.shared) {
             try await withThrowingTaskGroup(of: Void.self) { writing in
                 var batch: [CheckedRow] = []
+                // Ignored columns not seen holding data yet: the report names those that did.
+                var unseen = Set(file.mapping.fields.indices.filter { file.mapping.fields[$0] == .ignore })
+                var seen: Set<Int> = []
                 while let row = file.rows.next() {
+                    if !unseen.isEmpty {
+                        for index in unseen where index < row.cells.count && !row.cells[index].isEmpty {
+                            unseen.remove(index)
+                            seen.insert(index)
+                        }
+                    }
                     batch.append(check(row, with: file.mapping))
                     if batch.count == Importer.batchSize {
                         try await importer.run(batch, report: &report, writing: &writing)
@@ -250,6 +278,7 @@ struct CSVImportService {
                 }
                 try await importer.run(batch, report: &report, writing: &writing)
                 try await writing.waitForAll()
+                report.ignoredColumns = seen.sorted().map { file.header[$0] }
             }
         }
     }

@@ -21,6 +21,12 @@ struct CSVPreviewPage: Encodable {
         let notice: String?
     }
 
+    /// A column that holds data and is not imported, with a value from the file.
+    struct Ignored: Encodable {
+        let header: String
+        let sample: String
+    }
+
     struct Problem: Encodable {
         let line: Int
         let name: String
@@ -41,6 +47,9 @@ struct CSVPreviewPage: Encodable {
     let problems: [Problem]
     let moreProblems: Int
     let isPhoneBookV1: Bool
+    /// The first line is already a contact: columns numbered and read from their values.
+    let noHeader: Bool
+    let ignored: [Ignored]
     let groups: [ContactFormPage.GroupChoice]
     let duplicates: [CSVImportController.Choice]
     let mappingName: String
@@ -103,7 +112,14 @@ struct CSVPreviewPage: Encodable {
             suggestedName: file.suggested.flatMap { CSVTemplate.builtIn(id: $0)?.name },
             isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
             problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
-            isPhoneBookV1: file.isPhoneBookV1,
+            isPhoneBookV1: file.isPhoneBookV1, noHeader: !file.hasHeader,
+            ignored: file.header.indices.compactMap { index -> Ignored? in
+                guard file.mapping.fields[index] == .ignore,
+                    let sample = preview.sample.lazy.compactMap({ index < $0.cells.count ? $0.cells[index] : nil })
+                        .first(where: { !$0.isEmpty })
+                else { return nil }
+                return Ignored(header: file.header[index], sample: sample)
+            },
             groups: writable.map { ContactFormPage.GroupChoice($0, checked: checked.contains($0.id!)) },
             duplicates: CSVImportService.DuplicateRule.allCases.map {
                 .init(
@@ -149,6 +165,7 @@ struct CSVReportPage: Encodable {
     let failed: Int
     let groups: [String]
     let phoneBookV1: Bool
+    let ignoredColumns: [String]
     let entries: [Entry]
     let truncated: Bool
     let listURL: String
@@ -161,6 +178,7 @@ struct CSVReportPage: Encodable {
         failed = report.count(.failed)
         groups = report.groups
         phoneBookV1 = report.phoneBookV1
+        ignoredColumns = report.ignoredColumns
         entries = report.entries.map { entry in
             let reason: String =
                 switch entry.outcome {
