@@ -116,23 +116,29 @@ public struct CSVMapping: Equatable, Sendable {
     /// Several e-mail addresses in one cell: by line, and separated by `;` or `,` — split only when every piece has an
     /// `@` (a quoted local part may hold a comma; a cell that does not split cleanly stays whole).
     static func emails(_ cell: String) -> [String] {
-        split(values(cell), at: [UInt8(ascii: ";"), UInt8(ascii: ",")]) { $0.utf8.contains(UInt8(ascii: "@")) }
+        split(values(cell), at: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") }) {
+            $0.utf8.contains(UInt8(ascii: "@"))
+        }
     }
 
     /// Several numbers in one cell: by line, and separated by `;` or " / " — split only when every piece is a number
     /// (a comma is a dialling pause, never a separator).
     static func numbers(_ cell: String) -> [String] {
-        let lines = values(cell).map { line in
-            line.containsBytes(" / ") ? line.replacingOccurrences(of: " / ", with: ";") : line
+        var lines = values(cell)
+        if lines.contains(where: { $0.containsBytes(" / ") }) {
+            lines = lines.map { $0.replacingOccurrences(of: " / ", with: ";") }
         }
-        return split(lines, at: [UInt8(ascii: ";")]) { PhoneNumber.normalized($0) != nil }
+        return split(lines, at: { $0 == UInt8(ascii: ";") }) { PhoneNumber.normalized($0) != nil }
     }
 
     /// Each of `lines` cut at `separators` when every piece passes `accepts`; otherwise left whole.
-    private static func split(_ lines: [String], at separators: Set<UInt8>, accepts: (String) -> Bool) -> [String] {
-        lines.flatMap { line -> [String] in
-            guard line.utf8.contains(where: separators.contains) else { return [line] }
-            let pieces = line.utf8.split(whereSeparator: separators.contains).compactMap { piece -> String? in
+    private static func split(_ lines: [String], at separators: (UInt8) -> Bool, accepts: (String) -> Bool) -> [String]
+    {
+        // One value without a separator (the common case): nothing to split.
+        guard lines.contains(where: { $0.utf8.contains(where: separators) }) else { return lines }
+        return lines.flatMap { line -> [String] in
+            guard line.utf8.contains(where: separators) else { return [line] }
+            let pieces = line.utf8.split(whereSeparator: separators).compactMap { piece -> String? in
                 let text = String(decoding: piece, as: UTF8.self).trimmedSpaces
                 return text.isEmpty ? nil : text
             }

@@ -89,9 +89,11 @@ public enum ContactRules {
             } else if parts.count == 3, parts[0].count == 4 { (Int(parts[0]), Int(parts[1]), Int(parts[2])) } else {
                 (nil, nil, nil)
             }
-        guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day) else { return false }
-        var components = DateComponents(year: year, month: month, day: day)
-        components.calendar = Calendar(identifier: .gregorian)
-        return components.isValidDate
+        guard let year, let month, let day, (1...12).contains(month), day >= 1 else { return false }
+        // The Gregorian calendar's month lengths, worked out rather than asked of `Calendar` (which every imported row
+        // with a birthday paid for, twice).
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
     }
 }

@@ -30,7 +30,7 @@ public enum ImportSalvage {
         let phones = contact.phones
         contact.phones = []
         for phone in phones {
-            let number = phone.number.trimmingCharacters(in: .whitespacesAndNewlines)
+            let number = phone.number.trimmed
             if number.isEmpty { continue }
             if PhoneNumber.normalized(number) != nil {
                 contact.phones.append(phone)
@@ -45,7 +45,7 @@ public enum ImportSalvage {
         let emails = contact.emails
         contact.emails = []
         for email in emails {
-            let address = email.address.trimmingCharacters(in: .whitespacesAndNewlines)
+            let address = email.address.trimmed
             if address.isEmpty { continue }
             if ProfileRules.isPlausibleEmail(address) {
                 contact.emails.append(email)

@@ -89,7 +89,7 @@ public enum ProfileRules {
                     nonASCII = true
                 } else if byte < 0x20 || byte == 0x7F {
                     return (false, nonASCII)
-                } else if !quoted, byte == 0x20 || Self.localSpecials.contains(byte) {
+                } else if !quoted, byte == 0x20 || Self.isLocalSpecial(byte) {
                     return (false, nonASCII)
                 }
             }
@@ -127,7 +127,15 @@ public enum ProfileRules {
     }
 
     /// Characters an unquoted local part cannot hold besides white space.
-    private static let localSpecials: Set<UInt8> = Set("()<>[]:;@\\,\"".utf8)
+    private static func isLocalSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["),
+            UInt8(ascii: "]"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "\\"),
+            UInt8(ascii: ","), UInt8(ascii: "\""):
+            true
+        default: false
+        }
+    }
 
     /// Letters, digits, `-` and `_` (found in real host names) in an ASCII domain label.
     private static func isLabelByte(_ byte: UInt8) -> Bool {

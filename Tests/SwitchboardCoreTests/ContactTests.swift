@@ -231,12 +231,15 @@ struct ContactRulesTests {
         }
     }
 
-    @Test(arguments: ["1980-04-23", "--04-23", "2000-02-29"])
+    @Test(arguments: ["1980-04-23", "--04-23", "2000-02-29", "--02-29", "1840-04-02", "2024-12-31"])
     func birthdays(text: String) {
         #expect(ContactRules.isBirthday(text))
     }
 
-    @Test(arguments: ["1980-13-01", "1981-02-29", "23/04/1980", "--13-01", "1980-4-23x"])
+    @Test(arguments: [
+        "1980-13-01", "1981-02-29", "23/04/1980", "--13-01", "1980-4-23x", "1900-02-29", "1980-04-31", "1980-00-10",
+        "1980-01-00", "--02-30",
+    ])
     func notBirthdays(text: String) {
         #expect(!ContactRules.isBirthday(text))
     }
