@@ -117,6 +117,10 @@ struct CSVImportService {
         // Like any unusable value of an import, a text too long is cut and a value the rules refuse goes to the notes
         // rather than failing the row: a row fails only when nothing in it names a person or a company.
         _ = ContactTextLimits.cutToLimits(&contact)
+        // Most rows pass the rules as they are; only a refused one is salvaged (and checked again).
+        if let valid = try? ContactRules.normalized(contact) {
+            return CheckedRow(line: row.line, cells: row.cells, result: .success(valid))
+        }
         let (storable, kept) = ImportSalvage.storable(contact)
         do {
             return CheckedRow(
