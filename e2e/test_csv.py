@@ -95,3 +95,40 @@ def test_admin_imports_outlook_csv_and_subscriber_exports_a_group(server_factory
     assert "Émile" in text and "Amélie" in text
     assert "Secret Person" not in text
     assert len([line for line in text.split("\r\n") if line]) == 3
+
+
+def test_a_file_without_header_row_is_read_from_its_values(server_factory, browser_factory):
+    """#18: a PBX directory source whose first line is already a contact; one cell no field can hold."""
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    server.cli("contact-groups", "create", "Standard")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "directory.csv"
+        source.write_text(
+            "Dupont Jean;Acme;04 78 00 00 02;jean@dupont.example;blue\n"
+            "Accueil;;201;;green\n"
+            "Martin Zoé;Initech;+33 6 12 34 56 78 / 04 78 00 00 09;zoe@martin.example;\n"
+            "Paula Pager;;pager;paula@localhost;\n",
+            encoding="utf-8",
+        )
+        admin = browser_factory()
+        sign_in(admin, server.url, "admin", ADMIN_PASSWORD)
+        open_page(admin, server.url + "/contacts/import/csv")
+        admin.find_element(By.ID, "file").send_keys(str(source))
+        click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-upload-submit]")
+
+    assert "first line is already a contact" in admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-no-header]").text
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-summary]").text == "4 rows, 0 with a problem."
+    assert "5: blue" in admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-ignored]").text
+    rows = admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]").text
+    assert "Dupont Jean" in rows and "TEL kept in the notes: pager" in rows
+    screenshot(admin, "csv-preview-no-header")
+    admin.find_element(By.CSS_SELECTOR, "input[data-group-name='Standard']").click()
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-import-submit]")
+
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-created]").text == "4"
+    assert "5" in admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-report-ignored]").text
+    screenshot(admin, "csv-report-no-header")
+    open_page(admin, server.url + "/contacts?name=martin")
+    click_and_wait(admin, By.LINK_TEXT, "Martin Zoé")
+    page = admin.find_element(By.TAG_NAME, "main").text
+    assert "+33 6 12 34 56 78" in page and "04 78 00 00 09" in page and "zoe@martin.example" in page
