@@ -31,14 +31,6 @@ struct ContactsAPITests {
             subscriberToken: try await app.makeToken(for: sid.user), a: a, b: b, c: c)
     }
 
-    @discardableResult
-    private func contact(_ app: Application, _ w: World, _ name: String, in groups: [UUID]) async throws -> UUID {
-        let parts = name.split(separator: " ").map(String.init)
-        return try await ContactService(db: app.db).create(
-            Contact(firstName: parts.first, lastName: parts.dropFirst().first), in: groups, by: w.admin
-        ).requireID()
-    }
-
     private func call(
         _ app: Application, _ method: HTTPMethod, _ path: String, token: String, json: String? = nil
     ) async throws -> (HTTPResponseStatus, [String: Any]) {
@@ -117,7 +109,7 @@ struct ContactsAPITests {
             let sorted = [
                 "Anne Alpha", "Bert Beta", "Bruno Brun", "Élodie Eclair", "Eve Adams", "Zoé Zola", "123 Taxi",
             ]
-            for name in sorted.reversed() { try await contact(app, w, name, in: [w.a]) }
+            for name in sorted.reversed() { try await app.givenContact(name, in: [w.a], by: w.admin) }
             let contacts = ContactService(db: app.db)
             _ = try await contacts.update(
                 try #require(try await ContactModel.query(on: app.db).filter(\.$displayName == "Eve Adams").first())
@@ -182,10 +174,10 @@ struct ContactsAPITests {
     func subscriberRights() async throws {
         try await withApp { app in
             let w = try await world(app)
-            let inA = try await contact(app, w, "Anne Alpha", in: [w.a])
-            let inB = try await contact(app, w, "Bert Beta", in: [w.b])
-            let inC = try await contact(app, w, "Cleo Gamma", in: [w.c])
-            let inAC = try await contact(app, w, "Dora Delta", in: [w.a, w.c])
+            let inA = try await app.givenContact("Anne Alpha", in: [w.a], by: w.admin)
+            let inB = try await app.givenContact("Bert Beta", in: [w.b], by: w.admin)
+            let inC = try await app.givenContact("Cleo Gamma", in: [w.c], by: w.admin)
+            let inAC = try await app.givenContact("Dora Delta", in: [w.a, w.c], by: w.admin)
             let token = w.subscriberToken
 
             let (_, list) = try await call(app, .GET, "/api/v1/contacts", token: token)
@@ -241,7 +233,7 @@ struct ContactsAPITests {
     func subscriberRegroups() async throws {
         try await withApp { app in
             let w = try await world(app)
-            let id = try await contact(app, w, "Bert Beta", in: [w.b, w.c])
+            let id = try await app.givenContact("Bert Beta", in: [w.b, w.c], by: w.admin)
             let (status, body) = try await call(
                 app, .PUT, "/api/v1/contacts/\(id)", token: w.subscriberToken,
                 json: #"{"firstName":"Bert","lastName":"Beta","groupIds":["\#(w.b)"]}"#)
@@ -320,7 +312,7 @@ struct ContactsAPITests {
             #expect(needsWrite == .unprocessableEntity)
             #expect(needsWriteProblem["code"] as? String == "standard_needs_write")
 
-            let id = try await contact(app, w, "Anne Alpha", in: [])
+            let id = try await app.givenContact("Anne Alpha", in: [], by: w.admin)
             let members = #"{"contactIds":["\#(id)"]}"#
             let path = "/api/v1/contact-groups/\(salesID)"
             #expect(try await call(app, .POST, "\(path)/members", token: w.adminToken, json: members).0 == .noContent)
@@ -339,7 +331,7 @@ struct ContactsAPITests {
         try await withApp { app in
             let w = try await world(app)
             let linked = try await ContactGroupService(db: app.db).create(name: "CardDAV", kind: .linked, by: w.admin)
-            let id = try await contact(app, w, "Lina Linked", in: [])
+            let id = try await app.givenContact("Lina Linked", in: [], by: w.admin)
             let model = try #require(try await ContactModel.find(id, on: app.db))
             try await ContactService.add([model], to: [linked], on: app.db)  // as a sync would
 
@@ -364,7 +356,7 @@ struct ContactsAPITests {
         try await withApp { app in
             let w = try await world(app)
             for name in ["Anne Alpha", "Bert Beta", "Nina Nowhere"] {
-                try await contact(app, w, name, in: name.hasPrefix("N") ? [] : [w.a])
+                try await app.givenContact(name, in: name.hasPrefix("N") ? [] : [w.a], by: w.admin)
             }
             let (refused, problem) = try await call(
                 app, .DELETE, "/api/v1/contacts?confirm=all", token: w.subscriberToken)
@@ -385,14 +377,14 @@ struct ContactsAPITests {
     func dectLimit() async throws {
         try await withApp { app in
             let w = try await world(app)
-            for name in ["D One", "D Two", "D Three"] { try await contact(app, w, name, in: [w.b]) }
+            for name in ["D One", "D Two", "D Three"] { try await app.givenContact(name, in: [w.b], by: w.admin) }
             let (status, problem) = try await call(
                 app, .POST, "/api/v1/contacts", token: w.subscriberToken, json: #"{"lastName":"Four"}"#)
             #expect(status == .unprocessableEntity)
             #expect(problem["code"] as? String == "dect_group_full")
             #expect(try await ContactModel.query(on: app.db).count() == 3)
 
-            let outside = try await contact(app, w, "Eve Extra", in: [w.a])
+            let outside = try await app.givenContact("Eve Extra", in: [w.a], by: w.admin)
             let (added, addProblem) = try await call(
                 app, .POST, "/api/v1/contact-groups/\(w.b)/members", token: w.adminToken,
                 json: #"{"contactIds":["\#(outside)"]}"#)
@@ -427,9 +419,9 @@ struct ContactsAPITests {
     func photo() async throws {
         try await withApp { app in
             let w = try await world(app)
-            let inA = try await contact(app, w, "Anne Alpha", in: [w.a])
-            let inB = try await contact(app, w, "Bert Beta", in: [w.b])
-            let inC = try await contact(app, w, "Cleo Gamma", in: [w.c])
+            let inA = try await app.givenContact("Anne Alpha", in: [w.a], by: w.admin)
+            let inB = try await app.givenContact("Bert Beta", in: [w.b], by: w.admin)
+            let inC = try await app.givenContact("Cleo Gamma", in: [w.c], by: w.admin)
             let jpeg = try Application.fixture("contact-120x90.jpg")
             func put(_ id: UUID, _ data: Data, _ type: String, token: String) async throws -> HTTPResponseStatus {
                 var headers = HTTPHeaders()

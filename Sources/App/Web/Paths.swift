@@ -81,19 +81,26 @@ enum Paths: String, CaseIterable, Sendable {
 
     /// The URL of a route without parameters.
     var path: String {
-        precondition(parameterCount == 0, "\(self) needs parameters: use url(_:)")
+        precondition(!rawValue.contains(":"), "\(self) needs parameters: use url(_:)")
         return rawValue
     }
 
-    /// The URL of a route with its parameters filled in, in the pattern's order.
+    /// The URL of a route with its parameters filled in, in the pattern's order (one pass: the list builds one per
+    /// row).
     func url(_ values: any CustomStringConvertible...) -> String {
-        precondition(values.count == parameterCount, "\(self) takes \(parameterCount) parameters")
         var remaining = values[...]
-        return "/"
-            + rawValue.split(separator: "/").map { segment in
-                guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return String(segment) }
-                return value.description
-            }.joined(separator: "/")
+        var url = ""
+        for segment in rawValue.split(separator: "/") {
+            url += "/"
+            if segment.hasPrefix(":") {
+                guard let value = remaining.popFirst() else { preconditionFailure("\(self) takes more parameters") }
+                url += value.description
+            } else {
+                url += segment
+            }
+        }
+        precondition(remaining.isEmpty, "\(self) takes \(parameterCount) parameters")
+        return url.isEmpty ? "/" : url
     }
 
     /// `yealink.xml`, `snom.xml`, `grandstream.xml`, `fanvil.xml`, `directory.xml` of a group (ids in lower case, as

@@ -40,6 +40,7 @@ extension Application {
     }
 
     /// A contact "First Last" (or a company when the name is one word) in `groups`.
+    @discardableResult
     func givenContact(_ name: String, in groups: [UUID], by actor: Actor) async throws -> UUID {
         let parts = name.split(separator: " ").map(String.init)
         let contact =
