@@ -20,7 +20,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
-        .target(name: "SwitchboardCore"),
+        .target(name: "SwitchboardCore", dependencies: ["CUchardet"]),
+        .systemLibrary(
+            name: "CUchardet",
+            pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]
+        ),
         .systemLibrary(
             name: "CQRencode",
             pkgConfig: "libqrencode",

@@ -13,6 +13,7 @@ from pages import click_and_wait, open_page, sign_in
 ADMIN_PASSWORD = "e2e-admin-password"
 SAM_PASSWORD = "sam-password-123"
 OUTLOOK_FR = ROOT / "Tests" / "AppTests" / "Fixtures" / "outlook-fr-windows1252.csv"
+SHIFT_JIS = ROOT / "Tests" / "SwitchboardCoreTests" / "Fixtures" / "csv" / "excel-ja-shift-jis.csv"
 
 
 def listed_names(driver):
@@ -43,7 +44,7 @@ def test_admin_imports_outlook_csv_and_subscriber_exports_a_group(server_factory
     assert admin.find_element(By.TAG_NAME, "h1").text == "Preview"
     assert "Outlook" in admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-suggested]").text
     assert Select(admin.find_element(By.ID, "template")).first_selected_option.text == "Outlook"
-    assert Select(admin.find_element(By.ID, "encoding")).first_selected_option.text == "windows-1252"
+    assert Select(admin.find_element(By.ID, "encoding")).first_selected_option.get_attribute("value") == "windows-1252"
     assert Select(admin.find_element(By.ID, "delimiter")).first_selected_option.get_attribute("value") == ";"
     rows = admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]").text
     assert "Émile Zola" in rows and "Société d’Études Fasquelle" in rows
@@ -132,3 +133,30 @@ def test_a_file_without_header_row_is_read_from_its_values(server_factory, brows
     click_and_wait(admin, By.LINK_TEXT, "Martin Zoé")
     page = admin.find_element(By.TAG_NAME, "main").text
     assert "+33 6 12 34 56 78" in page and "04 78 00 00 09" in page and "zoe@martin.example" in page
+
+
+def test_a_shift_jis_file_is_read_in_its_set(server_factory, browser_factory):
+    """#18: a file a Japanese Excel saved in Shift_JIS (no BOM, no label): the preview names the set it detected and
+    shows the names as written; the import keeps them."""
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    server.cli("contact-groups", "create", "Standard")
+    admin = browser_factory()
+    sign_in(admin, server.url, "admin", ADMIN_PASSWORD)
+    open_page(admin, server.url + "/contacts/import/csv")
+    admin.find_element(By.ID, "file").send_keys(str(SHIFT_JIS))
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-upload-submit]")
+
+    encoding = Select(admin.find_element(By.CSS_SELECTOR, "select[name=encoding]"))
+    assert encoding.first_selected_option.get_attribute("value") == "shift_jis"
+    rows = admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]").text
+    assert "山田" in rows and "株式会社サンプル表計算" in rows and "能登電機" in rows
+    screenshot(admin, "csv-preview-shift-jis")
+    admin.find_element(By.CSS_SELECTOR, "input[data-group-name='Standard']").click()
+    click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-import-submit]")
+
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-created]").text == "3"
+    open_page(admin, server.url + "/contacts?name=" + "山田")
+    assert listed_names(admin) == ["太郎 山田"]
+    click_and_wait(admin, By.LINK_TEXT, "太郎 山田")
+    page = admin.find_element(By.TAG_NAME, "main").text
+    assert "株式会社サンプル表計算" in page and "03-1234-5678" in page and "taro.yamada@example.jp" in page

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The character encodings CSV files come in. Exporters on Windows still write Windows-1252 (Outlook),
-/// Google writes UTF-16 in its "Outlook CSV" flavour, spreadsheets add a BOM to UTF-8.
+/// Google writes UTF-16 in its "Outlook CSV" flavour, spreadsheets add a BOM to UTF-8, and a Japanese,
+/// Chinese, Korean, Russian or Polish Excel writes its system's legacy set.
 public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     case utf8 = "utf-8"
     case utf16LE = "utf-16le"
@@ -9,17 +10,126 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     case windows1252 = "windows-1252"
     case isoLatin1 = "iso-8859-1"
     case isoLatin9 = "iso-8859-15"
+    case macRoman = "macintosh"
+    case windows1250 = "windows-1250"
+    case isoLatin2 = "iso-8859-2"
+    case windows1251 = "windows-1251"
+    case koi8R = "koi8-r"
+    case windows1253 = "windows-1253"
+    case windows1254 = "windows-1254"
+    case windows1255 = "windows-1255"
+    case shiftJIS = "shift_jis"
+    case eucJP = "euc-jp"
+    case gb18030 = "gb18030"
+    case big5 = "big5"
+    case eucKR = "euc-kr"
 
-    /// A BOM decides; valid UTF-8 is UTF-8; otherwise a single-byte set: bytes 0x80–0x9F are printable only in
-    /// Windows-1252 (’ “ ” € …), and 0xA4 without them is far more often ISO-8859-15's € than Latin-1's ¤.
+    /// A BOM decides; UTF-16 without one shows by its zero bytes; valid UTF-8 is UTF-8; otherwise uchardet
+    /// names the set (`Charset.detect`), and its answer is checked: on a few accented Western names it says
+    /// Latin-2, a DOS or a Mac set now and then (6 in 300 generated French, German and Spanish files), so a
+    /// Central European answer needs a letter only Central European sets have inside a word, a Cyrillic, Greek or
+    /// Hebrew one a word of three letters outside ASCII, and an Asian one must read without a single error.
+    /// Between the Western single-byte sets, bytes 0x80–0x9F are printable only in Windows-1252 (’ “ ” € …), and
+    /// 0xA4 without them is far more often ISO-8859-15's € than Latin-1's ¤; the same test tells Windows-1250
+    /// from ISO-8859-2.
     public static func detect(_ bytes: some Collection<UInt8>) -> CSVEncoding {
         let head = Array(bytes.prefix(3))
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8 }
         if head.starts(with: [0xFF, 0xFE]) { return .utf16LE }
         if head.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        if head.count >= 2, head[0] != 0, head[1] == 0 { return .utf16LE }
+        if head.count >= 2, head[0] == 0, head[1] != 0 { return .utf16BE }
         if isValidUTF8(bytes) { return .utf8 }
-        if bytes.contains(where: { (0x80...0x9F).contains($0) }) { return .windows1252 }
-        return bytes.contains(0xA4) ? .isoLatin9 : .isoLatin1
+        let sample = Array(bytes.prefix(256 * 1024))
+        let hasC1 = sample.contains(where: { (0x80...0x9F).contains($0) })
+        let western: CSVEncoding = hasC1 ? .windows1252 : sample.contains(0xA4) ? .isoLatin9 : .isoLatin1
+        let detected: CSVEncoding? =
+            switch Charset.detect(sample) {
+            case "SHIFT_JIS", "CP932": .shiftJIS
+            case "EUC-JP": .eucJP
+            case "GB18030", "GB2312", "GBK": .gb18030
+            case "BIG5", "CP950": .big5
+            case "EUC-KR", "UHC", "CP949": .eucKR
+            case "WINDOWS-1251", "ISO-8859-5": .windows1251
+            case "KOI8-R", "KOI8-U": .koi8R
+            case "WINDOWS-1250", "ISO-8859-2": hasC1 ? .windows1250 : .isoLatin2
+            case "WINDOWS-1253", "ISO-8859-7": .windows1253
+            case "WINDOWS-1254", "ISO-8859-9": .windows1254
+            case "WINDOWS-1255", "ISO-8859-8": .windows1255
+            default: nil
+            }
+        guard let detected, detected.isPlausible(for: sample) else { return western }
+        return detected
+    }
+
+    /// Whether a set uchardet named reads `sample` as text in that set's script (see `detect`).
+    private func isPlausible(for sample: [UInt8]) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { byte >= 0xC0 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
+        switch self {
+        case .shiftJIS, .eucJP, .gb18030, .big5, .eucKR:
+            guard let text = Charset.utf8(sample, from: iconvName) else { return false }
+            return !text.indices.dropLast(2).contains {
+                text[$0] == 0xEF && text[$0 + 1] == 0xBF && text[$0 + 2] == 0xBD
+            }
+        case .windows1250, .isoLatin2:
+            // Ą Ł Ś Š Ť Ź Ž Ż ą ł ś š ť ź ž ż in either set: symbols (± ³ ¶ ¹ ¼ ¾ ¿ £ ©) or C1 bytes in Western ones.
+            let letters: Set<UInt8> = [
+                0xA1, 0xA3, 0xA5, 0xA6, 0xA9, 0xAB, 0xAC, 0xAE, 0xAF, 0xB1, 0xB3, 0xB5, 0xB6, 0xB9, 0xBB, 0xBC, 0xBE,
+                0xBF, 0x8A, 0x8C, 0x8D, 0x8E, 0x8F, 0x9A, 0x9C, 0x9D, 0x9E, 0x9F,
+            ]
+            return sample.indices.contains { index in
+                letters.contains(sample[index])
+                    && ((index > 0 && isLetter(sample[index - 1]))
+                        || (index + 1 < sample.count && isLetter(sample[index + 1])))
+            }
+        case .windows1251, .koi8R, .windows1253, .windows1255:
+            var run = 0
+            for byte in sample {
+                run = byte >= 0xC0 ? run + 1 : 0
+                if run >= 3 { return true }
+            }
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// The set's usual name ("Shift_JIS", "Windows-1251") and the key of the script it writes, for a chooser.
+    public var label: (name: String, scriptKey: String) {
+        switch self {
+        case .utf8: ("UTF-8", "csv.script.unicode")
+        case .utf16LE: ("UTF-16 LE", "csv.script.unicode")
+        case .utf16BE: ("UTF-16 BE", "csv.script.unicode")
+        case .windows1252: ("Windows-1252", "csv.script.western")
+        case .isoLatin1: ("ISO-8859-1", "csv.script.western")
+        case .isoLatin9: ("ISO-8859-15", "csv.script.western")
+        case .macRoman: ("Mac OS Roman", "csv.script.western")
+        case .windows1250: ("Windows-1250", "csv.script.central_european")
+        case .isoLatin2: ("ISO-8859-2", "csv.script.central_european")
+        case .windows1251: ("Windows-1251", "csv.script.cyrillic")
+        case .koi8R: ("KOI8-R", "csv.script.cyrillic")
+        case .windows1253: ("Windows-1253", "csv.script.greek")
+        case .windows1254: ("Windows-1254", "csv.script.turkish")
+        case .windows1255: ("Windows-1255", "csv.script.hebrew")
+        case .shiftJIS: ("Shift_JIS", "csv.script.japanese")
+        case .eucJP: ("EUC-JP", "csv.script.japanese")
+        case .gb18030: ("GB18030 / GBK", "csv.script.chinese_simplified")
+        case .big5: ("Big5", "csv.script.chinese_traditional")
+        case .eucKR: ("EUC-KR", "csv.script.korean")
+        }
+    }
+
+    /// The name glibc's iconv reads the set by: the Windows supersets that Windows programs really write
+    /// (CP932 keeps 0x5C a backslash where strict Shift_JIS makes it a yen sign, CP949 and CP950 add the
+    /// characters Korean and Taiwanese Windows use).
+    var iconvName: String {
+        switch self {
+        case .shiftJIS: "CP932"
+        case .eucKR: "CP949"
+        case .big5: "CP950"
+        case .macRoman: "MACINTOSH"
+        default: rawValue.uppercased()
+        }
     }
 
     static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
@@ -38,6 +148,10 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     /// array), one transcoded copy otherwise. Bytes that do not decode become U+FFFD.
     public func utf8Bytes(of data: Data) -> [UInt8] {
         switch self {
+        case .macRoman, .windows1250, .isoLatin2, .windows1251, .koi8R, .windows1253, .windows1254, .windows1255,
+            .shiftJIS, .eucJP, .gb18030, .big5, .eucKR:
+            // Every set glibc ships; a Debian system without its gconv modules reads the bytes as Windows-1252.
+            return Charset.utf8(data, from: iconvName) ?? CSVEncoding.windows1252.utf8Bytes(of: data)
         case .utf8:
             let skip = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             return Array(data.dropFirst(skip))

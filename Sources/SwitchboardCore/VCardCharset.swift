@@ -15,12 +15,26 @@ enum VCardCharset {
         case (0xFE, 0xFF): encoding = .utf16BigEndian
         case (.some(let first), 0x00) where first != 0: encoding = .utf16LittleEndian
         case (0x00, .some(let second)) where second != 0: encoding = .utf16BigEndian
-        default: return (bytes, false)
+        default:
+            // No BOM and no zero bytes: UTF-8, Western (read value by value, as `CHARSET=` says or as
+            // Windows-1252), or another legacy set written without a label, which the whole file is read in.
+            guard !CSVEncoding.isValidUTF8(bytes), let set = legacySet(of: bytes),
+                let utf8 = Charset.utf8(bytes, from: set.iconvName)
+            else { return (bytes, false) }
+            return (utf8, true)
         }
         let hasBOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
         let body = Data(bytes.dropFirst(hasBOM ? 2 : 0).prefix(bytes.count & ~1))
         guard let text = String(data: body, encoding: encoding) else { return (bytes, false) }
         return (Array(text.utf8), true)
+    }
+
+    /// The set a file that is not UTF-8 is written in, when it is not a Western one (those are read value by value).
+    private static func legacySet(of bytes: [UInt8]) -> CSVEncoding? {
+        switch CSVEncoding.detect(bytes) {
+        case .utf8, .utf16LE, .utf16BE, .windows1252, .isoLatin1, .isoLatin9, .macRoman: nil
+        case let set: set
+        }
     }
 
     /// Text in the named charset; no charset means UTF-8, and bytes that are not UTF-8 are read as
@@ -36,13 +50,18 @@ enum VCardCharset {
             return (windows1252(bytes), true)
         case "ISO-8859-15", "ISO8859-15", "LATIN-9", "LATIN9":
             return (latin9(bytes), true)
-        case "ISO-8859-2", "ISO8859-2", "LATIN2", "LATIN-2":
-            return (String(data: Data(bytes), encoding: .isoLatin2) ?? utf8OrWindows1252(bytes), true)
         case "SHIFT-JIS", "SJIS", "CP932", "WINDOWS-31J", "MS-KANJI":
-            return (String(data: Data(bytes), encoding: .shiftJIS) ?? utf8OrWindows1252(bytes), true)
-        default:
-            return (utf8OrWindows1252(bytes), false)
+            return (text(bytes, set: "CP932"), true)
+        case let name:
+            // Any other set iconv knows (ISO-8859-2, KOI8-R, GB18030, BIG5, EUC-KR…).
+            guard Charset.isKnown(name) else { return (utf8OrWindows1252(bytes), false) }
+            return (text(bytes, set: name), true)
         }
+    }
+
+    private static func text(_ bytes: ArraySlice<UInt8>, set: String) -> String {
+        guard let utf8 = Charset.utf8(bytes, from: set) else { return utf8OrWindows1252(bytes) }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// Foundation's `String(bytes:encoding: .utf8)` (which drops one leading byte order mark), else Windows-1252.

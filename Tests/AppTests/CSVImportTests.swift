@@ -340,4 +340,37 @@ extension CSVImportTests {
             #expect(try await named(app, "Accueil").first?.phones.map(\.number) == ["201"])
         }
     }
+
+    @Test("a Shift_JIS file from a Japanese Excel: the set is detected, shown and overridable; names import as written")
+    func shiftJISFile() async throws {
+        try await withApp { app in
+            // given
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let data = try Application.fixture("../../SwitchboardCoreTests/Fixtures/csv/excel-ja-shift-jis.csv")
+            // when
+            let preview = try await upload(admin, data)
+            // then
+            let page = preview.body.string
+            #expect(page.contains("<option value=\"shift_jis\" selected>"))
+            #expect(page.contains("株式会社サンプル表計算") && page.contains("能登電機"))
+            // when: the user says it is Windows-1252 after all, then goes back to Shift_JIS
+            let misread = try await admin.post(
+                Paths.contactsImportCSVPreview.path,
+                pairs: [("encoding", "windows-1252"), ("delimiter", ","), ("template", "outlook")])
+            #expect(misread.body.string.contains("<option value=\"windows-1252\" selected>"))
+            #expect(!misread.body.string.contains("能登電機"))
+            _ = try await admin.post(
+                Paths.contactsImportCSVPreview.path,
+                pairs: [("encoding", "shift_jis"), ("delimiter", ","), ("template", "outlook")])
+            let report = try await confirm(
+                admin, groups: [w.a], duplicates: "keep",
+                fields: [("encoding", "shift_jis"), ("delimiter", ","), ("template", "outlook")])
+            // then
+            #expect(report.body.string.contains("data-testid=\"csv-created\">3<"))
+            let yamada = try #require(try await named(app, "太郎 山田").first)
+            #expect(yamada.company == "株式会社サンプル表計算")
+            #expect(yamada.emails.map(\.address) == ["taro.yamada@example.jp"])
+        }
+    }
 }

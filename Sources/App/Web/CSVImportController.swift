@@ -132,7 +132,9 @@ struct CSVImportController: RouteCollection {
     static func renderUpload(_ req: Request, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let page = UploadPage(
             maximumMegabytes: req.application.config.importMaximumBytes / 1_000_000,
-            encodings: CSVEncoding.allCases.map(\.rawValue),
+            encodings: CSVEncoding.allCases.map {
+                Choice(value: $0.rawValue, label: $0.chooserLabel(req), selected: false)
+            },
             delimiters: CSVDelimiter.allCases.map {
                 Choice(value: $0.name, label: req.text($0.labelKey), selected: false)
             },
@@ -149,7 +151,7 @@ struct CSVImportController: RouteCollection {
 
     struct UploadPage: Encodable {
         let maximumMegabytes: Int
-        let encodings: [String]
+        let encodings: [Choice]
         let delimiters: [Choice]
         let templates: [Choice]
         let error: String?
@@ -179,4 +181,9 @@ extension Request {
     var csvImportService: CSVImportService {
         CSVImportService(db: db, importDB: application.importDatabase(logger: logger, on: eventLoop))
     }
+}
+
+extension CSVEncoding {
+    /// "Shift_JIS — Japanese": the set's name and the script it writes, in the reader's language.
+    func chooserLabel(_ req: Request) -> String { "\(label.name) — \(req.text(label.scriptKey))" }
 }

@@ -102,7 +102,7 @@ struct CSVPreviewPage: Encodable {
         }
         return CSVPreviewPage(
             encodings: CSVEncoding.allCases.map {
-                .init(value: $0.rawValue, label: $0.rawValue, selected: $0 == file.encoding)
+                .init(value: $0.rawValue, label: $0.chooserLabel(req), selected: $0 == file.encoding)
             },
             delimiters: CSVDelimiter.allCases.map {
                 .init(value: $0.name, label: req.text($0.labelKey), selected: $0 == file.delimiter)
