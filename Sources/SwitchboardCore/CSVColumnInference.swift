@@ -10,25 +10,55 @@ public enum CSVColumnInference {
         case email, number, postcode, text, empty
     }
 
-    /// Whether `cells`, the first line of a file, is a contact rather than a header: no template knows it, and one of
-    /// its cells holds what no header holds — an e-mail address, a number or a postcode.
+    /// Whether `cells`, the first line of a file, is a contact rather than a header: no template knows it, its words
+    /// name fewer than two fields (`CSVHeaderWords`), and one of its cells holds what no header holds — an e-mail
+    /// address, a number or a postcode.
     public static func isDataRow(_ cells: [String]) -> Bool {
         guard CSVTemplate.suggest(for: cells) == nil else { return false }
+        guard cells.filter({ CSVHeaderWords.field(for: $0) != nil }).count < 2 else { return false }
         return cells.contains { [.email, .number, .postcode].contains(kind(of: $0)) }
+    }
+
+    /// How many lines of notes come before the header row: lines of at most one cell followed, within ten lines, by
+    /// a line a template or the header words know (LinkedIn's "Notes:" and its paragraph). 0 when there are none, or
+    /// when the file is one column throughout.
+    public static func preambleLines(_ reader: CSVReader) -> Int {
+        var lines: [[String]] = []
+        var reader = reader
+        while lines.count < 11, let row = reader.next() { lines.append(row.cells) }
+        func isNote(_ cells: [String]) -> Bool { cells.filter { !$0.isEmpty }.count <= 1 }
+        guard let first = lines.first, isNote(first) else { return 0 }
+        for index in lines.indices.dropFirst() where !isNote(lines[index]) {
+            let cells = lines[index]
+            let known =
+                CSVTemplate.suggest(for: cells) != nil
+                || cells.filter { CSVHeaderWords.field(for: $0) != nil }.count >= 2
+            return known ? index : 0
+        }
+        return 0
     }
 
     /// Names for the columns of a file without a header row: "1", "2"… (the preview shows them as column numbers).
     public static func header(columns: Int) -> [String] { (1...max(columns, 1)).map(String.init) }
 
-    /// A field for each column, from sample rows: e-mails, numbers and postcodes by their values, the first column of
-    /// words as the display name, the next one as the company; the rest ignored.
-    public static func fields(columns: Int, samples: [[String]]) -> [CSVField] {
-        var textColumns = 0
-        var phones = 0
-        var emails = 0
+    /// A field for each column of a file no template knows: what its header's words say (`CSVHeaderWords`), else what
+    /// its sample values are — e-mails, numbers and postcodes by their look, the first column of words as the display
+    /// name and the next one as the company when no header named them; the rest ignored. `header` is `nil` for a file
+    /// without a header row.
+    public static func fields(header: [String]?, columns: Int, samples: [[String]]) -> [CSVField] {
+        let values = (0..<columns).map { index in samples.compactMap { index < $0.count ? $0[index] : nil } }
+        let named: [CSVField?] = (0..<columns).map { index in
+            guard let header, index < header.count else { return nil }
+            return CSVHeaderWords.field(for: header[index], samples: values[index])
+        }
+        let known = named.compactMap { $0 }
+        var textColumns = known.contains { [.displayName, .firstName, .lastName].contains($0) } ? 1 : 0
+        if known.contains(.company) { textColumns = max(textColumns, 2) }
+        var phones = known.filter { if case .phone = $0 { true } else { false } }.count
+        var emails = known.filter { if case .email = $0 { true } else { false } }.count
         return (0..<columns).map { index in
-            let values = samples.compactMap { index < $0.count ? $0[index] : nil }
-            switch dominantKind(values) {
+            if let field = named[index] { return field }
+            switch dominantKind(values[index]) {
             case .email:
                 emails += 1
                 return .email(emails == 1 ? .business : .private)

@@ -25,7 +25,9 @@ public struct CSVTemplate: Sendable {
             let name = Self.normalizedHeader(cell)
             let occurrence = seen[name, default: 0]
             seen[name] = occurrence + 1
-            guard let fields = fieldsByName[name] else { return .ignore }
+            // A column the template does not list is read from its header's words (an exporter's newer column, a
+            // column the user added): never guessed from its values, the template says what the file is.
+            guard let fields = fieldsByName[name] else { return CSVHeaderWords.field(for: cell) ?? .ignore }
             return occurrence < fields.count ? fields[occurrence] : .ignore
         }
         let dayFirst = header.contains { Self.dayFirstHeaders.contains(Self.normalizedHeader($0)) }
@@ -43,12 +45,16 @@ public struct CSVTemplate: Sendable {
         SearchFolding.fold(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    static let dayFirstHeaders: Set<String> = ["anniversaire", "geburtstag", "date de naissance"]
+    static let dayFirstHeaders: Set<String> = [
+        "anniversaire", "geburtstag", "date de naissance", "cumpleanos", "compleanno", "verjaardag", "geburtsdatum",
+    ]
 
-    /// The template whose headers match most cells of `header`; `nil` when none matches two cells (or the only
-    /// one of a one-column file). Switchboard's own format wins a tie.
+    /// The template whose headers match most cells of `header`; `nil` when none matches two cells and half of
+    /// them (or the only one of a one-column file): a file sharing "Email" and "Company" with Yahoo's is not Yahoo's.
+    /// Switchboard's own format wins a tie.
     public static func suggest(for header: [String]) -> CSVTemplate? {
-        let needed = min(2, header.filter { !$0.isEmpty }.count)
+        let filled = header.filter { !$0.isEmpty }.count
+        let needed = max(min(2, filled), (filled + 1) / 2)
         var best: (CSVTemplate, Int)?
         for template in builtIn {
             let score = template.score(header)
@@ -65,7 +71,8 @@ public struct CSVTemplate: Sendable {
     }
 
     public static let builtIn: [CSVTemplate] = [
-        SwitchboardCSV.template, outlook, googleCurrent, googleLegacy, thunderbird, yealink, fanvil, grandstream, wazo,
+        SwitchboardCSV.template, outlook, googleCurrent, googleLegacy, thunderbird, yahoo, linkedIn, yealink, fanvil,
+        grandstream, wazo,
     ]
 }
 
@@ -79,11 +86,19 @@ extension CSVTemplate {
             + postalCode.map { ($0, .address(type, .postalCode)) } + country.map { ($0, .address(type, .country)) }
     }
 
-    /// Outlook's "Comma Separated Values" export, in English, German and French.
+    /// Outlook's "Comma Separated Values" export, in English, German and French; Outlook.com's export (the same
+    /// English names, more of them); Spanish, Italian and Dutch Outlook in `outlookMore`.
     static let outlook = CSVTemplate(
         id: "outlook", name: "Outlook",
         columns: [
             ("Title", .title), ("Anrede", .title), ("Titre", .title), ("Titre", .jobTitle),
+            ("Primary Phone", .phone(.business)), ("Company Main Phone", .phone(.business)),
+            ("Car Phone", .phone(.other)), ("Pager", .phone(.other)), ("Other Fax", .phone(.businessFax)),
+            ("E-mail 3 Address", .email(.private)), ("Mobile Phone 2", .phone(.mobile)),
+            ("Haupttelefon", .phone(.business)), ("Autotelefon", .phone(.other)),
+            ("E-Mail 3: Adresse", .email(.private)),
+            ("Téléphone principal", .phone(.business)), ("Adresse de messagerie 3", .email(.private)),
+        ] + outlookMore + [
             ("First Name", .firstName), ("Vorname", .firstName), ("Prénom", .firstName),
             ("Middle Name", .middleName), ("Weitere Vornamen", .middleName), ("Deuxième prénom", .middleName),
             ("Last Name", .lastName), ("Nachname", .lastName), ("Nom", .lastName),
@@ -123,6 +138,73 @@ extension CSVTemplate {
                 region: ["Home State", "Bundesland/Kanton privat", "Dép/Région (domicile)"],
                 postalCode: ["Home Postal Code", "Postleitzahl privat", "Code postal (domicile)"],
                 country: ["Home Country/Region", "Land/Region privat", "Pays/Région (domicile)"]))
+
+    /// Outlook in Spanish, Italian and Dutch.
+    private static let outlookMore: [(String, CSVField)] =
+        [
+            ("Tratamiento", .title), ("Nombre", .firstName), ("Segundo nombre", .middleName), ("Apellidos", .lastName),
+            ("Compañía", .company), ("Organización", .company), ("Departamento", .department), ("Puesto", .jobTitle),
+            ("Teléfono del trabajo", .phone(.business)), ("Teléfono del trabajo 2", .phone(.business)),
+            ("Teléfono particular", .phone(.private)), ("Teléfono particular 2", .phone(.private)),
+            ("Teléfono móvil", .phone(.mobile)), ("Fax del trabajo", .phone(.businessFax)),
+            ("Fax particular", .phone(.privateFax)), ("Otro teléfono", .phone(.other)),
+            ("Dirección de correo electrónico", .email(.business)),
+            ("Dirección de correo electrónico 2", .email(.private)), ("Cumpleaños", .birthday), ("Notas", .notes),
+            ("Titolo", .title), ("Nome", .firstName), ("Secondo nome", .middleName), ("Cognome", .lastName),
+            ("Società", .company), ("Reparto", .department), ("Posizione", .jobTitle),
+            ("Ufficio", .phone(.business)), ("Telefono ufficio", .phone(.business)),
+            ("Telefono ufficio 2", .phone(.business)), ("Abitazione", .phone(.private)),
+            ("Telefono abitazione", .phone(.private)), ("Cellulare", .phone(.mobile)),
+            ("Fax ufficio", .phone(.businessFax)), ("Fax abitazione", .phone(.privateFax)),
+            ("Altro telefono", .phone(.other)), ("Indirizzo posta elettronica", .email(.business)),
+            ("Indirizzo posta elettronica 2", .email(.private)), ("Compleanno", .birthday), ("Note", .notes),
+            ("Aanhef", .title), ("Voornaam", .firstName), ("Middelste naam", .middleName), ("Achternaam", .lastName),
+            ("Bedrijf", .company), ("Afdeling", .department), ("Functie", .jobTitle),
+            ("Telefoon op werk", .phone(.business)), ("Telefoon op werk 2", .phone(.business)),
+            ("Telefoon thuis", .phone(.private)), ("Telefoon thuis 2", .phone(.private)),
+            ("Mobiele telefoon", .phone(.mobile)), ("Fax op werk", .phone(.businessFax)),
+            ("Fax thuis", .phone(.privateFax)), ("Andere telefoon", .phone(.other)), ("E-mailadres", .email(.business)),
+            ("E-mailadres 2", .email(.private)), ("Verjaardag", .birthday), ("Notities", .notes),
+        ]
+        + address(
+            .business, street: ["Calle del trabajo", "Via (uff.)", "Werkadres, straat"],
+            street2: ["Calle del trabajo 2", "Via (uff.) 2", "Werkadres, straat 2"],
+            city: ["Ciudad de trabajo", "Città (uff.)", "Werkadres, plaats"],
+            region: ["Provincia o estado de trabajo", "Provincia (uff.)", "Werkadres, provincie"],
+            postalCode: ["Código postal del trabajo", "CAP (uff.)", "Werkadres, postcode"],
+            country: ["País o región del trabajo", "Paese (uff.)", "Werkadres, land/regio"])
+        + address(
+            .private, street: ["Calle del domicilio", "Via (ab.)", "Huisadres, straat"],
+            street2: ["Calle del domicilio 2", "Via (ab.) 2", "Huisadres, straat 2"],
+            city: ["Ciudad de residencia", "Città (ab.)", "Huisadres, plaats"],
+            region: ["Provincia o estado de residencia", "Provincia (ab.)", "Huisadres, provincie"],
+            postalCode: ["Código postal de residencia", "CAP (ab.)", "Huisadres, postcode"],
+            country: ["País o región de residencia", "Paese (ab.)", "Huisadres, land/regio"])
+
+    /// Yahoo Mail's contacts export: short names ("First", "Work", "Comments"); its "Title" is the job title.
+    static let yahoo = CSVTemplate(
+        id: "yahoo", name: "Yahoo",
+        columns: [
+            ("First", .firstName), ("Middle", .middleName), ("Last", .lastName), ("Email", .email(.business)),
+            ("Alternate Email 1", .email(.private)), ("Alternate Email 2", .email(.private)),
+            ("Home", .phone(.private)), ("Work", .phone(.business)), ("Pager", .phone(.other)),
+            ("Fax", .phone(.businessFax)), ("Mobile", .phone(.mobile)), ("Other", .phone(.other)),
+            ("Title", .jobTitle), ("Company", .company), ("Birthday", .birthday), ("Comments", .notes),
+        ]
+            + address(
+                .business, street: ["Work Address"], city: ["Work City"], region: ["Work State"],
+                postalCode: ["Work ZIP"], country: ["Work Country"])
+            + address(
+                .private, street: ["Home Address"], city: ["Home City"], region: ["Home State"],
+                postalCode: ["Home ZIP"], country: ["Home Country"]))
+
+    /// LinkedIn's "Connections" export (after its few lines of notes, which the import skips).
+    static let linkedIn = CSVTemplate(
+        id: "linkedin", name: "LinkedIn",
+        columns: [
+            ("First Name", .firstName), ("Last Name", .lastName), ("Email Address", .email(.business)),
+            ("Company", .company), ("Position", .jobTitle), ("URL", .ignore), ("Connected On", .ignore),
+        ])
 
     private static func googleSlots(label: String) -> [(String, CSVField)] {
         (1...5).flatMap { slot -> [(String, CSVField)] in

@@ -373,4 +373,45 @@ extension CSVImportTests {
             #expect(yamada.emails.map(\.address) == ["taro.yamada@example.jp"])
         }
     }
+
+    @Test("LinkedIn's export: its notes before the header are skipped and said; URL and date shown as not imported")
+    func linkedInFile() async throws {
+        try await withApp { app in
+            // given
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let data = try Application.fixture("../../SwitchboardCoreTests/Fixtures/csv/linkedin-connections.csv")
+            // when
+            let preview = try await upload(admin, data)
+            // then
+            let page = preview.body.string
+            #expect(page.contains("data-testid=\"csv-preamble\""))
+            #expect(page.contains("Suggested template for this header row: LinkedIn."))
+            #expect(page.contains("2 rows, 0 with a problem."))
+            #expect(page.contains("<span class=\"badge\">URL: https://www.linkedin.com/in/ada-example</span>"))
+            // when
+            let report = try await confirm(admin, groups: [w.a], duplicates: "keep")
+            // then
+            #expect(report.body.string.contains("data-testid=\"csv-created\">2<"))
+            let ada = try #require(try await named(app, "Ada Lovelace").first)
+            #expect(ada.company == "Analytical Engines Ltd" && ada.emails.map(\.address) == ["ada@analytical.example"])
+        }
+    }
+
+    @Test("an ERP customer list no template knows: columns read from their header's words; the rest listed")
+    func erpFile() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let data = try Application.fixture("../../SwitchboardCoreTests/Fixtures/csv/erp-customers.csv")
+            let preview = try await upload(admin, data)
+            let page = preview.body.string
+            #expect(page.contains("<span class=\"badge\">Kundennummer: 10023</span>"))
+            #expect(page.contains("<span class=\"badge\">Umsatz 2025: 125.000,00</span>"))
+            let report = try await confirm(admin, groups: [w.a], duplicates: "keep")
+            #expect(report.body.string.contains("data-testid=\"csv-created\">2<"))
+            let muller = try #require(try await named(app, "Herr Klaus Müller").first)
+            #expect(muller.company == "Müller Maschinenbau GmbH" && muller.phones.count == 2)
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct LocalizationTests {
         let allowed: Set = [
             "Contacts", "Actions", "Pages", "Photo (PNG)", "Destination", "{rings} × ({seconds} s)", "1980-05-31",
             "Contact",
-            "DECT", "E-mail", "Mobile", "Notes", "QR code", "Standard", "Photo",
+            "DECT", "E-mail", "Mobile", "Notes", "QR code", "Standard", "Photo", "Unicode",
         ]
         #expect(Set(same.values).isSubset(of: allowed), "\(same.keys.sorted())")
     }

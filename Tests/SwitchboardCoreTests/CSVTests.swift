@@ -281,7 +281,7 @@ struct CSVColumnInferenceTests {
             ["Accueil", "", "201", "", "", "", ""],
         ]
         #expect(
-            CSVColumnInference.fields(columns: 7, samples: samples) == [
+            CSVColumnInference.fields(header: nil, columns: 7, samples: samples) == [
                 .displayName, .company, .phone(.business), .phone(.mobile), .email(.business),
                 .address(.business, .postalCode), .ignore,
             ])

@@ -40,6 +40,8 @@ struct CSVImportService {
         let isPhoneBookV1: Bool
         /// `false` when the first line is already a contact: the columns are then numbered and read from their values.
         var hasHeader = true
+        /// Lines of notes before the header row, skipped.
+        var preambleLines = 0
         var rows: CSVReader
     }
 
@@ -48,6 +50,9 @@ struct CSVImportService {
         let utf8 = encoding.utf8Bytes(of: data)
         let delimiter = options.delimiter ?? CSVDelimiter.detect(utf8)
         var rows = CSVReader(utf8: utf8, delimiter: delimiter)
+        // Lines of notes before the header (LinkedIn writes three) are skipped, and the preview says so.
+        let preamble = CSVColumnInference.preambleLines(CSVReader(utf8: utf8, delimiter: delimiter))
+        for _ in 0..<preamble { _ = rows.next() }
         guard let first = rows.next()?.cells, first.contains(where: { !$0.isEmpty }) else {
             throw SwitchboardError.notCSV
         }
@@ -63,7 +68,7 @@ struct CSVImportService {
         if !hasHeader || (options.template == nil && suggested == nil && options.mapping == nil) {
             while samples.count < 20, let row = rows.next() { samples.append(row.cells) }
             rows = CSVReader(utf8: utf8, delimiter: delimiter)
-            if hasHeader { _ = rows.next() }
+            for _ in 0..<(preamble + (hasHeader ? 1 : 0)) { _ = rows.next() }
         }
         let header =
             hasHeader
@@ -75,7 +80,9 @@ struct CSVImportService {
             mapping = custom
             template = "custom"
         } else if template == "custom" {
-            mapping = CSVMapping(fields: CSVColumnInference.fields(columns: header.count, samples: samples))
+            mapping = CSVMapping(
+                fields: CSVColumnInference.fields(
+                    header: hasHeader ? header : nil, columns: header.count, samples: samples))
         } else if template.hasPrefix("saved:"), let id = UUID(uuidString: String(template.dropFirst(6))),
             let saved = try await CSVImportMappingModel.find(id, on: db), let savedMapping = saved.mapping
         {
@@ -93,7 +100,8 @@ struct CSVImportService {
         let phoneBookV1 = template == "switchboard" && CSVTemplate.isPhoneBookV1(header)
         return ParsedFile(
             encoding: encoding, delimiter: delimiter, header: header, template: template, templateName: name,
-            suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, hasHeader: hasHeader, rows: rows)
+            suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, hasHeader: hasHeader,
+            preambleLines: preamble, rows: rows)
     }
 
     /// A row as it will be imported, or why it cannot be.

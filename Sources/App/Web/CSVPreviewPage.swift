@@ -49,6 +49,8 @@ struct CSVPreviewPage: Encodable {
     let isPhoneBookV1: Bool
     /// The first line is already a contact: columns numbered and read from their values.
     let noHeader: Bool
+    /// Lines of notes before the header row, skipped (0: none).
+    let preambleLines: Int
     let ignored: [Ignored]
     let groups: [ContactFormPage.GroupChoice]
     let duplicates: [CSVImportController.Choice]
@@ -112,7 +114,7 @@ struct CSVPreviewPage: Encodable {
             suggestedName: file.suggested.flatMap { CSVTemplate.builtIn(id: $0)?.name },
             isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
             problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
-            isPhoneBookV1: file.isPhoneBookV1, noHeader: !file.hasHeader,
+            isPhoneBookV1: file.isPhoneBookV1, noHeader: !file.hasHeader, preambleLines: file.preambleLines,
             ignored: file.header.indices.compactMap { index -> Ignored? in
                 guard file.mapping.fields[index] == .ignore,
                     let sample = preview.sample.lazy.compactMap({ index < $0.cells.count ? $0.cells[index] : nil })
