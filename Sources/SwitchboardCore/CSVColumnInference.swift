@@ -94,7 +94,9 @@ public enum CSVColumnInference {
         let digits = value.filter(\.isASCIIDigit).count
         // Five digits alone are a postcode (France, Germany, Italy, Spain, the US); fewer are an extension.
         if value.count == 5, digits == 5 { return .postcode }
-        if digits >= 2, CSVMapping.numbers(value).allSatisfy({ PhoneNumber.normalized($0) != nil }) { return .number }
+        // "1.234.567,89", "12 500,00": an amount with its cents.
+        if value.utf8.count > 3, value.utf8.dropLast(2).last == UInt8(ascii: ","), !value.contains("+") { return .text }
+        if digits >= 2, CSVMapping.numbers(value).allSatisfy({ PhoneNumber.dialable($0) != nil }) { return .number }
         return .text
     }
 }

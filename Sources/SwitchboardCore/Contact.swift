@@ -32,8 +32,9 @@ public struct PhoneEntry: Equatable, Codable, Sendable {
         self.preferred = preferred
     }
 
-    /// What a phone dials, or `nil` when the text is not a number.
-    public var dialable: String? { PhoneNumber.normalized(number) }
+    /// What a phone dials (the main number, a pause and the extension when it has one), or `nil` when the text is
+    /// not a number.
+    public var dialable: String? { PhoneNumber.dialable(number) }
 }
 
 public struct EmailEntry: Equatable, Codable, Sendable {

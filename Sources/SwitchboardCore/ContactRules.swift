@@ -51,7 +51,7 @@ public enum ContactRules {
         for entry in input.phones {
             let number = ContactTextLimits.withoutControlCharacters(entry.number, in: .phoneNumber).trimmed
             guard !number.isEmpty else { continue }
-            guard ContactTextLimits.fits(number, .phoneNumber), PhoneNumber.normalized(number) != nil else {
+            guard ContactTextLimits.fits(number, .phoneNumber), PhoneNumber.dialable(number) != nil else {
                 throw .numberInvalid(ContactTextLimits.cut(number, to: .phoneNumber))
             }
             let preferred = entry.preferred && !contact.phones.contains(where: \.preferred)

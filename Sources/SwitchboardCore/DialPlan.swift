@@ -38,7 +38,12 @@ public struct DialPlan: Equatable, Sendable {
     /// one. People type numbers without the outside-line prefix (Switchboard adds it); a PBX
     /// presents external callers with it, so `fromPBX` strips it once.
     public func understand(_ raw: String, fromPBX: Bool = false) -> Number? {
-        guard var number = PhoneNumber.cleaned(raw) else { return nil }
+        // A number with an extension is its main number here: the caller-ID of the extension's calls, the number the
+        // PBX dials first (`dialString` adds the extension after a pause).
+        guard
+            var number = PhoneNumber.cleaned(raw)
+                ?? PhoneNumber.withExtension(raw).flatMap({ PhoneNumber.cleaned($0.main) })
+        else { return nil }
         if number.contains("*") || number.contains("#") { return .internal(number) }
         if number.hasPrefix("+") { return .external(number) }
         if fromPBX, !outsideLinePrefix.isEmpty, number.hasPrefix(outsideLinePrefix),
@@ -60,16 +65,20 @@ public struct DialPlan: Equatable, Sendable {
     /// The digits the PBX dials for `raw`: extensions as they are, outside numbers with the
     /// outside-line prefix, in national form inside the country and international form abroad.
     public func dialString(for raw: String) -> String? {
+        let main: String
         switch understand(raw) {
-        case .internal(let number): return number
+        case .internal(let number): main = number
         case .external(let e164):
             let digits = e164.dropFirst()
-            if digits.hasPrefix(countryCode) {
-                return outsideLinePrefix + trunkPrefix + digits.dropFirst(countryCode.count)
-            }
-            return outsideLinePrefix + internationalPrefix + digits
+            main =
+                digits.hasPrefix(countryCode)
+                ? outsideLinePrefix + trunkPrefix + digits.dropFirst(countryCode.count)
+                : outsideLinePrefix + internationalPrefix + digits
         case nil: return nil
         }
+        // The extension after a pause, once the main number answers.
+        guard PhoneNumber.cleaned(raw) == nil, let parts = PhoneNumber.withExtension(raw) else { return main }
+        return main + "," + parts.extension
     }
 }
 
@@ -112,8 +121,11 @@ public struct CallerIDMatcher: Sendable {
     /// The index key of a number on file, independent of the dial plan: its last
     /// `storedDigits` digits as written ("+33 (0)1 23 45 67 89" → "23456789").
     public static func storageKey(for raw: String) -> String? {
-        guard let cleaned = PhoneNumber.cleaned(raw) else { return nil }
-        // A cleaned number's only digits are ASCII ones.
+        guard
+            let cleaned = PhoneNumber.cleaned(raw)
+                ?? PhoneNumber.withExtension(raw).flatMap({ PhoneNumber.cleaned($0.main) })
+        else { return nil }
+        // A cleaned number's only digits are ASCII ones; an extension's calls come from its main number.
         return String(decoding: cleaned.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.suffix(storedDigits), as: UTF8.self)
     }
 

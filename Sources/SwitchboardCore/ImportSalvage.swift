@@ -32,12 +32,9 @@ public enum ImportSalvage {
         for phone in phones {
             let number = phone.number.trimmed
             if number.isEmpty { continue }
-            if PhoneNumber.normalized(number) != nil {
+            if PhoneNumber.dialable(number) != nil {
+                // Extensions included: "+33 4 72 00 00 01 ext. 204" is a number (`PhoneNumber.withExtension`).
                 contact.phones.append(phone)
-            } else if let main = mainNumber(of: number) {
-                // "+33 4 72 00 00 01 ext. 204": the number is dialled, the extension is read in the notes.
-                contact.phones.append(PhoneEntry(type: phone.type, number: main, preferred: phone.preferred))
-                keep("TEL", number)
             } else {
                 keep("TEL", number)
             }
@@ -62,17 +59,6 @@ public enum ImportSalvage {
             keep(shortCodeProperty, code)
         }
         return (contact, kept)
-    }
-
-    /// The dialable part of a number followed by an extension ("… ext. 204", "… x204"), if it has one.
-    static func mainNumber(of number: String) -> String? {
-        let pattern = #"^(.*?\d)[\s,;]*(?:ext\.?|x)\s*\d{1,6}$"#
-        guard let range = number.range(of: pattern, options: [.regularExpression, .caseInsensitive]) else {
-            return nil
-        }
-        let main = String(number[range]).replacingOccurrences(
-            of: #"[\s,;]*(?:ext\.?|x)\s*\d{1,6}$"#, with: "", options: [.regularExpression, .caseInsensitive])
-        return PhoneNumber.normalized(main) != nil ? main : nil
     }
 
     /// Appends "PROPERTY: value" as a last line of the notes.

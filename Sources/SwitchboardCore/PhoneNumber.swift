@@ -11,6 +11,51 @@ public enum PhoneNumber {
         return result
     }
 
+    /// What a phone dials for a number on file: `normalized`, and for a number with an extension the main number, a
+    /// pause and the extension ("(111) 555-1212 x123" → "1115551212,123"): a comma is the pause every desk phone,
+    /// smartphone and PBX dial string knows. `nil` when the text is not a number.
+    public static func dialable(_ raw: String) -> String? {
+        if let number = normalized(raw) { return number }
+        guard let parts = withExtension(raw), let main = normalized(parts.main) else { return nil }
+        return main + "," + parts.extension
+    }
+
+    /// A number followed by an extension, as address books write it: "+1 418-656-9254 ext. 102", "(111) 555-1212
+    /// x123", "01 23 45 67 89 poste 204", "tel:+1-418-656-9254;ext=102" (RFC 3966), or a pause and the digits to dial
+    /// once answered ("+33 1 23 45 67 89 p204", "…w204", "…,,204"). `nil` when there is no extension, or what precedes
+    /// it is not a number. (A number with its direct-dial digits run on, "+49 40 6432131-550", is one number.)
+    public static func withExtension(_ raw: String) -> (main: String, extension: String)? {
+        var text = Substring(raw.trimmed)
+        if text.lowercased().hasPrefix("tel:") {
+            text = text.dropFirst(4)
+            let parameters = text.split(separator: ";")
+            guard let first = parameters.first, cleaned(String(first)) != nil else { return nil }
+            for parameter in parameters.dropFirst() where parameter.lowercased().hasPrefix("ext=") {
+                let digits = parameter.dropFirst(4)
+                guard (1...8).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
+                return (String(first), String(digits))
+            }
+            return nil
+        }
+        // The main number ends at the first letter, comma or semicolon.
+        guard let end = text.firstIndex(where: { $0.isLetter || $0 == "," || $0 == ";" }) else { return nil }
+        let main = text[..<end].trimmingCharacters(in: .whitespaces)
+        guard cleaned(main) != nil else { return nil }
+        var rest = Substring(text[end...].lowercased())
+        // Pauses (",", ";"), then a word ("ext.", "x", "poste") or more pauses ("pp", "ww"), then the digits.
+        let pauses = rest.prefix { " ,;".contains($0) }
+        rest = rest.dropFirst(pauses.count)
+        let words = ["extension", "ext.", "ext", "poste", "apparat", "durchwahl", "x", "p", "w"]
+        let word = words.first { rest.hasPrefix($0) }
+        guard word != nil || pauses.contains(where: { $0 != " " }) else { return nil }
+        // A bare pause follows a full number (seven digits or more): "125.000,00" is an amount, not 125000 then 00.
+        guard word != nil || main.filter(\.isASCIIDigit).count >= 7 else { return nil }
+        rest = rest.dropFirst(word?.count ?? 0).drop { " .:=,;pw".contains($0) }
+        let digits = rest.trimmingCharacters(in: .whitespaces)
+        guard (1...8).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
+        return (main, digits)
+    }
+
     /// Like `normalized` but keeps the number's prefixes as written ("00…" stays): for a
     /// `DialPlan`, which knows what the prefixes mean here.
     public static func cleaned(_ raw: String) -> String? {
@@ -77,4 +122,8 @@ public enum PhoneNumber {
             return (1...20).contains(digits) ? result : nil
         }
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

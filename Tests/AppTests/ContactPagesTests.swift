@@ -182,6 +182,28 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("a number with an extension: saved as written, dialled main number then extension, found by its digits")
+    func numberWithExtension() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.newContact.path)
+            let created = try await admin.post(
+                Paths.contacts.path,
+                pairs: [
+                    ("displayName", "Laval reception"), ("phoneType[]", "business"),
+                    ("phoneNumber[]", "+1 418-656-9254 ext. 102"), ("groups[]", w.a.id!.uuidString),
+                ])
+            #expect(created.status == .seeOther)
+            let page = try await admin.get(try #require(created.headers.first(name: .location))).body.string
+            #expect(
+                page.contains("<a href=\"tel:+14186569254,102\" class=\"phone-number\">+1 418-656-9254 ext. 102</a>"))
+            #expect(
+                try await admin.get(Paths.contacts.path + "?number=6569254").body.string.contains("Laval reception"))
+            #expect(try await admin.get(Paths.contacts.path + "?number=102").body.string.contains("Laval reception"))
+        }
+    }
+
     @Test("a refused form keeps what was typed, says why next to the field, and saves nothing")
     func refusedForm() async throws {
         try await withApp { app in

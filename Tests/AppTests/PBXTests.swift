@@ -280,6 +280,23 @@ struct PBXLookupTests {
     }
 
     @Test(
+        "a number with an extension is found by its main number; a direct-dial one by all its digits",
+        arguments: Storage.allCases)
+    func extensions(_ storage: Storage) async throws {
+        try await withLookupApp(storage, outsideLinePrefix: "") { app in
+            try await app.makeContact("Laval reception", ["+1 418-656-9254 ext. 102"])
+            try await app.makeContact("Hamburg sales", ["+49 40 6432131-550"])
+            let token = try await app.makePBXToken()
+            for (number, name) in [("%2B14186569254", "Laval reception"), ("0049406432131550", "Hamburg sales")] {
+                let (status, body) = try await get(app, "/api/v1/pbx/lookup?number=\(number)", token: token)
+                #expect(status == .ok, "\(number)")
+                #expect(body["name"] as? String == name)
+                #expect(body["match"] as? String == "exact")
+            }
+        }
+    }
+
+    @Test(
         "the outside-line prefix the PBX puts before outside callers is taken off", arguments: Storage.allCases)
     func outsideLinePrefix(_ storage: Storage) async throws {
         try await withLookupApp(storage, outsideLinePrefix: "0") { app in

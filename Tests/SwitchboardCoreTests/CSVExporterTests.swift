@@ -127,6 +127,10 @@ struct CSVExporterTests {
         #expect(template == nil)
         #expect(mapping.fields == [.firstName, .lastName, .phone(.business), .email(.business), .company])
         #expect(contacts[1].firstName == "Reception" && contacts[1].phones.map(\.number) == ["200"])
+        // An extension stays part of the number, and the rules accept it.
+        let zoe = try ContactRules.normalized(contacts[2])
+        #expect(zoe.phones.map(\.number) == ["+33 4 78 00 00 09 poste 12"])
+        #expect(zoe.phones.first?.dialable == "+33478000009,12")
     }
 
     @Test("An ERP customer list: customer number and turnover not guessed as phone or postcode")

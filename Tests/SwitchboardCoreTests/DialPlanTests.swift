@@ -113,4 +113,53 @@ struct CallerIDIndexTests {
         #expect(CallerIDMatcher.storageKey(for: "201") == "201")
         #expect(CallerIDMatcher.storageKey(for: "call me") == nil)
     }
+
+    @Test(
+        "numbers with an extension, as address books write them",
+        arguments: [
+            ("tel:+1-418-656-9254;ext=102", "+1-418-656-9254", "102"),
+            ("+1 418-656-9254 ext. 102", "+1 418-656-9254", "102"),
+            ("(111) 555-1212 x123", "(111) 555-1212", "123"),
+            ("(111) 555-1212 X 123", "(111) 555-1212", "123"),
+            ("01 23 45 67 89 poste 204", "01 23 45 67 89", "204"),
+            ("01 23 45 67 89, ext 12", "01 23 45 67 89", "12"),
+            ("+33 1 23 45 67 89 p204", "+33 1 23 45 67 89", "204"),
+            ("0123456789w204", "0123456789", "204"),
+            ("+14186569254,,102", "+14186569254", "102"),
+            ("030 1234567 Durchwahl 15", "030 1234567", "15"),
+        ])
+    func extensions(written: String, main: String, ext: String) throws {
+        let parts = try #require(PhoneNumber.withExtension(written))
+        #expect(parts.main == main && parts.extension == ext)
+        #expect(PhoneNumber.dialable(written) == PhoneNumber.normalized(main)! + "," + ext)
+    }
+
+    @Test(
+        "not an extension: words, a second number, digits run on",
+        arguments: [
+            "call me", "box x12", "123 abc", "x123", "+33 1 23 45 67 89 ext.", "+33 1 23 45 67 89 ext 123456789",
+            "tel:+1-418-656-9254;isub=1411",
+        ])
+    func notExtensions(written: String) {
+        #expect(PhoneNumber.withExtension(written) == nil)
+    }
+
+    @Test("a direct-dial number with its digits run on is one number")
+    func directDial() {
+        #expect(PhoneNumber.withExtension("+49 40 6432131-550") == nil)
+        #expect(PhoneNumber.dialable("+49 40 6432131-550") == "+49406432131550")
+    }
+
+    @Test("the PBX dials the main number, a pause, the extension; caller-ID knows the main number")
+    func extensionDialledAndMatched() {
+        let france = DialPlan(countryCode: "33", trunkPrefix: "0", internationalPrefix: "00", outsideLinePrefix: "0")
+        #expect(france.dialString(for: "+1 418-656-9254 ext. 102") == "0001418656925" + "4,102")
+        #expect(france.dialString(for: "01 23 45 67 89 poste 204") == "00123456789,204")
+        #expect(france.understand("01 23 45 67 89 poste 204") == .external("+33123456789"))
+        #expect(CallerIDMatcher.storageKey(for: "(111) 555-1212 x123") == "15551212")
+        let matcher = CallerIDMatcher(plan: france)
+        let found = matcher.bestMatch(
+            for: "+14186569254", among: [(number: "tel:+1-418-656-9254;ext=102", name: "Laval reception")])
+        #expect(found?.name == "Laval reception" && found?.match == .exact)
+    }
 }

@@ -44,21 +44,15 @@ struct VCardImportRulesTests {
         #expect(throws: Never.self) { try ContactRules.normalized(contact) }
     }
 
-    @Test("a number with an extension is dialled without it; the whole text stays in the notes")
+    @Test("a number with an extension is kept whole: nothing goes to the notes")
     func extensions() throws {
-        for (written, main) in [
-            ("+33 4 72 00 00 01 ext. 204", "+33 4 72 00 00 01"), ("+1 555 123 4567 x204", "+1 555 123 4567"),
-            ("01 23 45 67 89, ext 12", "01 23 45 67 89"),
-        ] {
+        for written in ["+33 4 72 00 00 01 ext. 204", "+1 555 123 4567 x204", "01 23 45 67 89, ext 12"] {
             let card = VCardCard(
                 contact: Contact(displayName: "Desk", phones: [PhoneEntry(type: .business, number: written)]), line: 1)
             let (contact, notices) = VCardImportRules.importable(card)
-            #expect(contact.phones == [PhoneEntry(type: .business, number: main)])
-            #expect(contact.notes == "TEL: \(written)")
-            #expect(notices == [.keptInNotes(property: "TEL", value: written)])
+            #expect(contact.phones == [PhoneEntry(type: .business, number: written)])
+            #expect(contact.notes == nil && notices.isEmpty)
         }
-        #expect(ImportSalvage.mainNumber(of: "ask the operator") == nil)
-        #expect(ImportSalvage.mainNumber(of: "box x12") == nil)
     }
 
     @Test("a clean card passes unchanged")

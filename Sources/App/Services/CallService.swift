@@ -12,7 +12,7 @@ struct CallService {
     /// Returns the number as it was sent to the PBX.
     func dial(_ rawNumber: String, by actor: Actor) async throws -> String {
         guard let phoneExtension = actor.user.phoneExtension else { throw SwitchboardError.noExtension }
-        guard let number = PhoneNumber.normalized(rawNumber), let dialed = dialPlan.dialString(for: rawNumber)
+        guard let number = PhoneNumber.dialable(rawNumber), let dialed = dialPlan.dialString(for: rawNumber)
         else { throw SwitchboardError.numberInvalid }
         let request = OriginateRequest(
             fromExtension: phoneExtension, number: number, username: actor.user.username, dialed: dialed)
