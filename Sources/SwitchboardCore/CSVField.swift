@@ -11,7 +11,7 @@ public enum CSVAddressPart: String, CaseIterable, Sendable {
 /// mappings and in forms ("phone.business", "address.private.city").
 public enum CSVField: Hashable, Sendable {
     case ignore
-    case title, firstName, middleName, lastName, displayName, company, department, jobTitle, notes, shortCode
+    case title, firstName, middleName, lastName, suffix, displayName, company, department, jobTitle, notes, shortCode
     /// "YYYY-MM-DD", "--MM-DD", or a day-first / month-first date as exporters write it.
     case birthday
     case birthYear, birthMonth, birthDay
@@ -31,6 +31,7 @@ public enum CSVField: Hashable, Sendable {
         case .firstName: "first_name"
         case .middleName: "middle_name"
         case .lastName: "last_name"
+        case .suffix: "suffix"
         case .displayName: "display_name"
         case .company: "company"
         case .department: "department"
@@ -85,14 +86,15 @@ public enum CSVField: Hashable, Sendable {
     }
 
     private static let simple: [CSVField] = [
-        .ignore, .title, .firstName, .middleName, .lastName, .displayName, .company, .department, .jobTitle, .notes,
-        .shortCode, .birthday, .birthYear, .birthMonth, .birthDay, .preferredPhone,
+        .ignore, .title, .firstName, .middleName, .lastName, .suffix, .displayName, .company, .department, .jobTitle,
+        .notes, .shortCode, .birthday, .birthYear, .birthMonth, .birthDay, .preferredPhone,
     ]
 
     /// What a custom mapping offers for a column, in the order of the contact form.
     public static let choices: [CSVField] = {
         var fields: [CSVField] = [
-            .ignore, .title, .firstName, .middleName, .lastName, .displayName, .company, .department, .jobTitle,
+            .ignore, .title, .firstName, .middleName, .lastName, .suffix, .displayName, .company, .department,
+            .jobTitle,
         ]
         fields += PhoneType.allCases.map(CSVField.phone)
         fields.append(.preferredPhone)

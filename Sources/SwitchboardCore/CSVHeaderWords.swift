@@ -84,6 +84,7 @@ public enum CSVHeaderWords {
         {
             return .notes
         }
+        if has(["suffix", "namenszusatz", "suffixe", "sufijo", "suffisso", "achtervoegsel"]) { return .suffix }
         if has(["middle", "additional", "weitere", "deuxieme", "segundo", "secondo", "middelste", "tweede"]) {
             return .middleName
         }

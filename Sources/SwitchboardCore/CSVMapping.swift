@@ -28,7 +28,6 @@ public struct CSVMapping: Equatable, Sendable {
     /// What the row says, not yet checked by `ContactRules`. Extra cells (beyond the header) are ignored.
     public func contact(from row: CSVRow) -> Contact {
         var contact = Contact()
-        var middleName: String?
         var birth: (year: String?, month: String?, day: String?) = (nil, nil, nil)
         var labels: [String: String] = [:]
         var labelled: [Int: (phones: [String], emails: [String], address: [CSVAddressPart: String])] = [:]
@@ -44,7 +43,8 @@ public struct CSVMapping: Equatable, Sendable {
             case .ignore: continue
             case .title: contact.title = value
             case .firstName: contact.firstName = value
-            case .middleName: middleName = value
+            case .middleName: contact.middleName = value
+            case .suffix: contact.suffix = value
             case .lastName: contact.lastName = value
             case .displayName: contact.displayName = value
             case .company: contact.company = value
@@ -69,9 +69,6 @@ public struct CSVMapping: Equatable, Sendable {
             case .labelledEmail(let slot): labelled[slot, default: ([], [], [:])].emails += Self.emails(value)
             case .labelledAddress(let slot, let part): labelled[slot, default: ([], [], [:])].address[part] = value
             }
-        }
-        if let middleName {
-            contact.firstName = [contact.firstName, middleName].compactMap { $0 }.joined(separator: " ")
         }
         if birth.month != nil || birth.day != nil {
             contact.birthday = Self.birthday(year: birth.year, month: birth.month, day: birth.day)
@@ -199,7 +196,8 @@ public enum SwitchboardCSV {
 
     public static let fields: [CSVField] = {
         var fields: [CSVField] = [
-            .displayName, .title, .firstName, .lastName, .company, .department, .jobTitle, .birthday, .shortCode,
+            .displayName, .title, .firstName, .middleName, .lastName, .suffix, .company, .department, .jobTitle,
+            .birthday, .shortCode,
         ]
         fields += PhoneType.allCases.map(CSVField.phone)
         fields.append(.preferredPhone)
@@ -222,7 +220,9 @@ public enum SwitchboardCSV {
             case .displayName: contact.displayName ?? ""
             case .title: contact.title ?? ""
             case .firstName: contact.firstName ?? ""
+            case .middleName: contact.middleName ?? ""
             case .lastName: contact.lastName ?? ""
+            case .suffix: contact.suffix ?? ""
             case .company: contact.company ?? ""
             case .department: contact.department ?? ""
             case .jobTitle: contact.jobTitle ?? ""

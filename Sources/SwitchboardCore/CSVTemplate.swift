@@ -101,6 +101,7 @@ extension CSVTemplate {
         ] + outlookMore + [
             ("First Name", .firstName), ("Vorname", .firstName), ("Prénom", .firstName),
             ("Middle Name", .middleName), ("Weitere Vornamen", .middleName), ("Deuxième prénom", .middleName),
+            ("Suffix", .suffix), ("Namenszusatz", .suffix), ("Suffixe", .suffix),
             ("Last Name", .lastName), ("Nachname", .lastName), ("Nom", .lastName),
             ("Company", .company), ("Firma", .company), ("Société", .company),
             ("Department", .department), ("Abteilung", .department), ("Service", .department),
@@ -143,6 +144,7 @@ extension CSVTemplate {
     private static let outlookMore: [(String, CSVField)] =
         [
             ("Tratamiento", .title), ("Nombre", .firstName), ("Segundo nombre", .middleName), ("Apellidos", .lastName),
+            ("Sufijo", .suffix), ("Suffisso", .suffix), ("Achtervoegsel", .suffix),
             ("Compañía", .company), ("Organización", .company), ("Departamento", .department), ("Puesto", .jobTitle),
             ("Teléfono del trabajo", .phone(.business)), ("Teléfono del trabajo 2", .phone(.business)),
             ("Teléfono particular", .phone(.private)), ("Teléfono particular 2", .phone(.private)),
@@ -225,7 +227,7 @@ extension CSVTemplate {
     static let googleCurrent = CSVTemplate(
         id: "google", name: "Google Contacts",
         columns: [
-            ("Name Prefix", .title), ("First Name", .firstName), ("Middle Name", .middleName),
+            ("Name Prefix", .title), ("First Name", .firstName), ("Middle Name", .middleName), ("Name Suffix", .suffix),
             ("Last Name", .lastName), ("File As", .displayName), ("Organization Name", .company),
             ("Organization Title", .jobTitle), ("Organization Department", .department), ("Birthday", .birthday),
             ("Notes", .notes),
@@ -236,7 +238,8 @@ extension CSVTemplate {
         id: "google-legacy", name: "Google Contacts (before 2020)",
         columns: [
             ("Name", .displayName), ("Name Prefix", .title), ("Given Name", .firstName),
-            ("Additional Name", .middleName), ("Family Name", .lastName), ("Birthday", .birthday), ("Notes", .notes),
+            ("Additional Name", .middleName), ("Family Name", .lastName), ("Name Suffix", .suffix),
+            ("Birthday", .birthday), ("Notes", .notes),
             ("Organization 1 - Name", .company), ("Organization 1 - Title", .jobTitle),
             ("Organization 1 - Department", .department),
         ] + googleSlots(label: "Type"))

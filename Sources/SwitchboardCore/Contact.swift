@@ -73,9 +73,14 @@ public struct PostalAddress: Equatable, Codable, Sendable {
 /// An address-book entry. Every field is optional except that the contact must have a name:
 /// an explicit display name, or one derived from first/last name or company.
 public struct Contact: Equatable, Codable, Sendable {
+    /// The name's prefix ("Dr.", "Mme").
     public var title: String?
     public var firstName: String?
+    /// Middle names (vCard N's additional names, Outlook's "Middle Name").
+    public var middleName: String?
     public var lastName: String?
+    /// The name's suffix ("Jr.", "III", "PhD").
+    public var suffix: String?
     /// As stored; empty means "derive it" (see `resolvedDisplayName`).
     public var displayName: String?
     public var company: String?
@@ -91,14 +96,17 @@ public struct Contact: Equatable, Codable, Sendable {
     public var addresses: [PostalAddress]
 
     public init(
-        title: String? = nil, firstName: String? = nil, lastName: String? = nil, displayName: String? = nil,
-        company: String? = nil, department: String? = nil, jobTitle: String? = nil, birthday: String? = nil,
+        title: String? = nil, firstName: String? = nil, middleName: String? = nil, lastName: String? = nil,
+        suffix: String? = nil, displayName: String? = nil, company: String? = nil, department: String? = nil,
+        jobTitle: String? = nil, birthday: String? = nil,
         notes: String? = nil, shortCode: String? = nil, phones: [PhoneEntry] = [], emails: [EmailEntry] = [],
         addresses: [PostalAddress] = []
     ) {
         self.title = title
         self.firstName = firstName
+        self.middleName = middleName
         self.lastName = lastName
+        self.suffix = suffix
         self.displayName = displayName
         self.company = company
         self.department = department
@@ -111,13 +119,20 @@ public struct Contact: Equatable, Codable, Sendable {
         self.addresses = addresses
     }
 
-    /// The explicit display name, else "First Last", else the company; `nil` when none is known.
+    /// The explicit display name, else "First Middle Last Suffix", else the company; `nil` when none is known.
     public var resolvedDisplayName: String? {
         if let name = displayName?.trimmed, !name.isEmpty { return name }
         let first = firstName?.trimmed ?? ""
         let last = lastName?.trimmed ?? ""
-        let person = first.isEmpty ? last : last.isEmpty ? first : first + " " + last
-        if !person.isEmpty { return person }
+        var person = first.isEmpty ? last : last.isEmpty ? first : first + " " + last
+        if !person.isEmpty {
+            // Only when there is a name to go with them: a middle name or a suffix alone does not name anyone.
+            if let middle = middleName?.trimmed, !middle.isEmpty, !first.isEmpty {
+                person = first + " " + middle + (last.isEmpty ? "" : " " + last)
+            }
+            if let suffix = suffix?.trimmed, !suffix.isEmpty { person += " " + suffix }
+            return person
+        }
         if let company = company?.trimmed, !company.isEmpty { return company }
         return nil
     }

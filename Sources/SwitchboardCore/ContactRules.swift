@@ -29,7 +29,9 @@ public enum ContactRules {
         var contact = input
         contact.title = try clean(input.title, .title)
         contact.firstName = try clean(input.firstName, .firstName)
+        contact.middleName = try clean(input.middleName, .middleName)
         contact.lastName = try clean(input.lastName, .lastName)
+        contact.suffix = try clean(input.suffix, .suffix)
         contact.displayName = try clean(input.displayName, .displayName)
         contact.company = try clean(input.company, .company)
         contact.department = try clean(input.department, .department)

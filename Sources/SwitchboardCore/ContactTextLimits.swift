@@ -4,7 +4,7 @@
 public enum ContactTextLimits {
     /// A field of a contact, named as the forms and the API name it.
     public enum Field: String, CaseIterable, Sendable {
-        case title, firstName, lastName, displayName, company, department, jobTitle, notes
+        case title, firstName, middleName, lastName, suffix, displayName, company, department, jobTitle, notes
         case phoneNumber = "phones"
         case email = "emails"
         case street, postalCode, city, region, country
@@ -12,8 +12,8 @@ public enum ContactTextLimits {
         /// In characters.
         public var maximum: Int {
             switch self {
-            case .title: 50
-            case .firstName, .lastName: 100
+            case .title, .suffix: 50
+            case .firstName, .middleName, .lastName: 100
             case .displayName: 250
             case .company, .department, .jobTitle: 200
             case .notes: 10_000
@@ -81,7 +81,9 @@ public enum ContactTextLimits {
         }
         apply(&contact.title, .title)
         apply(&contact.firstName, .firstName)
+        apply(&contact.middleName, .middleName)
         apply(&contact.lastName, .lastName)
+        apply(&contact.suffix, .suffix)
         apply(&contact.displayName, .displayName)
         apply(&contact.company, .company)
         apply(&contact.department, .department)

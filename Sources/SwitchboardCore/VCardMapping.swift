@@ -2,7 +2,7 @@ import Foundation
 
 /// Maps the properties of one card to a `Contact`.
 ///
-/// - N: last; first; middle (joined to the first name); prefix (→ title); suffix (→ notes).
+/// - N: last; first; middle names; prefix (→ title); suffix — each its own field (several values joined by spaces).
 /// - FN is the display name, unless it only repeats the name derived from N or ORG (then `nil`).
 /// - ORG: company; department (further units joined with ", "). TITLE is the job title, else ROLE.
 /// - TEL keeps every number, typed as in `VCardFields.phoneType`; only the first `PREF` stays preferred.
@@ -116,12 +116,15 @@ struct VCardCardBuilder {
     private mutating func addName(_ fields: [String]) {
         let field = { (index: Int) in fields.indices.contains(index) && !fields[index].isEmpty ? fields[index] : nil }
         contact.lastName = field(0)
-        switch (field(1), field(2)) {
-        case (let given?, let middle?): contact.firstName = given + " " + middle
-        case (let given, let middle): contact.firstName = given ?? middle
+        contact.firstName = field(1)
+        contact.middleName = field(2)
+        if contact.firstName == nil, let middle = contact.middleName {
+            // Middle names without a given name are the name people use.
+            contact.firstName = middle
+            contact.middleName = nil
         }
         contact.title = field(3)
-        if let suffix = field(4) { keep("N", suffix) }
+        contact.suffix = field(4)
     }
 
     private mutating func addOrganization(_ fields: [String]) {

@@ -11,7 +11,8 @@ public enum VCardWriter {
         var output = VCardOutput(version: version)
         output.addVerbatim("BEGIN", value: "VCARD")
         output.addVerbatim("VERSION", value: version.rawValue)
-        output.add("N", fields: [contact.lastName, contact.firstName, nil, contact.title, nil])
+        output.add(
+            "N", fields: [contact.lastName, contact.firstName, contact.middleName, contact.title, contact.suffix])
         output.add("FN", text: contact.resolvedDisplayName ?? "")
         if contact.company.isPresent || contact.department.isPresent {
             output.add(

@@ -45,8 +45,8 @@ struct CSVExportTests {
             let bytes = Array(file.body.readableBytesView)
             #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-            #expect(text.hasPrefix("display_name;title;first_name;last_name;company;"))
-            #expect(text.contains(";Émile;Zola;Fasquelle & Fils;") && text.contains(";+33 1 23 45 67 89;"))
+            #expect(text.hasPrefix("display_name;title;first_name;middle_name;last_name;suffix;company;"))
+            #expect(text.contains(";Émile;;Zola;;Fasquelle & Fils;") && text.contains(";+33 1 23 45 67 89;"))
             let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.export").all()
             #expect(audit.count == 1)
             #expect(audit.first?.target == "group=Group B" && audit.first?.detail == "format=csv delimiter=; count=1")
@@ -95,7 +95,7 @@ struct CSVExportTests {
             let file = try await export(
                 admin, [("scope", "group"), ("group", w.a.id!.uuidString), ("delimiter", ","), ("confirm", "on")])
             let text = file.body.string
-            #expect(text.contains(",'=cmd,Tricky,'@Acme,'-Ops,") && text.contains(",+33 1 99 99 99 99,"))
+            #expect(text.contains(",'=cmd,,Tricky,,'@Acme,'-Ops,") && text.contains(",+33 1 99 99 99 99,"))
             #expect(text.contains("\"'+1+1\nline 2\""))
             // when: the file goes back in, into a fresh group, keeping both
             let copy = try await ContactGroupService(db: app.db).create(name: "Copy", kind: .standard, by: w.admin)

@@ -204,6 +204,30 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("middle name and suffix: typed in the form, shown, in the name, and in the API")
+    func nameParts() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            try await admin.get(Paths.newContact.path)
+            let created = try await admin.post(
+                Paths.contacts.path,
+                pairs: [
+                    ("title", "Dr."), ("firstName", "Martin"), ("middleName", "Luther"), ("lastName", "King"),
+                    ("suffix", "Jr."), ("groups[]", w.a.id!.uuidString),
+                ])
+            #expect(created.status == .seeOther)
+            let model = try #require(try await ContactModel.query(on: app.db).filter(\.$lastName == "King").first())
+            #expect(model.middleName == "Luther" && model.suffix == "Jr.")
+            #expect(model.displayName == "Martin Luther King Jr.")
+            let page = try await admin.get(try #require(created.headers.first(name: .location))).body.string
+            #expect(page.contains("Middle name") && page.contains("Luther") && page.contains("Suffix"))
+            let edit = try await admin.get(Paths.contactEdit.url(model.id!)).body.string
+            #expect(
+                edit.contains("name=\"middleName\" value=\"Luther\"") && edit.contains("name=\"suffix\" value=\"Jr.\""))
+        }
+    }
+
     @Test("a refused form keeps what was typed, says why next to the field, and saves nothing")
     func refusedForm() async throws {
         try await withApp { app in

@@ -58,7 +58,8 @@ struct ContactsAPITests {
             let (created, body) = try await call(
                 app, .POST, "/api/v1/contacts", token: w.adminToken,
                 json: #"""
-                    {"firstName":" Émile ","lastName":"Faure","company":"Acme","birthday":"--04-12","shortCode":"42",
+                    {"firstName":" Émile ","middleName":"Jean","lastName":"Faure","suffix":"fils","company":"Acme",
+                     "birthday":"--04-12","shortCode":"42",
                      "phones":[{"type":"business-fax","number":"+33 4 72 00 00 01"},
                                {"type":"mobile","number":"06 12 34 56 78","preferred":true}],
                      "emails":[{"type":"private","address":"emile@example.org"}],
@@ -67,9 +68,10 @@ struct ContactsAPITests {
                     """#)
             #expect(created == .created)
             let id = try #require(body["id"] as? String)
-            #expect(body["displayName"] as? String == "Émile Faure")
+            #expect(body["displayName"] as? String == "Émile Jean Faure fils")
             #expect(body["displayNameDerived"] as? Bool == true)
             #expect(body["firstName"] as? String == "Émile")
+            #expect(body["middleName"] as? String == "Jean" && body["suffix"] as? String == "fils")
             #expect(body["editable"] as? Bool == true)
             #expect(groupNames(body) == ["A"])
             let phones = try #require(body["phones"] as? [[String: Any]])

@@ -39,6 +39,7 @@ struct CSVExporterTests {
         #expect(template == "outlook")
         let maria = contacts[0]
         #expect(maria.title == "Sra." && maria.lastName == "García López" && maria.company == "Peña & Hijos S.L.")
+        #expect(maria.firstName == "María" && maria.middleName == "José" && maria.suffix == nil)
         #expect(maria.department == "Ventas" && maria.jobTitle == "Directora comercial")
         #expect(maria.phones.map(\.type) == [.business, .mobile, .businessFax])
         #expect(maria.emails.map(\.address) == ["maria.garcia@pena.example", "mjgarcia@correo.example"])

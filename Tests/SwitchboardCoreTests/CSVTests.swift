@@ -40,7 +40,7 @@ struct CSVFixtureTests {
         #expect(emile.phones.first == PhoneEntry(type: .business, number: "+33 1 23 45 67 89"))
         #expect(emile.addresses.first?.city == "Paris")
         let amelie = contacts[1]
-        #expect(amelie.firstName == "Amélie Françoise" && amelie.birthday == nil)
+        #expect(amelie.firstName == "Amélie" && amelie.middleName == "Françoise" && amelie.birthday == nil)
         #expect(amelie.phones.map(\.type) == [.businessFax, .business])
         #expect(throws: ContactViolation.nameMissing) { try ContactRules.normalized(contacts[2]) }
     }

@@ -117,4 +117,16 @@ struct VCardWriterTests {
         #expect(VCardWriter.write(contact, version: .v30).contains("\r\nBDAY:--04-23\r\n"))
         #expect(VCardWriter.write(contact, version: .v40).contains("\r\nBDAY:--0423\r\n"))
     }
+
+    @Test("N's middle names, prefix and suffix are fields of their own, read and written back")
+    func nameParts() throws {
+        let card =
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Public;John;Quincy Adams;Dr.;Jr.\r\nFN:John Quincy Adams Public Jr.\r\nEND:VCARD\r\n"
+        let contact = try #require(VCardReader.read(Data(card.utf8)).cards.first?.contact)
+        #expect(contact.firstName == "John" && contact.middleName == "Quincy Adams" && contact.lastName == "Public")
+        #expect(contact.title == "Dr." && contact.suffix == "Jr." && contact.notes == nil)
+        // FN only repeats the name the parts make: it is derived, not stored.
+        #expect(contact.displayName == nil && contact.resolvedDisplayName == "John Quincy Adams Public Jr.")
+        #expect(VCardWriter.write(contact, version: .v40).contains("N:Public;John;Quincy Adams;Dr.;Jr.\r\n"))
+    }
 }

@@ -207,8 +207,9 @@ extension APIHandler {
 extension Components.Schemas.ContactInput {
     var domain: SwitchboardCore.Contact {
         .init(
-            title: title, firstName: firstName, lastName: lastName, displayName: displayName, company: company,
-            department: department, jobTitle: jobTitle, birthday: birthday, notes: notes, shortCode: shortCode,
+            title: title, firstName: firstName, middleName: middleName, lastName: lastName, suffix: suffix,
+            displayName: displayName, company: company, department: department, jobTitle: jobTitle, birthday: birthday,
+            notes: notes, shortCode: shortCode,
             phones: (phones ?? []).map(\.domain), emails: (emails ?? []).map(\.domain),
             addresses: (addresses ?? []).map(\.domain))
     }
@@ -218,7 +219,8 @@ extension Components.Schemas.Contact {
     init(_ contact: ContactModel, groups: [ContactGroupModel], editable: Bool) throws {
         self.init(
             id: try contact.requireID().uuidString, title: contact.title, firstName: contact.firstName,
-            lastName: contact.lastName, displayName: contact.displayName,
+            middleName: contact.middleName, lastName: contact.lastName, suffix: contact.suffix,
+            displayName: contact.displayName,
             displayNameDerived: contact.enteredDisplayName == nil, company: contact.company,
             department: contact.department, jobTitle: contact.jobTitle, birthday: contact.birthday,
             notes: contact.notes, shortCode: contact.shortCode,

@@ -24,6 +24,7 @@ enum SwitchboardMigrations {
         (16, UpdateLinkedSourcesAddAccessToken()),
         (17, CreateSessions()),
         (18, CreateTwoFactor()),
+        (19, UpdateContactsAddNameParts()),
     ]
 
     static func add(to migrations: Migrations) {

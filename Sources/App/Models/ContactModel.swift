@@ -17,7 +17,9 @@ final class ContactModel: Model, @unchecked Sendable {
     // data fields
     @OptionalField(key: ContactColumn.title.key) var title: String?
     @OptionalField(key: ContactColumn.firstName.key) var firstName: String?
+    @OptionalField(key: ContactColumn.middleName.key) var middleName: String?
     @OptionalField(key: ContactColumn.lastName.key) var lastName: String?
+    @OptionalField(key: ContactColumn.suffix.key) var suffix: String?
     /// As entered; empty when derived (see `Contact.resolvedDisplayName`).
     @OptionalField(key: ContactColumn.displayNameEntered.key) var enteredDisplayName: String?
     @Field(key: ContactColumn.displayName.key) var displayName: String
@@ -62,7 +64,9 @@ extension ContactModel {
         let columns = ContactColumns(contact)
         title = contact.title
         firstName = contact.firstName
+        middleName = contact.middleName
         lastName = contact.lastName
+        suffix = contact.suffix
         enteredDisplayName = contact.displayName
         displayName = columns.displayName
         company = contact.company
@@ -89,7 +93,8 @@ extension ContactModel {
 
     func toDomain() -> Contact {
         Contact(
-            title: title, firstName: firstName, lastName: lastName, displayName: enteredDisplayName,
+            title: title, firstName: firstName, middleName: middleName, lastName: lastName, suffix: suffix,
+            displayName: enteredDisplayName,
             company: company, department: department, jobTitle: jobTitle, birthday: birthday, notes: notes,
             shortCode: shortCode, phones: phones, emails: emails, addresses: addresses)
     }

@@ -162,8 +162,9 @@ enum ContactBulkInsert {
     static func contact(from row: any SQLRow, sqlite: Bool) throws -> Contact {
         let text = { (column: ContactColumn) in try row.decode(column: column.rawValue, as: String?.self) }
         return Contact(
-            title: try text(.title), firstName: try text(.firstName), lastName: try text(.lastName),
-            displayName: try text(.displayNameEntered), company: try text(.company), department: try text(.department),
+            title: try text(.title), firstName: try text(.firstName), middleName: try text(.middleName),
+            lastName: try text(.lastName), suffix: try text(.suffix), displayName: try text(.displayNameEntered),
+            company: try text(.company), department: try text(.department),
             jobTitle: try text(.jobTitle), birthday: try text(.birthday), notes: try text(.notes),
             shortCode: try text(.shortCode),
             phones: try ContactFlatColumns.list(row, .phones, sqlite: sqlite, ContactFlatColumns.phone),

@@ -16,7 +16,9 @@ enum ContactFlatColumns {
             switch column {
             case .title: contact.title = row.text(index)
             case .firstName: contact.firstName = row.text(index)
+            case .middleName: contact.middleName = row.text(index)
             case .lastName: contact.lastName = row.text(index)
+            case .suffix: contact.suffix = row.text(index)
             case .displayNameEntered: contact.displayName = row.text(index)
             case .company: contact.company = row.text(index)
             case .department: contact.department = row.text(index)

@@ -14,7 +14,9 @@ enum ContactColumn: String, CaseIterable, Sendable {
     case updatedAt = "updated_at"
     case title
     case firstName = "first_name"
+    case middleName = "middle_name"
     case lastName = "last_name"
+    case suffix = "name_suffix"
     case displayNameEntered = "display_name_entered"
     case displayName = "display_name"
     case company
@@ -42,8 +44,8 @@ enum ContactColumn: String, CaseIterable, Sendable {
 
     /// The columns that hold the contact as entered (`Contact`), in the order `ContactFlatColumns` reads them.
     static let domain: [ContactColumn] = [
-        .title, .firstName, .lastName, .displayNameEntered, .company, .department, .jobTitle, .birthday, .notes,
-        .shortCode, .phones, .emails, .addresses,
+        .title, .firstName, .middleName, .lastName, .suffix, .displayNameEntered, .company, .department, .jobTitle,
+        .birthday, .notes, .shortCode, .phones, .emails, .addresses,
     ]
 
     /// What a row of the contacts list reads (`ContactSummary`).
@@ -75,7 +77,9 @@ enum ContactColumn: String, CaseIterable, Sendable {
         case .createdAt, .updatedAt: return .time(now)
         case .title: return .text(contact.title)
         case .firstName: return .text(contact.firstName)
+        case .middleName: return .text(contact.middleName)
         case .lastName: return .text(contact.lastName)
+        case .suffix: return .text(contact.suffix)
         case .displayNameEntered: return .text(contact.displayName)
         case .displayName: return .text(columns.displayName)
         case .company: return .text(contact.company)

@@ -43,7 +43,9 @@ struct ContactFormPage: Encodable {
     struct Values: Encodable {
         var title = ""
         var firstName = ""
+        var middleName = ""
         var lastName = ""
+        var suffix = ""
         var displayName = ""
         var company = ""
         var department = ""
@@ -98,8 +100,9 @@ struct ContactFormPage: Encodable {
                     city: $0.city ?? "", region: $0.region ?? "", country: $0.country ?? "")
             } + (contact.addresses.isEmpty ? [AddressRow.empty] : [])
         let values = Values(
-            title: contact.title ?? "", firstName: contact.firstName ?? "", lastName: contact.lastName ?? "",
-            displayName: contact.displayName ?? "", company: contact.company ?? "",
+            title: contact.title ?? "", firstName: contact.firstName ?? "", middleName: contact.middleName ?? "",
+            lastName: contact.lastName ?? "", suffix: contact.suffix ?? "", displayName: contact.displayName ?? "",
+            company: contact.company ?? "",
             department: contact.department ?? "", jobTitle: contact.jobTitle ?? "", birthday: contact.birthday ?? "",
             notes: contact.notes ?? "", shortCode: contact.shortCode ?? "")
         return ContactFormPage(
@@ -122,7 +125,9 @@ struct ContactFormPage: Encodable {
 struct ContactForm: Content {
     var title: String?
     var firstName: String?
+    var middleName: String?
     var lastName: String?
+    var suffix: String?
     var displayName: String?
     var company: String?
     var department: String?
@@ -164,9 +169,10 @@ struct ContactForm: Content {
                 region: at(region, index), country: at(country, index))
         }
         return Contact(
-            title: title, firstName: firstName, lastName: lastName, displayName: displayName, company: company,
-            department: department, jobTitle: jobTitle, birthday: birthday, notes: notes, shortCode: shortCode,
-            phones: phones, emails: emails, addresses: addresses)
+            title: title, firstName: firstName, middleName: middleName, lastName: lastName, suffix: suffix,
+            displayName: displayName, company: company, department: department, jobTitle: jobTitle,
+            birthday: birthday, notes: notes, shortCode: shortCode, phones: phones, emails: emails,
+            addresses: addresses)
     }
 }
 

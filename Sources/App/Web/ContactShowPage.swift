@@ -79,7 +79,8 @@ struct ContactShowPage: Encodable {
         let contact = model.toDomain()
         let lines: [Line] = [
             ("contact.title", contact.title), ("contact.first_name", contact.firstName),
-            ("contact.last_name", contact.lastName), ("contact.company", contact.company),
+            ("contact.middle_name", contact.middleName), ("contact.last_name", contact.lastName),
+            ("contact.suffix", contact.suffix), ("contact.company", contact.company),
             ("contact.department", contact.department), ("contact.job_title", contact.jobTitle),
             ("contact.birthday", contact.birthday), ("contact.short_code", contact.shortCode),
         ].compactMap { key, value in value.map { Line(labelKey: key, value: $0) } }
