@@ -92,7 +92,7 @@ def test_admin_imports_outlook_csv_and_subscriber_exports_a_group(server_factory
         data = files[0].read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data[3:].decode("utf-8")
-    assert text.startswith("display_name;title;first_name;last_name;")
+    assert text.startswith("display_name;title;first_name;middle_name;last_name;suffix;")
     assert "Émile" in text and "Amélie" in text
     assert "Secret Person" not in text
     assert len([line for line in text.split("\r\n") if line]) == 3

@@ -6,6 +6,17 @@ import Foundation
 /// Broken input never stops the import: a card without `END:VCARD` ends where the next `BEGIN:VCARD`
 /// starts, lines outside cards and lines without a colon are skipped, and each is reported with its line.
 public enum VCardReader {
+    /// Whether `data` is a vCard file rather than a CSV one: its first line with text (after a byte order mark, in
+    /// UTF-8 or UTF-16) is `BEGIN:VCARD`, in any case.
+    public static func isVCard(_ data: Data) -> Bool {
+        let (bytes, _) = VCardCharset.fileBytes(data.prefix(4096))
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let line = text.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            return false
+        }
+        return line.trimmingCharacters(in: .whitespaces).uppercased() == "BEGIN:VCARD"
+    }
+
     public static func read(_ data: Data) -> VCardImport {
         let (bytes, transcoded) = VCardCharset.fileBytes(data)
         var result = VCardImport()

@@ -197,6 +197,42 @@ struct CSVExportTests {
     }
 }
 
+@Suite("Interchange: vCard from the command line")
+struct VCardCommandLineTests {
+    @Test("export --format vcard --version 4.0 writes a group's cards; import tells a vCard file by its content")
+    func vCardRoundTrip() async throws {
+        try await withApp { app in
+            let w = try await InterchangeWorld.make(app)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sb-\(UUID().uuidString).txt").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await app.runCommand(
+                ["contacts", "export", "--format", "vcard", "--version", "4.0", "--group", "Group B", "--output", path])
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            #expect(text.hasPrefix("BEGIN:VCARD\r\nVERSION:4.0\r\n") && text.contains("Émile"))
+            #expect(!text.contains("Anne"))
+            let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "contacts.export").all()
+            #expect(audit.count == 1 && audit[0].detail?.contains("4.0") == true)
+            // The same file, named .txt, goes back in through the vCard import (no CSV option applies).
+            _ = try await ContactGroupService(db: app.db).create(name: "Cards", kind: .standard, by: w.admin)
+            try await app.runCommand(["contacts", "import", path, "--group", "Cards"])
+            let cards = try await ContactGroupModel.query(on: app.db).filter(\.$name == "Cards").first()
+            #expect(cards?.memberCount == 1)
+            let emile = try await ContactModel.query(on: app.db).filter(\.$lastName == w.emile.lastName ?? "").all()
+            #expect(emile.count == 2)
+        }
+    }
+
+    @Test("a file is a vCard by its first line, in any case and with a BOM or in UTF-16")
+    func tellsVCardFiles() {
+        #expect(VCardReader.isVCard(Data("\u{FEFF}\r\nbegin:vcard\r\nVERSION:3.0\r\n".utf8)))
+        #expect(
+            VCardReader.isVCard(
+                Data([0xFF, 0xFE] + "BEGIN:VCARD\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })))
+        #expect(!VCardReader.isVCard(Data("name,phone\nBEGIN:VCARD,1\n".utf8)))
+        #expect(!VCardReader.isVCard(Data()))
+    }
+}
+
 extension Application {
     /// Runs a `switchboard` command in-process, as `Application.execute` does.
     func runCommand(_ arguments: [String]) async throws {

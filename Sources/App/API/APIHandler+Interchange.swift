@@ -66,6 +66,102 @@ extension APIHandler {
         return .ok(.init(body: .json(try .init(report, on: request))))
     }
 
+    // MARK: CSV
+
+    func exportContactsCSV(_ input: Operations.ExportContactsCSV.Input) async throws
+        -> Operations.ExportContactsCSV.Output
+    {
+        let (request, actor) = try context()
+        guard input.query.confirm else { throw SwitchboardError.exportNotConfirmed }
+        let delimiter: CSVDelimiter
+        switch input.query.delimiter {
+        case nil, ";": delimiter = .semicolon
+        case ",": delimiter = .comma
+        default: throw SwitchboardError.badRequest
+        }
+        let scope: CSVExportService.Scope
+        switch (input.query.group, input.query.letter) {
+        case (let group?, nil): scope = .group(try uuid(group))
+        case (nil, let letter?): scope = .letter(letter.uppercased())
+        case (nil, nil): scope = .all
+        default: throw SwitchboardError.badRequest
+        }
+        let service = request.csvExportService
+        let export = try await service.prepare(scope, delimiter: delimiter, by: actor)
+        let batches = service.batches(of: export, delimiter: delimiter).map { ArraySlice($0) }
+        return .ok(.init(body: .csv(HTTPBody(batches, length: .unknown, iterationBehavior: .single))))
+    }
+
+    func previewContactsCSV(_ input: Operations.PreviewContactsCSV.Input) async throws
+        -> Operations.PreviewContactsCSV.Output
+    {
+        let (request, actor) = try context()
+        guard case .csv(let body) = input.body else { throw SwitchboardError.badRequest }
+        guard try await request.contactService.access(for: actor).keepsAddressBooks else {
+            throw SwitchboardError.forbidden
+        }
+        let data = try await Self.collect(body, request)
+        let options = try Self.csvOptions(
+            encoding: input.query.encoding, delimiter: input.query.delimiter, template: input.query.template,
+            mapping: input.query.mapping)
+        let preview = try await request.csvImportService.preview(data, options: options)
+        return .ok(.init(body: .json(.init(preview, on: request))))
+    }
+
+    func importContactsCSV(_ input: Operations.ImportContactsCSV.Input) async throws
+        -> Operations.ImportContactsCSV.Output
+    {
+        let (request, actor) = try context()
+        guard case .csv(let body) = input.body else { throw SwitchboardError.badRequest }
+        guard try await request.contactService.access(for: actor).keepsAddressBooks else {
+            throw SwitchboardError.forbidden
+        }
+        let data = try await Self.collect(body, request)
+        let options = try Self.csvOptions(
+            encoding: input.query.encoding, delimiter: input.query.delimiter, template: input.query.template,
+            mapping: input.query.mapping)
+        let rule = try input.query.duplicates.map { duplicates throws(SwitchboardError) in
+            guard let rule = CSVImportService.DuplicateRule(rawValue: duplicates.rawValue) else {
+                throw SwitchboardError.badRequest
+            }
+            return rule
+        }
+        let groupIDs = try (input.query.groupIds ?? []).map(uuid)
+        let report = try await request.csvImportService.importCSV(
+            data, options: options, into: groupIDs, duplicates: rule ?? .skip, by: actor)
+        return .ok(.init(body: .json(.init(report, on: request))))
+    }
+
+    /// The request's file, refused above the import limit.
+    private static func collect(_ body: HTTPBody, _ request: Request) async throws -> Data {
+        let maximum = request.application.config.importMaximumBytes
+        do {
+            return try await Data(collecting: body, upTo: maximum)
+        } catch {
+            throw SwitchboardError.importTooLarge(maximumBytes: maximum)
+        }
+    }
+
+    /// The reading the client asked for; an unknown encoding, delimiter or field key is a bad request (the page offers
+    /// only known ones, an API client may send anything).
+    private static func csvOptions(encoding: String?, delimiter: String?, template: String?, mapping: String?)
+        throws(SwitchboardError) -> CSVImportService.Options
+    {
+        var options = CSVImportService.Options.named(encoding: encoding, delimiter: delimiter, template: template)
+        if encoding != nil, options.encoding == nil { throw .badRequest }
+        if delimiter != nil, options.delimiter == nil { throw .badRequest }
+        if let mapping {
+            guard
+                let custom = CSVMapping(
+                    keys: mapping.split(separator: ",", omittingEmptySubsequences: false).map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    })
+            else { throw .badRequest }
+            options.mapping = custom
+        }
+        return options
+    }
+
     // MARK: helpers
 
     /// Groups named by the client, each one it may read (unknown and unreadable alike: not found).
@@ -103,5 +199,79 @@ extension Components.Schemas.ImportReport {
                     title: request.message(for: $0.reason))
             },
             problems: report.problems.map { .init(line: $0.line, code: $0.code, title: request.message(for: $0)) })
+    }
+}
+
+extension Components.Schemas.CSVPreview {
+    init(_ preview: CSVImportService.Preview, on request: Request) {
+        let file = preview.file
+        let first = preview.sample.first
+        func column(_ index: Int) -> Components.Schemas.CSVColumn {
+            .init(
+                index: index, header: file.header[index], field: file.mapping.fields[index].key,
+                sample: first.flatMap { index < $0.cells.count ? $0.cells[index] : nil } ?? "")
+        }
+        self.init(
+            encoding: file.encoding.rawValue, delimiter: file.delimiter.name, template: file.template,
+            suggestedTemplate: file.suggested, hasHeader: file.hasHeader, preambleLines: file.preambleLines,
+            columns: file.header.indices.map(column),
+            ignoredColumns: preview.ignoredColumns.map {
+                .init(index: $0.index, header: $0.header, field: "ignore", sample: $0.sample)
+            },
+            rowCount: preview.rowCount, problemCount: preview.problemCount,
+            rows: preview.sample.map { .init($0, on: request) },
+            problems: preview.problems.map { .init($0, on: request) })
+    }
+}
+
+extension Components.Schemas.CSVRowResult {
+    init(_ row: CSVImportService.CheckedRow, on request: Request) {
+        let kept = row.kept.map { Components.Schemas.ImportNotice(kept: $0, on: request) }
+        switch row.result {
+        case .success(let contact):
+            self.init(line: row.line, displayName: row.displayName, contact: .init(contact), kept: kept)
+        case .failure(let error):
+            self.init(
+                line: row.line, displayName: row.displayName, code: error.code, title: request.message(for: error),
+                kept: kept)
+        }
+    }
+}
+
+extension Components.Schemas.CSVImportReport {
+    init(_ report: CSVImportService.Report, on request: Request) {
+        self.init(
+            created: report.count(.created), updated: report.count(.updated), skipped: report.count(.skipped),
+            failed: report.count(.failed), groups: report.groups, ignoredColumns: report.ignoredColumns,
+            entries: report.entries.map { entry in
+                .init(
+                    line: entry.line, outcome: .init(rawValue: entry.outcome.rawValue)!,
+                    displayName: entry.displayName, contactId: entry.contactID?.uuidString, code: entry.reason?.code,
+                    title: entry.reason.map(request.message(for:)),
+                    kept: entry.kept.map { .init(kept: $0, on: request) })
+            })
+    }
+}
+
+extension Components.Schemas.ImportNotice {
+    /// A value kept in the notes, as the vCard import reports one.
+    init(kept: ImportSalvage.Kept, on request: Request) {
+        self.init(
+            code: "kept_in_notes", property: kept.property, value: kept.value,
+            title: request.text("import.notice.kept_in_notes", ["property": kept.property, "value": kept.value]))
+    }
+}
+
+extension Components.Schemas.ContactInput {
+    /// A contact as it would be stored (the CSV preview's rows).
+    init(_ contact: SwitchboardCore.Contact) {
+        self.init(
+            title: contact.title, firstName: contact.firstName, middleName: contact.middleName,
+            lastName: contact.lastName, suffix: contact.suffix, displayName: contact.displayName,
+            company: contact.company, department: contact.department, jobTitle: contact.jobTitle,
+            birthday: contact.birthday, notes: contact.notes, shortCode: contact.shortCode,
+            phones: contact.phones.map(Components.Schemas.Phone.init),
+            emails: contact.emails.map(Components.Schemas.Email.init),
+            addresses: contact.addresses.map(Components.Schemas.PostalAddress.init))
     }
 }

@@ -29,8 +29,12 @@ struct APIBodyLimitMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
+    /// The routes that take a file to import: vCard, and CSV's preview and import.
     static func isImport(_ route: Route?) -> Bool {
-        route?.path.map(\.description) == ["api", "v1", "contacts", "import"]
+        let path = route?.path.map(\.description) ?? []
+        return path == ["api", "v1", "contacts", "import"]
+            || path.starts(with: ["api", "v1", "contacts", "csv"])
+                && ["preview", "import"].contains(path.last)
     }
 
     static func maximumBytes(for route: Route?, config: AppConfig) -> Int {

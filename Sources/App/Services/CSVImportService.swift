@@ -53,9 +53,10 @@ struct CSVImportService {
         // Lines of notes before the header (LinkedIn writes three) are skipped, and the preview says so.
         let preamble = CSVColumnInference.preambleLines(CSVReader(utf8: utf8, delimiter: delimiter))
         for _ in 0..<preamble { _ = rows.next() }
-        guard let first = rows.next()?.cells, first.contains(where: { !$0.isEmpty }) else {
+        guard let firstRow = rows.next(), firstRow.cells.contains(where: { !$0.isEmpty }) else {
             throw SwitchboardError.notCSV
         }
+        let first = firstRow.cells
         guard first.count <= CSVReader.maximumColumns else {
             throw SwitchboardError.csvTooManyColumns(maximum: CSVReader.maximumColumns)
         }
@@ -101,7 +102,7 @@ struct CSVImportService {
         return ParsedFile(
             encoding: encoding, delimiter: delimiter, header: header, template: template, templateName: name,
             suggested: suggested?.id, mapping: mapping, isPhoneBookV1: phoneBookV1, hasHeader: hasHeader,
-            preambleLines: preamble, rows: rows)
+            preambleLines: preamble > 0 ? firstRow.line - 1 : 0, rows: rows)
     }
 
     /// A row as it will be imported, or why it cannot be.
@@ -148,6 +149,18 @@ struct CSVImportService {
         let problems: [CheckedRow]
         let rowCount: Int
         let problemCount: Int
+
+        /// The columns that hold data in the first rows and would not be imported, each with a value from the file: the
+        /// preview lists them so that nothing is lost silently.
+        var ignoredColumns: [(index: Int, header: String, sample: String)] {
+            file.header.indices.compactMap { index in
+                guard file.mapping.fields[index] == .ignore,
+                    let sample = sample.lazy.compactMap({ index < $0.cells.count ? $0.cells[index] : nil })
+                        .first(where: { !$0.isEmpty })
+                else { return nil }
+                return (index, file.header[index], sample)
+            }
+        }
     }
 
     /// Reading and checking every row is work for Dispatch's threads, not an event loop (a file of many columns took

@@ -157,6 +157,10 @@ extension Request {
         ContactImportService(db: db, photoRules: application.config.photoRules)
     }
     var contactExportService: ContactExportService { ContactExportService(db: db) }
+    var csvImportService: CSVImportService {
+        CSVImportService(db: db, importDB: application.importDatabase(logger: logger, on: eventLoop))
+    }
+    var csvExportService: CSVExportService { CSVExportService(db: db, sqliteFile: application.sqliteFile) }
     var groupDirectoryService: GroupDirectoryService {
         GroupDirectoryService(
             db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest,

@@ -87,7 +87,3 @@ struct CSVExportController: RouteCollection {
             "contacts/csv-export", titleKey: "csv.export_title", section: "contacts", page, status: status)
     }
 }
-
-extension Request {
-    var csvExportService: CSVExportService { CSVExportService(db: db, sqliteFile: application.sqliteFile) }
-}

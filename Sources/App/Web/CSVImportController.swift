@@ -177,12 +177,6 @@ struct CSVImportController: RouteCollection {
     }
 }
 
-extension Request {
-    var csvImportService: CSVImportService {
-        CSVImportService(db: db, importDB: application.importDatabase(logger: logger, on: eventLoop))
-    }
-}
-
 extension CSVEncoding {
     /// "Shift_JIS — Japanese": the set's name and the script it writes, in the reader's language.
     func chooserLabel(_ req: Request) -> String { "\(label.name) — \(req.text(label.scriptKey))" }

@@ -115,13 +115,7 @@ struct CSVPreviewPage: Encodable {
             isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
             problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
             isPhoneBookV1: file.isPhoneBookV1, noHeader: !file.hasHeader, preambleLines: file.preambleLines,
-            ignored: file.header.indices.compactMap { index -> Ignored? in
-                guard file.mapping.fields[index] == .ignore,
-                    let sample = preview.sample.lazy.compactMap({ index < $0.cells.count ? $0.cells[index] : nil })
-                        .first(where: { !$0.isEmpty })
-                else { return nil }
-                return Ignored(header: file.header[index], sample: sample)
-            },
+            ignored: preview.ignoredColumns.map { Ignored(header: $0.header, sample: $0.sample) },
             groups: writable.map { ContactFormPage.GroupChoice($0, checked: checked.contains($0.id!)) },
             duplicates: CSVImportService.DuplicateRule.allCases.map {
                 .init(
