@@ -32,6 +32,24 @@ enum ContactStore {
         }
     }
 
+    /// The contacts of `ids` (those that still exist), read in one raw query without models (a vCard export reads its
+    /// contacts this way, a batch at a time).
+    static func contacts(_ ids: [UUID], on db: any Database) async throws -> [UUID: Contact] {
+        guard !ids.isEmpty else { return [:] }
+        let sql = db as! any SQLDatabase
+        let sqlite = isSQLite(db)
+        let rows = try await sql.raw(
+            "SELECT id, \(unsafeRaw: ContactBulkInsert.domainColumns) FROM contacts WHERE id IN (\(binds: ids))"
+        ).all()
+        var contacts: [UUID: Contact] = [:]
+        contacts.reserveCapacity(rows.count)
+        for row in rows {
+            contacts[try row.decode(column: ContactColumn.id.rawValue, as: UUID.self)] =
+                try ContactBulkInsert.contact(from: row, sqlite: sqlite)
+        }
+        return contacts
+    }
+
     /// The contacts of the next batch of `search` (its `limit` after its cursor), as the actor may read them, and
     /// where the batch after starts (an export reads every contact of a scope this way).
     static func batch(of search: ContactSearch, access: ContactAccess, on db: any Database) async throws

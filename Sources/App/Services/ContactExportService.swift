@@ -117,7 +117,7 @@ struct VCardBatches: AsyncSequence, Sendable {
     let ids: [UUID]
     let version: VCardVersion
     let db: any Database
-    static let batchSize = 200
+    static let batchSize = 500
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var remaining: ArraySlice<UUID>
@@ -128,14 +128,14 @@ struct VCardBatches: AsyncSequence, Sendable {
             guard !remaining.isEmpty else { return nil }
             let batch = Array(remaining.prefix(VCardBatches.batchSize))
             remaining = remaining.dropFirst(VCardBatches.batchSize)
-            let contacts = try await ContactModel.query(on: db).filter(\.$id ~~ batch).all()
+            // Raw rows rather than models: decoding a Fluent model per contact was most of an export's time.
+            let contactsByID = try await ContactStore.contacts(batch, on: db)
             let photos = try await ContactPhotoModel.query(on: db).filter(\.$contact.$id ~~ batch).all()
-            let contactsByID = Dictionary(uniqueKeysWithValues: contacts.map { ($0.id!, $0) })
             let photosByID = Dictionary(photos.map { ($0.$contact.id, $0.data) }) { first, _ in first }
             var text = ""
             for id in batch {
                 guard let contact = contactsByID[id] else { continue }
-                text += VCardWriter.write(contact.toDomain(), photo: photosByID[id], version: version)
+                text += VCardWriter.write(contact, photo: photosByID[id], version: version)
             }
             return ArraySlice(text.utf8)
         }

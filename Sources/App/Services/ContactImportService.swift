@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import SwitchboardCore
 
 /// "Importer la vCard": one file of any number of cards into groups the actor may write, in one
@@ -53,32 +54,61 @@ struct ContactImportService {
         let accepted = try await prepare(file.cards, for: targets, report: &report)
         let refused = report.refused.count
         let problems = report.problems.count
-        report.imported = try await db.writeTransaction { db in
-            var imported: [Report.Imported] = []
-            // Batches keep each INSERT within the bound-parameter limits of SQLite and PostgreSQL.
-            for chunk in accepted.chunked(by: 200) {
-                let models = chunk.map { ContactModel($0.contact) }
-                try await models.create(on: db)
-                try await ContactService.add(models, to: targets, on: db)
-                let photos = zip(chunk, models).compactMap { card, model in
+        let stored = try await ContactModel.query(on: db).count()
+        report.imported = try await ContactBulkSchema.withBulkCache(on: db) { [accepted, targets] db in
+            try await db.writeTransaction { db in
+                try await Self.write(
+                    accepted, to: targets, stored: stored, on: db,
+                    audit: { db, imported in
+                        let names = targets.map(\.name).sorted().joined(separator: ", ")
+                        try await AuditService(db: db).record(
+                            .contactsImported, by: actor, target: names.isEmpty ? nil : names,
+                            detail: "format=vcard created=\(imported) refused=\(refused) problems=\(problems)")
+                    })
+            }
+        }
+        return report
+    }
+
+    /// The cards' contacts, memberships and photos, as a CSV import writes its rows: multi-row INSERTs built without
+    /// Fluent's models (`ContactBulkInsert`), ids in increasing order, and for a file as large as half the address
+    /// books the list's indexes built once at the end (`ContactBulkSchema`).
+    private static func write(
+        _ accepted: [Accepted], to targets: [ContactGroupModel], stored: Int, on db: any Database,
+        audit: (any Database, Int) async throws -> Void
+    ) async throws -> [Report.Imported] {
+        let sql = db as! any SQLDatabase
+        var ids = OrderedIDs()
+        var imported: [Report.Imported] = []
+        imported.reserveCapacity(accepted.count)
+        let large = accepted.count >= 5_000 && accepted.count >= stored / 2
+        try await ContactBulkSchema.withBulkSchema(on: db, if: large) { triggersOff in
+            for chunk in accepted.chunked(by: 500) {
+                let rows = chunk.map { (id: ids.next(), row: ContactBulkInsert.Row($0.contact)) }
+                let last = triggersOff ? try await ContactBulkInsert.lastRowID(on: sql) : nil
+                for statement in ContactBulkInsert.statements(rows, on: sql) { try await statement.run(on: sql) }
+                if let last { try await ContactBulkInsert.fanOut(after: last, on: sql) }
+                try await ContactService.addNew(
+                    rows.map {
+                        (contactID: $0.id, displayName: $0.row.columns.displayName, sortKey: $0.row.columns.sortKey)
+                    }, to: targets, on: db)
+                let photos = zip(chunk, rows).compactMap { card, row in
                     card.photo.map { photo in
                         ContactPhotoModel(
-                            contactID: model.id!, mediaType: photo.format.mediaType, data: photo.data,
+                            contactID: row.id, mediaType: photo.format.mediaType, data: photo.data,
                             width: photo.width, height: photo.height)
                     }
                 }
                 if !photos.isEmpty { try await photos.create(on: db) }
-                imported += zip(chunk, models).map { card, model in
-                    .init(line: card.line, contactID: model.id!, displayName: model.displayName, notices: card.notices)
+                imported += zip(chunk, rows).map { card, row in
+                    .init(
+                        line: card.line, contactID: row.id, displayName: row.row.columns.displayName,
+                        notices: card.notices)
                 }
             }
-            let names = targets.map(\.name).sorted().joined(separator: ", ")
-            try await AuditService(db: db).record(
-                .contactsImported, by: actor, target: names.isEmpty ? nil : names,
-                detail: "format=vcard created=\(imported.count) refused=\(refused) problems=\(problems)")
-            return imported
         }
-        return report
+        try await audit(db, imported.count)
+        return imported
     }
 
     /// The groups cards go to: each one the actor can write. None means no group for those who keep the
@@ -116,7 +146,7 @@ struct ContactImportService {
             > 0
     }
 
-    private struct Accepted {
+    private struct Accepted: Sendable {
         let line: Int
         let contact: Contact
         var notices: [Notice]
