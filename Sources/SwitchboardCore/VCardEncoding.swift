@@ -1,27 +1,48 @@
 import Foundation
 
 /// The lines of one card in the syntax of its version: escaping, quoted-printable (2.1) or folding
-/// (3.0, 4.0), and the photo.
+/// (3.0, 4.0), and the photo. Written as UTF-8 bytes, each line ended by CR LF: an export writes every
+/// contact through here, and building `String` lines (with Foundation's `String(format:)` per
+/// quoted-printable byte and `replacingOccurrences` per value) was most of its time.
 struct VCardOutput {
     let version: VCardVersion
-    private(set) var lines: [String] = []
+    private(set) var bytes: [UInt8] = []
+    /// A value being escaped, kept between properties to save its allocation.
+    private var value: [UInt8] = []
 
-    init(version: VCardVersion) { self.version = version }
+    init(version: VCardVersion) {
+        self.version = version
+        bytes.reserveCapacity(512)
+        value.reserveCapacity(128)
+    }
+
+    /// The card as text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// A text value, escaped here; empty values are left out.
     mutating func add(_ name: String, _ parameters: [String] = [], text: String?) {
         guard let text, !text.isEmpty else { return }
-        addEscaped(name, parameters, escape(text, structured: false))
+        value.removeAll(keepingCapacity: true)
+        appendEscaped(text, structured: false)
+        addValue(name, parameters)
     }
 
     /// A structured value (N, ORG, ADR): its fields escaped and joined with `;`.
     mutating func add(_ name: String, _ parameters: [String] = [], fields: [String?]) {
-        addEscaped(name, parameters, fields.map { escape($0 ?? "", structured: true) }.joined(separator: ";"))
+        value.removeAll(keepingCapacity: true)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { value.append(0x3B) }
+            if let field { appendEscaped(field, structured: true) }
+        }
+        addValue(name, parameters)
     }
 
     /// A value written as given, folded if the version folds.
-    mutating func addVerbatim(_ name: String, _ parameters: [String] = [], value: String) {
-        append(([name] + parameters).joined(separator: ";") + ":" + value)
+    mutating func addVerbatim(_ name: String, _ parameters: [String] = [], value text: String) {
+        var line = Self.head(name, parameters)
+        line.append(0x3A)
+        line += text.utf8
+        appendLine(line)
     }
 
     /// 2.1 inline base64 (indented body and the blank line that ends it), 3.0 `ENCODING=b`, 4.0 `data:` URI.
@@ -30,15 +51,19 @@ struct VCardOutput {
         let format = VCardOutput.imageFormat(photo)
         switch version {
         case .v21:
-            let head = "PHOTO;ENCODING=BASE64" + (format.map { ";TYPE=" + $0.uppercased() } ?? "") + ":"
-            var rest = Substring(base64)
-            lines.append(head + rest.prefix(76 - head.count))
+            let head = Array(("PHOTO;ENCODING=BASE64" + (format.map { ";TYPE=" + $0.uppercased() } ?? "") + ":").utf8)
+            var rest = Array(base64.utf8)[...]
+            bytes += head
+            bytes += rest.prefix(76 - head.count)
+            bytes += [0x0D, 0x0A]
             rest = rest.dropFirst(76 - head.count)
             while !rest.isEmpty {
-                lines.append(" " + rest.prefix(75))
+                bytes.append(0x20)
+                bytes += rest.prefix(75)
+                bytes += [0x0D, 0x0A]
                 rest = rest.dropFirst(75)
             }
-            lines.append("")
+            bytes += [0x0D, 0x0A]
         case .v30:
             addVerbatim("PHOTO", ["ENCODING=b"] + (format.map { ["TYPE=" + $0.uppercased()] } ?? []), value: base64)
         case .v40:
@@ -55,91 +80,131 @@ struct VCardOutput {
         return nil
     }
 
-    private mutating func addEscaped(_ name: String, _ parameters: [String], _ value: String) {
-        let line = ([name] + parameters).joined(separator: ";") + ":" + value
-        let needsEncoding = line.utf8.count > 76 || value.utf8.contains { $0 >= 0x80 || $0 == 0x0A || $0 == 0x0D }
-        guard version == .v21, needsEncoding else { return append(line) }
-        let head = ([name] + parameters + ["CHARSET=UTF-8", "ENCODING=QUOTED-PRINTABLE"]).joined(separator: ";")
-        lines += VCardOutput.quotedPrintableLines(head + ":", value.replacingOccurrences(of: "\n", with: "\r\n"))
+    /// `NAME;PARAM;PARAM` as bytes.
+    private static func head(_ name: String, _ parameters: [String]) -> [UInt8] {
+        var head = Array(name.utf8)
+        for parameter in parameters {
+            head.append(0x3B)
+            head += parameter.utf8
+        }
+        return head
+    }
+
+    /// The property with the escaped `value`: as it is, folded (3.0, 4.0), or quoted-printable (2.1, when the value
+    /// is not ASCII, holds a line break, or the line would be longer than 76 characters).
+    private mutating func addValue(_ name: String, _ parameters: [String]) {
+        var line = Self.head(name, parameters)
+        let needsEncoding =
+            line.count + 1 + value.count > 76 || value.contains { $0 >= 0x80 || $0 == 0x0A || $0 == 0x0D }
+        guard version == .v21, needsEncoding else {
+            line.append(0x3A)
+            line += value
+            return appendLine(line)
+        }
+        line += Array(";CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:".utf8)
+        // A line break alone becomes CR LF.
+        if value.contains(0x0A) {
+            var broken: [UInt8] = []
+            broken.reserveCapacity(value.count + 8)
+            for (index, byte) in value.enumerated() {
+                if byte == 0x0A, index == 0 || value[index - 1] != 0x0D { broken.append(0x0D) }
+                broken.append(byte)
+            }
+            value = broken
+        }
+        appendQuotedPrintable(head: line)
     }
 
     /// 2.1 leaves commas alone (Outlook would show the backslash) and has no `\n`: line breaks go
-    /// through quoted-printable. 3.0 and 4.0 escape `\`, `,`, `;` and line breaks everywhere.
-    private func escape(_ text: String, structured: Bool) -> String {
-        // Byte by byte: Foundation's `replacingOccurrences`, four calls per value, was most of an export's time. The
-        // bytes escaped are ASCII, never part of a multi-byte character.
+    /// through quoted-printable. 3.0 and 4.0 escape `\`, `,`, `;` and line breaks everywhere. The bytes escaped
+    /// are ASCII, never part of a multi-byte character.
+    private mutating func appendEscaped(_ text: String, structured: Bool) {
         let escapesSemicolon = version != .v21 || structured
         let escapesAll = version != .v21
-        func escaped(_ byte: UInt8) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
             switch byte {
-            case 0x5C: true
-            case 0x3B: escapesSemicolon
-            case 0x2C, 0x0A: escapesAll
-            default: false
+            case 0x5C: value += [0x5C, 0x5C]
+            case 0x3B where escapesSemicolon: value += [0x5C, 0x3B]
+            case 0x2C where escapesAll: value += [0x5C, 0x2C]
+            case 0x0A where escapesAll:
+                // CR LF is one line break: the CR written before it goes.
+                if previous == 0x0D { value.removeLast() }
+                value += [0x5C, 0x6E]
+            default: value.append(byte)
             }
+            previous = byte
         }
-        guard text.utf8.contains(where: escaped) else { return text }
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 8)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case 0x5C: output += [0x5C, 0x5C]
-            case 0x3B where escapesSemicolon: output += [0x5C, 0x3B]
-            case 0x2C where escapesAll: output += [0x5C, 0x2C]
-            case 0x0A where escapesAll: output += [0x5C, 0x6E]
-            case 0x0D where escapesAll && index + 1 < bytes.count && bytes[index + 1] == 0x0A:
-                // CR LF is one line break.
-                output += [0x5C, 0x6E]
-                index += 1
-            default: output.append(byte)
-            }
-            index += 1
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// 2.1 lines are never folded (2.1 readers keep the fold's space); 3.0 and 4.0 lines are folded at
     /// 75 octets, never inside a UTF-8 sequence.
-    private mutating func append(_ line: String) {
-        guard version != .v21 else { return lines.append(line) }
-        var current = ""
+    private mutating func appendLine(_ line: [UInt8]) {
+        guard version != .v21 else {
+            bytes += line
+            bytes += [0x0D, 0x0A]
+            return
+        }
         var octets = 0
-        for scalar in line.unicodeScalars {
-            let size = UTF8.width(scalar)
+        var index = 0
+        while index < line.count {
+            let size = Self.scalarWidth(line[index])
             if octets + size > 75 {
-                lines.append(current)
-                current = " "
+                bytes += [0x0D, 0x0A, 0x20]
                 octets = 1
             }
-            current.unicodeScalars.append(scalar)
+            bytes += line[index..<min(index + size, line.count)]
             octets += size
+            index += size
         }
-        lines.append(current)
+        bytes += [0x0D, 0x0A]
     }
 
-    /// The value quoted-printable encoded after `head`, in lines of at most 76 characters ending in a
-    /// soft break `=`. A character's bytes stay on one line, and a space starting or ending a line is `=20`.
-    static func quotedPrintableLines(_ head: String, _ value: String) -> [String] {
-        var lines: [String] = []
-        var current = head
-        let scalars = Array(value.unicodeScalars)
-        for (index, scalar) in scalars.enumerated() {
-            var token = String(scalar).utf8.map { byte in
-                (33...126).contains(byte) && byte != 0x3D || byte == 0x20
-                    ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
-            }.joined()
-            if token == " ", index == scalars.count - 1 { token = "=20" }
-            if current.count + token.count > 75 {
-                lines.append(current + "=")
-                current = ""
+    /// The escaped value quoted-printable encoded after `head`, in lines of at most 76 characters ending in a soft
+    /// break `=`. A character's bytes stay on one line, and a space starting or ending a line is `=20`.
+    private mutating func appendQuotedPrintable(head: [UInt8]) {
+        bytes += head
+        var length = head.count
+        var token: [UInt8] = []
+        token.reserveCapacity(12)
+        var index = 0
+        while index < value.count {
+            let end = min(index + Self.scalarWidth(value[index]), value.count)
+            token.removeAll(keepingCapacity: true)
+            for position in index..<end {
+                let byte = value[position]
+                if (33...126).contains(byte) && byte != 0x3D || byte == 0x20 {
+                    token.append(byte)
+                } else {
+                    token += [0x3D, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0x0F)]]
+                }
             }
-            if token == " ", current.isEmpty { token = "=20" }
-            current += token
+            var isSpace = token == [0x20]
+            if isSpace, end == value.count {
+                token = [0x3D, 0x32, 0x30]
+                isSpace = false
+            }
+            if length + token.count > 75 {
+                bytes += [0x3D, 0x0D, 0x0A]
+                length = 0
+            }
+            if isSpace, length == 0 { token = [0x3D, 0x32, 0x30] }
+            bytes += token
+            length += token.count
+            index = end
         }
-        lines.append(current)
-        return lines
+        bytes += [0x0D, 0x0A]
+    }
+
+    private static let hex = Array("0123456789ABCDEF".utf8)
+
+    /// How many bytes the UTF-8 sequence starting with `lead` has.
+    private static func scalarWidth(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
     }
 }

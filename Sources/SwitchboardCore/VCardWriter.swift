@@ -8,6 +8,17 @@ import Foundation
 /// values come back trimmed, and a second e-mail or address of the same type comes back in the notes.
 public enum VCardWriter {
     public static func write(_ contact: Contact, photo: Data? = nil, version: VCardVersion = .v21) -> String {
+        output(contact, photo: photo, version: version).text
+    }
+
+    /// The card's UTF-8 appended to `bytes` (an export writes thousands into one buffer).
+    public static func append(
+        _ contact: Contact, photo: Data? = nil, version: VCardVersion = .v21, to bytes: inout [UInt8]
+    ) {
+        bytes += output(contact, photo: photo, version: version).bytes
+    }
+
+    private static func output(_ contact: Contact, photo: Data?, version: VCardVersion) -> VCardOutput {
         var output = VCardOutput(version: version)
         output.addVerbatim("BEGIN", value: "VCARD")
         output.addVerbatim("VERSION", value: version.rawValue)
@@ -41,7 +52,7 @@ public enum VCardWriter {
         output.add("X-SWITCHBOARD-SHORTCODE", text: contact.shortCode)
         if let photo, !photo.isEmpty { output.addPhoto(photo) }
         output.addVerbatim("END", value: "VCARD")
-        return output.lines.joined(separator: "\r\n") + "\r\n"
+        return output
     }
 
     private static func phoneTypes(_ type: PhoneType) -> [String] {

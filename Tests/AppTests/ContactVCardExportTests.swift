@@ -134,9 +134,9 @@ struct ContactVCardExportTests {
         }
     }
 
-    @Test("a large group streams out whole and in order")
-    func large() async throws {
-        try await withApp { app in
+    @Test("a large group streams out whole and in order", arguments: Storage.allCases)
+    func large(_ storage: Storage) async throws {
+        try await withApp(on: storage) { app in
             let w = try await InterchangeWorld.make(app)
             var data = SampleData(seed: 7)
             let models = (0..<450).map { _ in ContactModel(data.contact()) }
@@ -150,6 +150,28 @@ struct ContactVCardExportTests {
             let expected = try await ContactGroupMemberModel.query(on: app.db).filter(\.$group.$id == w.c.id!)
                 .sort(\.$sortKey).sort(\.$contact.$id).all().map { names[$0.$contact.id] ?? "" }
             #expect(exported == expected)
+            // Read from the SQLite file or through the database, batch after batch, the file is the same.
+            let ids = models.map { $0.id! } + [w.cleo.id!]
+            let photo = Data([0x89, 0x50, 0x4E, 0x47] + Array(repeating: 7, count: 40))
+            try await ContactPhotoModel(
+                contactID: ids[3], mediaType: "image/png", data: photo, width: 1, height: 1
+            ).create(on: app.db)
+            var direct: [UInt8] = []
+            var fluent: [UInt8] = []
+            for try await batch in app.contactExport(sqliteFile: app.sqliteFile).vCards(of: ids, version: .v30) {
+                direct += batch
+            }
+            for try await batch in app.contactExport(sqliteFile: nil).vCards(of: ids, version: .v30) { fluent += batch }
+            #expect(direct == fluent)
+            let text = String(decoding: direct, as: UTF8.self)
+            #expect(text.components(separatedBy: "BEGIN:VCARD").count == ids.count + 1)
+            #expect(text.contains("PHOTO;ENCODING=b;TYPE=PNG:"))
         }
+    }
+}
+
+extension Application {
+    fileprivate func contactExport(sqliteFile: String?) -> ContactExportService {
+        ContactExportService(db: db, sqliteFile: sqliteFile)
     }
 }

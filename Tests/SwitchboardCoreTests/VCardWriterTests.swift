@@ -129,4 +129,11 @@ struct VCardWriterTests {
         #expect(contact.displayName == nil && contact.resolvedDisplayName == "John Quincy Adams Public Jr.")
         #expect(VCardWriter.write(contact, version: .v40).contains("N:Public;John;Quincy Adams;Dr.;Jr.\r\n"))
     }
+
+    @Test("a line break typed in a browser (CR LF) is one line break in every version")
+    func crlfInNotes() {
+        let contact = Contact(displayName: "Anne", notes: "one\r\ntwo\nthree")
+        #expect(VCardWriter.write(contact, version: .v21).contains(":one=0D=0Atwo=0D=0Athree\r\n"))
+        #expect(VCardWriter.write(contact, version: .v30).contains("NOTE:one\\ntwo\\nthree\r\n"))
+    }
 }

@@ -194,7 +194,7 @@ extension ExportContactsCommand {
         let version = try VCardVersion.requested(signature.version)
         var group: UUID?
         if let name = signature.group { group = try await context.group(named: name).requireID() }
-        let service = ContactExportService(db: context.application.db)
+        let service = ContactExportService(db: context.application.db, sqliteFile: context.application.sqliteFile)
         let (ids, _) = try await service.exportScope(
             group: group, withoutGroup: signature.withoutGroup, version: version, by: context.consoleActor)
         if let output = signature.output {

@@ -50,6 +50,41 @@ enum ContactStore {
         return contacts
     }
 
+    /// `contacts(_:on:)` read from the SQLite file with SQLite's own API (`SQLiteFileReader`), on NIO's thread pool.
+    static func contacts(_ ids: [UUID], reader: SQLiteFileReader, on db: any Database) async throws -> [UUID: Contact] {
+        guard !ids.isEmpty else { return [:] }
+        let query: SQLQueryString =
+            "SELECT id, \(unsafeRaw: ContactBulkInsert.domainColumns) FROM contacts WHERE id IN (\(binds: ids))"
+        let rows = try await reader.rows(query, dialectOf: db as! any SQLDatabase) { row in
+            (id: row.text(0).flatMap(UUID.init(uuidString:)), contact: try ContactFlatColumns.contact(from: row, at: 1))
+        }
+        var contacts: [UUID: Contact] = [:]
+        contacts.reserveCapacity(rows.count)
+        for row in rows {
+            guard let id = row.id else {
+                throw SQLiteFileReader.Failure(code: 0, message: "a contact id is not a UUID")
+            }
+            contacts[id] = row.contact
+        }
+        return contacts
+    }
+
+    /// The photos of those of `contacts` that have one, from the SQLite file (`SQLiteFileReader`) or through Fluent.
+    static func photos(of contacts: [UUID], reader: SQLiteFileReader?, on db: any Database) async throws -> [UUID: Data]
+    {
+        guard !contacts.isEmpty else { return [:] }
+        guard let reader else {
+            let photos = try await ContactPhotoModel.query(on: db).filter(\.$contact.$id ~~ contacts).all()
+            return Dictionary(photos.map { ($0.$contact.id, $0.data) }) { first, _ in first }
+        }
+        let query: SQLQueryString =
+            "SELECT contact_id, data FROM contact_photos WHERE contact_id IN (\(binds: contacts))"
+        let rows = try await reader.rows(query, dialectOf: db as! any SQLDatabase) { row in
+            (id: row.text(0).flatMap(UUID.init(uuidString:)), data: Data(row.bytes(1)))
+        }
+        return Dictionary(rows.compactMap { row in row.id.map { ($0, row.data) } }) { first, _ in first }
+    }
+
     /// The contacts of the next batch of `search` (its `limit` after its cursor), as the actor may read them, and
     /// where the batch after starts (an export reads every contact of a scope this way).
     static func batch(of search: ContactSearch, access: ContactAccess, on db: any Database) async throws

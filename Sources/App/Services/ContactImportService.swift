@@ -46,12 +46,18 @@ struct ContactImportService {
     /// Imports every card of `data` into `groupIDs` (see `targets(_:by:)` when none is named).
     func importVCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
         let targets = try await targets(groupIDs, by: actor)
-        let file = VCardReader.read(data)
-        guard !file.cards.isEmpty || file.problems.contains(where: { $0.kind != .outsideCard }) else {
-            throw SwitchboardError.notVCard
+        // Reading and checking the cards is work for Dispatch's threads, not an event loop (a large file kept one
+        // busy, and the requests it serves waited).
+        let (accepted, checked) = try await withTaskExecutorPreference(DispatchTaskExecutor.shared) {
+            let file = VCardReader.read(data)
+            guard !file.cards.isEmpty || file.problems.contains(where: { $0.kind != .outsideCard }) else {
+                throw SwitchboardError.notVCard
+            }
+            var report = Report(problems: file.problems, groups: targets)
+            let accepted = try await prepare(file.cards, for: targets, report: &report)
+            return (accepted, report)
         }
-        var report = Report(problems: file.problems, groups: targets)
-        let accepted = try await prepare(file.cards, for: targets, report: &report)
+        var report = checked
         let refused = report.refused.count
         let problems = report.problems.count
         let stored = try await ContactModel.query(on: db).count()
@@ -82,11 +88,23 @@ struct ContactImportService {
         var imported: [Report.Imported] = []
         imported.reserveCapacity(accepted.count)
         let large = accepted.count >= 5_000 && accepted.count >= stored / 2
+        let chunks = accepted.chunked(by: 500).map { chunk in chunk.map { (id: ids.next(), accepted: $0) } }
+        // A chunk's rows and statements are built on another thread while the one before is written (SQLite writes on
+        // its own thread): the two cores share an import, as they share a CSV import.
+        @Sendable func built(_ index: Int) -> Task<([(id: UUID, row: ContactBulkInsert.Row)], [BulkStatement]), Never> {
+            Task.detached {
+                let rows = chunks[index].map { (id: $0.id, row: ContactBulkInsert.Row($0.accepted.contact)) }
+                return (rows, ContactBulkInsert.statements(rows, on: sql))
+            }
+        }
         try await ContactBulkSchema.withBulkSchema(on: db, if: large) { triggersOff in
-            for chunk in accepted.chunked(by: 500) {
-                let rows = chunk.map { (id: ids.next(), row: ContactBulkInsert.Row($0.contact)) }
+            var ahead = chunks.isEmpty ? nil : built(0)
+            for index in chunks.indices {
+                guard let (rows, statements) = await ahead?.value else { break }
+                ahead = index + 1 < chunks.count ? built(index + 1) : nil
+                let chunk = chunks[index].map(\.accepted)
                 let last = triggersOff ? try await ContactBulkInsert.lastRowID(on: sql) : nil
-                for statement in ContactBulkInsert.statements(rows, on: sql) { try await statement.run(on: sql) }
+                for statement in statements { try await statement.run(on: sql) }
                 if let last { try await ContactBulkInsert.fanOut(after: last, on: sql) }
                 try await ContactService.addNew(
                     rows.map {

@@ -156,7 +156,9 @@ extension Request {
     var contactImportService: ContactImportService {
         ContactImportService(db: db, photoRules: application.config.photoRules)
     }
-    var contactExportService: ContactExportService { ContactExportService(db: db) }
+    var contactExportService: ContactExportService {
+        ContactExportService(db: db, sqliteFile: application.sqliteFile)
+    }
     var csvImportService: CSVImportService {
         CSVImportService(db: db, importDB: application.importDatabase(logger: logger, on: eventLoop))
     }
