@@ -114,8 +114,8 @@ struct ContactExportService {
 }
 
 /// The vCards of a list of contacts, one batch (as UTF-8) per step. A contact deleted meanwhile is left out. The next
-/// batch is read (from the SQLite file on NIO's thread pool, or by the database) while the current one is written, so
-/// that reading and writing share the two cores; one read in flight at a time.
+/// batches are read (from the SQLite file on NIO's thread pool, two at once, or by the database, one) while the current
+/// one is written, so that reading and writing share the cores.
 struct VCardBatches: AsyncSequence, Sendable {
     typealias Element = ArraySlice<UInt8>
 
@@ -136,14 +136,18 @@ struct VCardBatches: AsyncSequence, Sendable {
         var remaining: ArraySlice<UUID>
         let version: VCardVersion
         let db: any Database
-        let reader: SQLiteFileReader?
-        var ahead: Task<Batch, any Error>?
+        /// Two read-only connections to the SQLite file, used by turns: reading is most of an export, and two batches
+        /// are read at once while a third is written. Empty: read through the database, one batch ahead.
+        let readers: [SQLiteFileReader]
+        var ahead: [Task<Batch, any Error>] = []
+        var started = 0
 
         mutating func next() async throws -> ArraySlice<UInt8>? {
-            if ahead == nil { ahead = read() }
-            guard let reading = ahead else { return nil }
-            let batch = try await reading.value
-            ahead = read()
+            while ahead.count < Swift.max(1, readers.count), let reading = read() { ahead.append(reading) }
+            guard !ahead.isEmpty else { return nil }
+            let batch = try await ahead.removeFirst().value
+            // The reader of the batch just read is free again.
+            if let reading = read() { ahead.append(reading) }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(batch.contacts.count * 400)
             for id in batch.ids {
@@ -153,12 +157,14 @@ struct VCardBatches: AsyncSequence, Sendable {
             return bytes[...]
         }
 
-        /// Starts reading the next batch; `nil` after the last one.
+        /// Starts reading the next batch (by the next reader in turn); `nil` after the last one.
         private mutating func read() -> Task<Batch, any Error>? {
             guard !remaining.isEmpty else { return nil }
             let ids = remaining.prefix(VCardBatches.batchSize)
             remaining = remaining.dropFirst(VCardBatches.batchSize)
-            return Task { [db, reader] in
+            let reader = readers.isEmpty ? nil : readers[started % readers.count]
+            started += 1
+            return Task { [db] in
                 // Raw rows rather than models: decoding a Fluent model per contact was most of an export's time.
                 let contacts =
                     if let reader { try await ContactStore.contacts(Array(ids), reader: reader, on: db) } else {
@@ -172,8 +178,8 @@ struct VCardBatches: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator {
         // A file that cannot be opened read-only (it always should be) is read through the database instead.
-        let reader = sqliteFile.flatMap { try? SQLiteFileReader(path: $0) }
-        return AsyncIterator(remaining: ids[...], version: version, db: db, reader: reader)
+        let readers = sqliteFile.map { file in (0..<2).compactMap { _ in try? SQLiteFileReader(path: file) } } ?? []
+        return AsyncIterator(remaining: ids[...], version: version, db: db, readers: readers)
     }
 }
 
