@@ -15,8 +15,17 @@ public enum CSVColumnInference {
     /// address, a number or a postcode.
     public static func isDataRow(_ cells: [String]) -> Bool {
         guard CSVTemplate.suggest(for: cells) == nil else { return false }
-        guard cells.filter({ CSVHeaderWords.field(for: $0) != nil }).count < 2 else { return false }
+        guard namedFields(cells) < 2 else { return false }
         return cells.contains { [.email, .number, .postcode].contains(kind(of: $0)) }
+    }
+
+    /// How many cells of `cells` name a field by their words and look like a header: no digit, no "@" (a street "12 rue
+    /// de la Paix" or an address at "free.fr" is a value, not a header).
+    static func namedFields(_ cells: [String]) -> Int {
+        cells.filter { cell in
+            !cell.contains("@") && !cell.contains(where: \.isNumber)
+                && (CSVHeaderWords.field(for: cell) ?? .ignore) != .ignore
+        }.count
     }
 
     /// How many lines of notes come before the header row: lines of at most one cell followed, within ten lines, by
@@ -30,9 +39,7 @@ public enum CSVColumnInference {
         guard let first = lines.first, isNote(first) else { return 0 }
         for index in lines.indices.dropFirst() where !isNote(lines[index]) {
             let cells = lines[index]
-            let known =
-                CSVTemplate.suggest(for: cells) != nil
-                || cells.filter { CSVHeaderWords.field(for: $0) != nil }.count >= 2
+            let known = CSVTemplate.suggest(for: cells) != nil || namedFields(cells) >= 2
             return known ? index : 0
         }
         return 0

@@ -19,7 +19,9 @@ public enum CSVHeaderWords {
         func has(_ candidates: Set<String>) -> Bool { words.contains { candidates.contains($0) } }
         func contains(_ parts: [String]) -> Bool { parts.contains { compact.contains($0) } }
 
-        if has(notAContact) || contains(["kundennummer", "customernumber", "numeroclient", "createdat", "modifiedat"]) {
+        if has(notAContact)
+            || contains(["kundennummer", "customernumber", "numeroclient", "createdat", "modifiedat", "mailtype"])
+        {
             return .ignore
         }
         let place: AddressType = has(homeWords) ? .private : .business
@@ -125,7 +127,7 @@ public enum CSVHeaderWords {
     /// Whole headers whose meaning no word rule gets right (a directory's short names, LDAP's).
     static let exact: [String: CSVField] = [
         "fn": .firstName, "ln": .lastName, "sn": .lastName, "cn": .displayName, "givenname": .firstName,
-        "num": .phone(.business), "no": .phone(.business), "nr": .phone(.business), "ext": .phone(.business),
+        "num": .phone(.business), "number": .phone(.business), "ext": .phone(.business),
         "extension": .phone(.business), "telephonenumber": .phone(.business), "o": .company, "ou": .department,
         "l": .address(.business, .city), "c": .address(.business, .country), "st": .address(.business, .region),
         "mail": .email(.business), "nom": .lastName, "name": .displayName, "full name": .displayName,
@@ -152,10 +154,10 @@ public enum CSVHeaderWords {
         "email": .email(.business),
     ]
 
+    /// "Number", "Nummer", "Numéro" alone name a phone only beside one of these (a VAT or an order number is not one).
     static let phoneWords: Set<String> = [
-        "phone", "telephone", "tel", "telefon", "telefono", "telefoon", "telephon", "num", "number", "nummer",
-        "numero", "rufnummer", "durchwahl", "extension", "ext", "direct", "dial", "landline", "festnetz", "fixe",
-        "voice", "telefonnummer",
+        "phone", "telephone", "tel", "telefon", "telefono", "telefoon", "telephon", "num", "rufnummer", "durchwahl",
+        "extension", "ext", "direct", "dial", "landline", "festnetz", "fixe", "voice", "telefonnummer",
     ]
     static let mobileWords: Set<String> = [
         "mobile", "mobil", "cell", "cellular", "handy", "portable", "movil", "cellulare", "mobiel", "gsm", "natel",
@@ -185,7 +187,9 @@ public enum CSVHeaderWords {
         "user", "free", "busy", "box", "location", "sprache", "langue", "display", "imaddress", "assistent",
         "assistentin", "vorgesetzten", "vorgesetzte", "kinder", "empfohlen", "benutzer", "prioritat", "responsable",
         "conjoint", "enfants", "recommande", "initiales", "utilisateur", "priorite", "identification", "mariage",
-        "complet", "postfach",
+        "complet", "postfach", "phonetic", "formatted", "extended", "label", "labels", "furigana", "angezeigter",
+        "tipo", "weergavenaam", "mostrar", "visualizzato", "description", "relation", "event", "custom", "group",
+        "membership", "short", "maiden", "symbol", "vat", "order", "invoice", "iban",
     ]
 
     /// A name prefix as people write them (Mr, Mrs, Dr., Prof., M., Mme, Herr, Frau, Sr., Sra.).

@@ -294,7 +294,9 @@ extension Contact {
         var merged = self
         merged.title = newer.title ?? title
         merged.firstName = newer.firstName ?? firstName
+        merged.middleName = newer.middleName ?? middleName
         merged.lastName = newer.lastName ?? lastName
+        merged.suffix = newer.suffix ?? suffix
         merged.displayName = newer.displayName ?? displayName
         merged.company = newer.company ?? company
         merged.department = newer.department ?? department

@@ -30,8 +30,7 @@ public struct CSVTemplate: Sendable {
             guard let fields = fieldsByName[name] else { return CSVHeaderWords.field(for: cell) ?? .ignore }
             return occurrence < fields.count ? fields[occurrence] : .ignore
         }
-        let dayFirst = header.contains { Self.dayFirstHeaders.contains(Self.normalizedHeader($0)) }
-        return CSVMapping(fields: fields, undoesNeutralisation: undoesNeutralisation, dayFirst: dayFirst)
+        return CSVMapping(fields: fields, undoesNeutralisation: undoesNeutralisation, dayFirst: Self.isDayFirst(header))
     }
 
     /// How many cells of `header` this template knows.
@@ -45,12 +44,19 @@ public struct CSVTemplate: Sendable {
         SearchFolding.fold(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
+    /// Whether the header is in a language that writes the day first ("Anniversaire", "Geburtstag"): "03/04/1980" is
+    /// then the 3rd of April; otherwise (English headers) the 4th of March.
+    public static func isDayFirst(_ header: [String]) -> Bool {
+        header.contains { dayFirstHeaders.contains(normalizedHeader($0)) }
+    }
+
     static let dayFirstHeaders: Set<String> = [
         "anniversaire", "geburtstag", "date de naissance", "cumpleanos", "compleanno", "verjaardag", "geburtsdatum",
     ]
 
     /// The template whose headers match most cells of `header`; `nil` when none matches two cells and half of
     /// them (or the only one of a one-column file): a file sharing "Email" and "Company" with Yahoo's is not Yahoo's.
+    /// Ten known cells are enough whatever the width (Outlook's full export has 91 columns, 38 of them known).
     /// Switchboard's own format wins a tie.
     public static func suggest(for header: [String]) -> CSVTemplate? {
         let filled = header.filter { !$0.isEmpty }.count
@@ -58,7 +64,7 @@ public struct CSVTemplate: Sendable {
         var best: (CSVTemplate, Int)?
         for template in builtIn {
             let score = template.score(header)
-            if score >= max(needed, 1), score > (best?.1 ?? 0) { best = (template, score) }
+            if score >= max(needed, 1) || score >= 10, score > (best?.1 ?? 0) { best = (template, score) }
         }
         return best?.0
     }

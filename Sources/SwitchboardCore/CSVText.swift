@@ -15,7 +15,10 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     case isoLatin2 = "iso-8859-2"
     case windows1251 = "windows-1251"
     case koi8R = "koi8-r"
+    case koi8U = "koi8-u"
+    case isoCyrillic = "iso-8859-5"
     case windows1253 = "windows-1253"
+    case isoGreek = "iso-8859-7"
     case windows1254 = "windows-1254"
     case windows1255 = "windows-1255"
     case shiftJIS = "shift_jis"
@@ -40,7 +43,12 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
         if head.count >= 2, head[0] != 0, head[1] == 0 { return .utf16LE }
         if head.count >= 2, head[0] == 0, head[1] != 0 { return .utf16BE }
         if isValidUTF8(bytes) { return .utf8 }
-        let sample = Array(bytes.prefix(256 * 1024))
+        var sample = Array(bytes.prefix(256 * 1024))
+        // Cut after the last line break: a multi-byte character cut in two would read as an error (no set uses 0x0A
+        // inside a character).
+        if sample.count == 256 * 1024, let lastBreak = sample.lastIndex(of: 0x0A) {
+            sample.removeSubrange((lastBreak + 1)...)
+        }
         let hasC1 = sample.contains(where: { (0x80...0x9F).contains($0) })
         let western: CSVEncoding = hasC1 ? .windows1252 : sample.contains(0xA4) ? .isoLatin9 : .isoLatin1
         let detected: CSVEncoding? =
@@ -50,10 +58,13 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
             case "GB18030", "GB2312", "GBK": .gb18030
             case "BIG5", "CP950": .big5
             case "EUC-KR", "UHC", "CP949": .eucKR
-            case "WINDOWS-1251", "ISO-8859-5": .windows1251
-            case "KOI8-R", "KOI8-U": .koi8R
+            case "WINDOWS-1251": .windows1251
+            case "ISO-8859-5": .isoCyrillic
+            case "KOI8-R": .koi8R
+            case "KOI8-U": .koi8U
             case "WINDOWS-1250", "ISO-8859-2": hasC1 ? .windows1250 : .isoLatin2
-            case "WINDOWS-1253", "ISO-8859-7": .windows1253
+            case "WINDOWS-1253": .windows1253
+            case "ISO-8859-7": .isoGreek
             case "WINDOWS-1254", "ISO-8859-9": .windows1254
             case "WINDOWS-1255", "ISO-8859-8": .windows1255
             default: nil
@@ -63,7 +74,7 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     }
 
     /// Whether a set uchardet named reads `sample` as text in that set's script (see `detect`).
-    private func isPlausible(for sample: [UInt8]) -> Bool {
+    func isPlausible(for sample: [UInt8]) -> Bool {
         func isLetter(_ byte: UInt8) -> Bool { byte >= 0xC0 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
         switch self {
         case .shiftJIS, .eucJP, .gb18030, .big5, .eucKR:
@@ -72,17 +83,17 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
                 text[$0] == 0xEF && text[$0 + 1] == 0xBF && text[$0 + 2] == 0xBD
             }
         case .windows1250, .isoLatin2:
-            // Ą Ł Ś Š Ť Ź Ž Ż ą ł ś š ť ź ž ż in either set: symbols (± ³ ¶ ¹ ¼ ¾ ¿ £ ©) or C1 bytes in Western ones.
+            // Ł Ľ Ś Š Ź Ž Ż ą ł ľ ś š ź ž (and Ť Ź ť in Windows-1250): symbols (£ ¥ ¦ ± ³ µ ¶ ¹ ¼ ¾) or bytes
+            // Windows-1252 leaves unassigned. Not ¡ ¿ « » Œ œ Š š Ž ž Ÿ: Spanish and French write those next to letters.
             let letters: Set<UInt8> = [
-                0xA1, 0xA3, 0xA5, 0xA6, 0xA9, 0xAB, 0xAC, 0xAE, 0xAF, 0xB1, 0xB3, 0xB5, 0xB6, 0xB9, 0xBB, 0xBC, 0xBE,
-                0xBF, 0x8A, 0x8C, 0x8D, 0x8E, 0x8F, 0x9A, 0x9C, 0x9D, 0x9E, 0x9F,
+                0xA3, 0xA5, 0xA6, 0xA9, 0xAC, 0xAE, 0xAF, 0xB1, 0xB3, 0xB5, 0xB6, 0xB9, 0xBC, 0xBE, 0x8D, 0x8F, 0x9D,
             ]
             return sample.indices.contains { index in
                 letters.contains(sample[index])
                     && ((index > 0 && isLetter(sample[index - 1]))
                         || (index + 1 < sample.count && isLetter(sample[index + 1])))
             }
-        case .windows1251, .koi8R, .windows1253, .windows1255:
+        case .windows1251, .isoCyrillic, .koi8R, .koi8U, .windows1253, .isoGreek, .windows1255:
             var run = 0
             for byte in sample {
                 run = byte >= 0xC0 ? run + 1 : 0
@@ -108,7 +119,10 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
         case .isoLatin2: ("ISO-8859-2", "csv.script.central_european")
         case .windows1251: ("Windows-1251", "csv.script.cyrillic")
         case .koi8R: ("KOI8-R", "csv.script.cyrillic")
+        case .koi8U: ("KOI8-U", "csv.script.cyrillic")
+        case .isoCyrillic: ("ISO-8859-5", "csv.script.cyrillic")
         case .windows1253: ("Windows-1253", "csv.script.greek")
+        case .isoGreek: ("ISO-8859-7", "csv.script.greek")
         case .windows1254: ("Windows-1254", "csv.script.turkish")
         case .windows1255: ("Windows-1255", "csv.script.hebrew")
         case .shiftJIS: ("Shift_JIS", "csv.script.japanese")
@@ -148,8 +162,8 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
     /// array), one transcoded copy otherwise. Bytes that do not decode become U+FFFD.
     public func utf8Bytes(of data: Data) -> [UInt8] {
         switch self {
-        case .macRoman, .windows1250, .isoLatin2, .windows1251, .koi8R, .windows1253, .windows1254, .windows1255,
-            .shiftJIS, .eucJP, .gb18030, .big5, .eucKR:
+        case .macRoman, .windows1250, .isoLatin2, .windows1251, .isoCyrillic, .koi8R, .koi8U, .windows1253, .isoGreek,
+            .windows1254, .windows1255, .shiftJIS, .eucJP, .gb18030, .big5, .eucKR:
             // Every set glibc ships; a Debian system without its gconv modules reads the bytes as Windows-1252.
             return Charset.utf8(data, from: iconvName) ?? CSVEncoding.windows1252.utf8Bytes(of: data)
         case .utf8:

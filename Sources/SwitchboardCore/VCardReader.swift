@@ -9,9 +9,26 @@ public enum VCardReader {
     /// Whether `data` is a vCard file rather than a CSV one: its first line with text (after a byte order mark, in
     /// UTF-8 or UTF-16) is `BEGIN:VCARD`, in any case.
     public static func isVCard(_ data: Data) -> Bool {
-        let (bytes, _) = VCardCharset.fileBytes(data.prefix(4096))
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let line = text.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+        // An even number of bytes, and a UTF-16 character cut at the end read as U+FFFD: only the first line matters.
+        let head = Array(data.prefix(4096))
+        let text: String
+        switch (head.first, head.dropFirst().first) {
+        case (0xFF, 0xFE), (.some, 0x00):
+            text = String(
+                decoding: stride(from: 0, to: head.count - 1, by: 2).map {
+                    UInt16(head[$0]) | UInt16(head[$0 + 1]) << 8
+                }, as: UTF16.self)
+        case (0xFE, 0xFF), (0x00, .some):
+            text = String(
+                decoding: stride(from: 0, to: head.count - 1, by: 2).map {
+                    UInt16(head[$0]) << 8 | UInt16(head[$0 + 1])
+                }, as: UTF16.self)
+        default:
+            text = String(decoding: head, as: UTF8.self)
+        }
+        let lines = text.drop { $0 == "\u{FEFF}" }
+        guard let line = lines.split(whereSeparator: \.isNewline).first(where: { !$0.allSatisfy(\.isWhitespace) })
+        else {
             return false
         }
         return line.trimmingCharacters(in: .whitespaces).uppercased() == "BEGIN:VCARD"

@@ -177,4 +177,68 @@ struct CSVExporterTests {
         #expect(!CSVColumnInference.isDataRow(["fn", "ln", "num", "email 2"]))
         #expect(CSVColumnInference.isDataRow(["Dupont Jean", "Acme", "04 78 00 00 02", "jean@dupont.example"]))
     }
+
+    /// Found by a review of the change: each would have corrupted or lost data on a common file.
+    @Test("Outlook's full 91-column export is Outlook's, and its US birthdays are month first")
+    func outlookFullExport() throws {
+        let header = [
+            "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department", "Job Title",
+            "Business Street", "Business Street 2", "Business Street 3", "Business City", "Business State",
+            "Business Postal Code", "Business Country/Region", "Home Street", "Home Street 2", "Home Street 3",
+            "Home City", "Home State", "Home Postal Code", "Home Country/Region", "Other Street", "Other Street 2",
+            "Other Street 3", "Other City", "Other State", "Other Postal Code", "Other Country/Region",
+            "Assistant's Phone", "Business Fax", "Business Phone", "Business Phone 2", "Callback", "Car Phone",
+            "Company Main Phone", "Home Fax", "Home Phone", "Home Phone 2", "ISDN", "Mobile Phone", "Other Fax",
+            "Other Phone", "Pager", "Primary Phone", "Radio Phone", "TTY/TDD Phone", "Telex", "Account",
+            "Anniversary", "Assistant's Name", "Billing Information", "Birthday", "Business Address PO Box",
+            "Categories", "Children", "Directory Server", "E-mail Address", "E-mail Type", "E-mail Display Name",
+            "E-mail 2 Address", "E-mail 2 Type", "E-mail 2 Display Name", "E-mail 3 Address", "E-mail 3 Type",
+            "E-mail 3 Display Name", "Gender", "Government ID Number", "Hobby", "Home Address PO Box", "Initials",
+            "Internet Free Busy", "Keywords", "Language", "Location", "Manager's Name", "Mileage", "Notes",
+            "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority", "Private",
+            "Referred By", "Sensitivity", "Spouse", "User 1", "User 2", "User 3", "User 4", "Web Page",
+        ]
+        #expect(header.count == 91)
+        let template = try #require(CSVTemplate.suggest(for: header))
+        #expect(template.id == "outlook")
+        let mapping = template.mapping(for: header)
+        #expect(!mapping.dayFirst)
+        var cells = header.map { _ in "" }
+        cells[header.firstIndex(of: "Birthday")!] = "4/7/1980"
+        cells[header.firstIndex(of: "E-mail Display Name")!] = "Ann (ann@example.com)"
+        cells[header.firstIndex(of: "E-mail Type")!] = "SMTP"
+        cells[header.firstIndex(of: "Last Name")!] = "Smith"
+        let contact = mapping.contact(from: CSVRow(line: 2, cells: cells))
+        #expect(contact.birthday == "1980-04-07")
+        #expect(contact.emails.isEmpty && contact.notes == nil)
+    }
+
+    @Test("Google's phonetic names, formatted and extended addresses are not the contact's name or street")
+    func googleExtraColumns() {
+        for header in [
+            "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name", "Address 1 - Formatted",
+            "Address 1 - Extended Address", "Organization 1 - Job Description", "Group Membership", "Labels",
+            "E-Mail: Angezeigter Name", "Tipo de correo electrónico", "E-mailtype", "No.", "VAT number", "Order number",
+        ] {
+            #expect((CSVHeaderWords.field(for: header) ?? .ignore) == .ignore, "\(header)")
+        }
+        #expect(CSVHeaderWords.field(for: "Phone Number") == .phone(.business))
+        #expect(CSVHeaderWords.field(for: "Number") == .phone(.business))
+    }
+
+    @Test("a first line with a street and an address at free.fr is a contact, not a header")
+    func dataRowWithWords() {
+        #expect(
+            CSVColumnInference.isDataRow([
+                "Dupont", "Jean", "jean.dupont@free.fr", "12 rue de la Paix", "75002", "Paris",
+            ]))
+        #expect(CSVColumnInference.isDataRow(["Smith", "Acme Company", "1 Main Street", "+1 555 0100"]))
+    }
+
+    @Test("updating a duplicate keeps the newer middle name and suffix")
+    func mergeNameParts() {
+        let stored = Contact(firstName: "John", lastName: "Smith")
+        let merged = stored.merging(Contact(firstName: "John", middleName: "Q.", lastName: "Smith", suffix: "Jr."))
+        #expect(merged.middleName == "Q." && merged.suffix == "Jr.")
+    }
 }

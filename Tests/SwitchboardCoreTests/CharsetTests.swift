@@ -130,6 +130,37 @@ struct WesternCharsetTests {
         #expect(misread.isEmpty)
     }
 
+    @Test("a Spanish or French file is not Central European for its ¿ « œ")
+    func westernPunctuationIsNotCentralEuropean() {
+        // "¿Qué?" "« Cœur »" in Windows-1252: none of these bytes is a letter only Central European sets have.
+        let western = Data([0xBF, 0x51, 0x75, 0xE9, 0x3F, 0x20, 0xAB, 0x43, 0x9C, 0x75, 0x72, 0xBB, 0x20, 0x8A, 0x61])
+        #expect(!CSVEncoding.windows1250.isPlausible(for: Array(western)))
+        #expect(!CSVEncoding.isoLatin2.isPlausible(for: Array(western)))
+        // "ł" in "Małgorzata": a Latin-2 letter inside a word.
+        #expect(CSVEncoding.isoLatin2.isPlausible(for: Array("Ma".utf8) + [0xB3] + Array("gorzata".utf8)))
+    }
+
+    @Test("a Shift_JIS file larger than the sample is still Shift_JIS, wherever the sample ends")
+    func largeShiftJIS() {
+        // Rows of 山田太郎花子 (two bytes each) and a line break: 13 bytes a row. With every padding from 0 to 12, the
+        // 256 KB boundary falls on each byte of a row once — six times between a kanji's two bytes.
+        let row: [UInt8] = [0x8E, 0x52, 0x93, 0x63, 0x91, 0xBE, 0x98, 0x59, 0x89, 0xD4, 0x8E, 0x71, 0x0A]
+        for padding in 0..<13 {
+            var large = Array("Name\n".utf8) + Array(repeating: 0x20, count: padding) + [0x0A]
+            for _ in 0..<21_000 { large += row }
+            #expect(large.count > 256 * 1024)
+            #expect(CSVEncoding.detect(large) == .shiftJIS, "padding \(padding)")
+        }
+    }
+
+    @Test("KOI8-U, ISO-8859-5 and ISO-8859-7 read in their own tables")
+    func ownTables() {
+        // ї in KOI8-U is 0xA7; Ж in ISO-8859-5 is 0xB6; Ά in ISO-8859-7 is 0xB6.
+        #expect(String(decoding: CSVEncoding.koi8U.utf8Bytes(of: Data([0xA7])), as: UTF8.self) == "ї")
+        #expect(String(decoding: CSVEncoding.isoCyrillic.utf8Bytes(of: Data([0xB6])), as: UTF8.self) == "Ж")
+        #expect(String(decoding: CSVEncoding.isoGreek.utf8Bytes(of: Data([0xB6])), as: UTF8.self) == "Ά")
+    }
+
     @Test("Zoë alone is Latin-1, not Latin-2")
     func shortest() {
         #expect(CSVEncoding.detect(Data([0x5A, 0x6F, 0xEB])) == .isoLatin1)

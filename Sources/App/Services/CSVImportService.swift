@@ -81,9 +81,12 @@ struct CSVImportService {
             mapping = custom
             template = "custom"
         } else if template == "custom" {
+            // A file without header is read day first (the exports of our users' languages); one with a header as its
+            // language says.
             mapping = CSVMapping(
                 fields: CSVColumnInference.fields(
-                    header: hasHeader ? header : nil, columns: header.count, samples: samples))
+                    header: hasHeader ? header : nil, columns: header.count, samples: samples),
+                dayFirst: !hasHeader || CSVTemplate.isDayFirst(header))
         } else if template.hasPrefix("saved:"), let id = UUID(uuidString: String(template.dropFirst(6))),
             let saved = try await CSVImportMappingModel.find(id, on: db), let savedMapping = saved.mapping
         {

@@ -12,10 +12,16 @@ struct CallService {
     /// Returns the number as it was sent to the PBX.
     func dial(_ rawNumber: String, by actor: Actor) async throws -> String {
         guard let phoneExtension = actor.user.phoneExtension else { throw SwitchboardError.noExtension }
-        guard let number = PhoneNumber.dialable(rawNumber), let dialed = dialPlan.dialString(for: rawNumber)
-        else { throw SwitchboardError.numberInvalid }
+        guard let number = PhoneNumber.dialable(rawNumber) else { throw SwitchboardError.numberInvalid }
+        // The PBX dials the main number of a number with an extension: a dial string with a pause is not something
+        // every dialplan takes (Asterisk's Dial reads the comma as its argument separator). The user keys the
+        // extension in once answered; phones dialling from a directory or a tel: link get the pause themselves.
+        let main = PhoneNumber.withExtension(rawNumber).map(\.main) ?? rawNumber
+        guard let pbxNumber = PhoneNumber.normalized(main), let dialed = dialPlan.dialString(for: main) else {
+            throw SwitchboardError.numberInvalid
+        }
         let request = OriginateRequest(
-            fromExtension: phoneExtension, number: number, username: actor.user.username, dialed: dialed)
+            fromExtension: phoneExtension, number: pbxNumber, username: actor.user.username, dialed: dialed)
         let audit = AuditService(db: db)
         do {
             try await pbx.originate(request)

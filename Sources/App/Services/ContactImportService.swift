@@ -9,6 +9,8 @@ import SwitchboardCore
 struct ContactImportService {
     let db: any Database
     let photoRules: PhotoRules
+    /// The database the import's transaction runs on, when not `db` (`Application.importDatabase`), as for CSV.
+    var importDB: (any Database)? = nil
 
     struct Report: Sendable {
         struct Imported: Sendable {
@@ -61,7 +63,7 @@ struct ContactImportService {
         let refused = report.refused.count
         let problems = report.problems.count
         let stored = try await ContactModel.query(on: db).count()
-        report.imported = try await ContactBulkSchema.withBulkCache(on: db) { [accepted, targets] db in
+        report.imported = try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { [accepted, targets] db in
             try await db.writeTransaction { db in
                 try await Self.write(
                     accepted, to: targets, stored: stored, on: db,

@@ -154,7 +154,9 @@ extension Request {
     }
     var linkedSourceService: LinkedSourceService { application.linkedSourceService(on: db) }
     var contactImportService: ContactImportService {
-        ContactImportService(db: db, photoRules: application.config.photoRules)
+        ContactImportService(
+            db: db, photoRules: application.config.photoRules,
+            importDB: application.importDatabase(logger: logger, on: eventLoop))
     }
     var contactExportService: ContactExportService {
         ContactExportService(db: db, sqliteFile: application.sqliteFile)
