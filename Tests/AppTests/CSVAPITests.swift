@@ -72,7 +72,7 @@ struct CSVAPITests {
         }
     }
 
-    @Test("a subscriber may not import; an unknown set or field is a bad request; too large is 413")
+    @Test("a subscriber may not import; an unknown set is a bad request, an unknown field 422; too large is 413")
     func refusals() async throws {
         var config = TestEnvironment.config()
         config.importMaximumBytes = 1_000
@@ -87,7 +87,7 @@ struct CSVAPITests {
             let (mapping, _) = try await post(
                 app, "/api/v1/contacts/csv/preview?mapping=first_name,nonsense,phone.business", token: w.adminToken,
                 file)
-            #expect(mapping == .badRequest)
+            #expect(mapping == .unprocessableEntity)
             let (large, tooLarge) = try await post(
                 app, "/api/v1/contacts/csv/import", token: w.adminToken, Data(repeating: 0x41, count: 2_000))
             #expect(large == .payloadTooLarge && tooLarge["code"] as? String == "import_too_large")
@@ -103,6 +103,10 @@ struct CSVAPITests {
                 app, .GET, "/api/v1/contacts/csv?confirm=false", token: w.adminToken)
             #expect(refused.status == .unprocessableEntity)
             #expect(InterchangeWorld.json(refused)["code"] as? String == "export_not_confirmed")
+            let both = try await InterchangeWorld.api(
+                app, .GET, "/api/v1/contacts/csv?confirm=true&group=\(w.b.id!)&letter=E", token: w.adminToken)
+            #expect(both.status == .unprocessableEntity)
+            #expect(InterchangeWorld.json(both)["code"] as? String == "export_scope_conflict")
             let file = try await InterchangeWorld.api(
                 app, .GET, "/api/v1/contacts/csv?confirm=true&group=\(w.b.id!)&delimiter=,", token: w.adminToken)
             #expect(file.status == .ok)

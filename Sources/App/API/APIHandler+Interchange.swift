@@ -84,7 +84,7 @@ extension APIHandler {
         case (let group?, nil): scope = .group(try uuid(group))
         case (nil, let letter?): scope = .letter(letter.uppercased())
         case (nil, nil): scope = .all
-        default: throw SwitchboardError.badRequest
+        default: throw SwitchboardError.exportScopeConflict
         }
         let service = request.csvExportService
         let export = try await service.prepare(scope, delimiter: delimiter, by: actor)
@@ -102,7 +102,8 @@ extension APIHandler {
         }
         let data = try await Self.collect(body, request)
         let options = try Self.csvOptions(
-            encoding: input.query.encoding, delimiter: input.query.delimiter, template: input.query.template,
+            encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
+            template: input.query.template,
             mapping: input.query.mapping)
         let preview = try await request.csvImportService.preview(data, options: options)
         return .ok(.init(body: .json(.init(preview, on: request))))
@@ -118,7 +119,8 @@ extension APIHandler {
         }
         let data = try await Self.collect(body, request)
         let options = try Self.csvOptions(
-            encoding: input.query.encoding, delimiter: input.query.delimiter, template: input.query.template,
+            encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
+            template: input.query.template,
             mapping: input.query.mapping)
         let rule = try input.query.duplicates.map { duplicates throws(SwitchboardError) in
             guard let rule = CSVImportService.DuplicateRule(rawValue: duplicates.rawValue) else {
@@ -142,8 +144,8 @@ extension APIHandler {
         }
     }
 
-    /// The reading the client asked for; an unknown encoding, delimiter or field key is a bad request (the page offers
-    /// only known ones, an API client may send anything).
+    /// The reading the client asked for: an unknown encoding or delimiter is a bad request (the schema lists them), a
+    /// field key that does not exist `csv_mapping_invalid`.
     private static func csvOptions(encoding: String?, delimiter: String?, template: String?, mapping: String?)
         throws(SwitchboardError) -> CSVImportService.Options
     {
@@ -156,7 +158,7 @@ extension APIHandler {
                     keys: mapping.split(separator: ",", omittingEmptySubsequences: false).map {
                         $0.trimmingCharacters(in: .whitespaces)
                     })
-            else { throw .badRequest }
+            else { throw .csvMappingInvalid }
             options.mapping = custom
         }
         return options

@@ -76,6 +76,10 @@ enum SwitchboardError: Error, Equatable {
     case mappingNameInvalid
     /// The legal notice before a CSV export was not confirmed: no file.
     case exportNotConfirmed
+    /// An export named both a group and a tab (the API): one scope at a time.
+    case exportScopeConflict
+    /// A CSV mapping (the API's `mapping`) naming a field that does not exist.
+    case csvMappingInvalid
     /// The database failed during an import; the transaction was rolled back and nothing changed.
     case importFailed
     /// A contact holding more than a QR code can carry, even without notes and addresses.
@@ -110,7 +114,8 @@ enum SwitchboardError: Error, Equatable {
         case .directoryPasswordTooShort, .directoryUsernameInvalid: .unprocessableEntity
         case .payloadTooLarge, .importTooLarge: .payloadTooLarge
         case .notVCard, .qrCodeTooLarge: .unprocessableEntity
-        case .notCSV, .csvTooManyColumns, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed:
+        case .notCSV, .csvTooManyColumns, .csvUploadExpired, .mappingNameInvalid, .exportNotConfirmed,
+            .exportScopeConflict, .csvMappingInvalid:
             .unprocessableEntity
         case .importFailed: .internalServerError
         case .linkedSource: .unprocessableEntity
@@ -187,6 +192,8 @@ enum SwitchboardError: Error, Equatable {
         case .csvUploadExpired: "csv_upload_expired"
         case .mappingNameInvalid: "mapping_name_invalid"
         case .exportNotConfirmed: "export_not_confirmed"
+        case .exportScopeConflict: "export_scope_conflict"
+        case .csvMappingInvalid: "csv_mapping_invalid"
         case .importFailed: "import_failed"
         case .qrCodeTooLarge: "qr_code_too_large"
         case .linkedSource(.urlInvalid): "linked_url_invalid"
@@ -308,7 +315,7 @@ enum SwitchboardError: Error, Equatable {
         .dect(.nameTooLong(name: "x", maximum: 1)), .shortCodeTaken, .conflict, .groupNameInvalid, .groupNameTaken,
         .groupReadOnly, .standardNeedsWrite, .dectLimitsInvalid, .importTooLarge(maximumBytes: 1_000_000), .notVCard,
         .qrCodeTooLarge, .notCSV, .csvTooManyColumns(maximum: 500), .csvUploadExpired, .mappingNameInvalid,
-        .exportNotConfirmed, .importFailed,
+        .exportNotConfirmed, .exportScopeConflict, .csvMappingInvalid, .importFailed,
         .linkedSource(.urlInvalid), .linkedSource(.usernameMissing), .linkedSource(.secretMissing),
         .linkedSource(.clientIDMissing), .linkedSource(.tokenURLInvalid), .linkedSource(.intervalInvalid),
         .linkedSource(.addressBookNotChosen), .linkedGroupLimit(maximum: 5), .linkedNotConfigured, .syncRunning,
