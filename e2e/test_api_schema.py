@@ -24,7 +24,7 @@ def schemathesis(base_url, token):
             "-H", f"Authorization: Bearer {token}",
             # One worker: with two, Python 3.11's `ast.parse` (called by hypothesis from two threads) failed once with
             # "AST constructor recursion depth mismatch", a crash of the tool and not of the server.
-            "--checks", "all", "--max-examples", "25", "--seed", "16", "--workers", "1",
+            "--checks", "all", "--exclude-checks", "ensure_resource_availability", "--max-examples", "25", "--seed", "16", "--workers", "1",
             "--exclude-operation-id", "revokeToken",
         ],
         capture_output=True, text=True, timeout=900,

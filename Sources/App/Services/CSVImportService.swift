@@ -63,6 +63,11 @@ struct CSVImportService {
         // A first line that is already a contact (no template knows it, and it holds an e-mail, a number or a
         // postcode) is read as data, unless the user chose a template: then it is the header they say it is.
         let hasHeader = options.template != nil || !CSVColumnInference.isDataRow(first)
+        // A header row followed by nothing is not an address book (whatever the bytes were): nothing to import.
+        var probe = rows
+        var hasRows = !hasHeader
+        while !hasRows, let row = probe.next() { hasRows = row.cells.contains { !$0.isEmpty } }
+        guard hasRows else { throw SwitchboardError.notCSV }
         let suggested = hasHeader ? CSVTemplate.suggest(for: first) : nil
         // Sample rows, for columns read from their values (a file without header, or one no template knows).
         var samples: [[String]] = hasHeader ? [] : [first]
