@@ -1,3 +1,5 @@
+import Foundation
+
 /// One record of a CSV file, with the line it starts on (1-based, counting the header).
 public struct CSVRow: Equatable, Sendable {
     public let line: Int
@@ -11,7 +13,8 @@ public struct CSVRow: Equatable, Sendable {
 
 /// An RFC 4180 reader over UTF-8 bytes, one row at a time: quoted cells with doubled quotes, line breaks inside
 /// quotes, CR LF / LF / CR endings; blank lines are skipped. Rows are produced as they are asked for, so an
-/// import of 100 000 rows holds the file once and one batch of rows, never every row.
+/// import of 100 000 rows holds the file once and one batch of rows, never every row. The bytes are a `Data`, so a
+/// UTF-8 file is read where it lies (the upload's buffer, or the pages of a mapped file), never copied.
 ///
 /// Why not the mirror's CSV packages (yaslab/CSV.swift 2.5.2, SwiftCSV 0.10.0): SwiftCSV parses the whole
 /// string up front (no streaming), and CSV.swift streams but decodes only UTF-8/16/32 itself, so Windows-1252
@@ -21,14 +24,19 @@ public struct CSVReader: Sequence, IteratorProtocol {
     /// No address book has this many columns; a file with more is refused before it is mapped and shown.
     public static let maximumColumns = 500
 
-    private let bytes: [UInt8]
+    private let bytes: Data
     private let delimiter: UInt8
+    /// The offset of the next record from the start of `bytes`.
     private var index = 0
     private var line = 1
 
-    public init(utf8 bytes: [UInt8], delimiter: CSVDelimiter) {
+    public init(utf8 bytes: Data, delimiter: CSVDelimiter) {
         self.bytes = bytes
         self.delimiter = delimiter.byte
+    }
+
+    public init(utf8 bytes: [UInt8], delimiter: CSVDelimiter) {
+        self.init(utf8: Data(bytes), delimiter: delimiter)
     }
 
     private static let quote = UInt8(ascii: "\"")
@@ -48,7 +56,8 @@ public struct CSVReader: Sequence, IteratorProtocol {
     /// Reads up to and including the record's line ending.
     private mutating func readRecord() -> [String] {
         var cells: [String] = []
-        bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var cell: [UInt8] = []
             var i = index
             let end = buffer.count

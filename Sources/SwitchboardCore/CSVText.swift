@@ -160,6 +160,12 @@ public enum CSVEncoding: String, CaseIterable, Sendable, Codable {
 
     /// The text as UTF-8 bytes without BOM: the file itself when it is UTF-8 (no copy is made beyond the
     /// array), one transcoded copy otherwise. Bytes that do not decode become U+FFFD.
+    /// `data` as UTF-8: for a UTF-8 file the same bytes (without the BOM), not a copy of them.
+    public func utf8Data(of data: Data) -> Data {
+        guard self == .utf8 else { return Data(utf8Bytes(of: data)) }
+        return data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
+    }
+
     public func utf8Bytes(of data: Data) -> [UInt8] {
         switch self {
         case .macRoman, .windows1250, .isoLatin2, .windows1251, .isoCyrillic, .koi8R, .koi8U, .windows1253, .isoGreek,
@@ -234,7 +240,7 @@ public enum CSVDelimiter: String, CaseIterable, Sendable, Codable {
     public var byte: UInt8 { rawValue.utf8.first! }
 
     /// The candidate found most often in the header line outside quotes (`,` when none is).
-    public static func detect(_ utf8: [UInt8]) -> CSVDelimiter {
+    public static func detect(_ utf8: some Collection<UInt8>) -> CSVDelimiter {
         var counts: [UInt8: Int] = [:]
         var quoted = false
         for byte in utf8 {

@@ -35,7 +35,26 @@ public enum VCardReader {
     }
 
     public static func read(_ data: Data) -> VCardImport {
+        var result = VCardImport()
+        for batch in batches(data) {
+            result.cards += batch.cards
+            result.problems += batch.problems
+        }
+        return result
+    }
+
+    /// `data` read about `cards` cards at a time, in file order and with the file's line numbers, so that an import
+    /// holds one batch of cards at a time, never the whole file's. The file is cut only where a line that is exactly
+    /// `BEGIN:VCARD` follows a line feed — always a card of its own to the reader, whatever came before (a folded
+    /// line starts with a blank, a quoted-printable or base64 value stops at a line naming a property) — so the batches
+    /// hold exactly what the whole file read at once would.
+    public static func batches(_ data: Data, cards: Int = 500) -> VCardFileBatches {
         let (bytes, transcoded) = VCardCharset.fileBytes(data)
+        return VCardFileBatches(bytes: bytes, transcoded: transcoded, size: max(1, cards))
+    }
+
+    /// The cards and problems of `bytes`, numbered from line 1.
+    fileprivate static func read(_ bytes: [UInt8], transcoded: Bool) -> VCardImport {
         var result = VCardImport()
         var openLine: Int?
         var properties: [VCardProperty] = []
@@ -88,6 +107,91 @@ public enum VCardReader {
             .sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
             .map(\.element)
         return result
+    }
+}
+
+/// A vCard file, a batch of cards at a time (`VCardReader.batches`).
+public struct VCardFileBatches: Sequence, IteratorProtocol, Sendable {
+    let bytes: [UInt8]
+    let transcoded: Bool
+    let size: Int
+    /// Where the next batch starts, and the number of its first line.
+    private var offset = 0
+    private var line = 1
+
+    init(bytes: [UInt8], transcoded: Bool, size: Int) {
+        self.bytes = bytes
+        self.transcoded = transcoded
+        self.size = size
+    }
+
+    /// How many lines of the file begin a card: the number of cards, give or take a broken one.
+    public var cardCount: Int {
+        var count = bytes.withUnsafeBufferPointer { Self.isBeginLine($0, at: 0) } ? 1 : 0
+        var position = 0
+        while let start = Self.nextCard(in: bytes, after: position) {
+            count += 1
+            position = start
+        }
+        return count
+    }
+
+    public mutating func next() -> VCardImport? {
+        guard offset < bytes.count else { return nil }
+        // The end of the batch: the start of its `size`-th card after its first line, or the end of the file.
+        var end = offset
+        var found = 0
+        while found < size, let start = Self.nextCard(in: bytes, after: end) {
+            end = start
+            found += 1
+        }
+        if found < size { end = bytes.count }
+        let chunk = Array(bytes[offset..<end])
+        var batch = VCardReader.read(chunk, transcoded: transcoded)
+        for index in batch.cards.indices { batch.cards[index].line += line - 1 }
+        for index in batch.problems.indices { batch.problems[index].line += line - 1 }
+        line += VCardLineSplitter.physicalLines(chunk).count
+        offset = end
+        return batch
+    }
+
+    /// The position of the first line after `position` that is exactly `BEGIN:VCARD` (any case, blanks around the
+    /// value) and follows a line feed.
+    static func nextCard(in bytes: [UInt8], after position: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = position
+            while index < buffer.count {
+                guard buffer[index] == 0x0A else {
+                    index += 1
+                    continue
+                }
+                index += 1
+                if isBeginLine(buffer, at: index) { return index }
+            }
+            return nil
+        }
+    }
+
+    private static let begin = Array("BEGIN:".utf8)
+    private static let vcard = Array("VCARD".utf8)
+
+    private static func isBeginLine(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        var index = start
+        func matches(_ word: [UInt8]) -> Bool {
+            guard buffer.count - index >= word.count else { return false }
+            for (offset, byte) in word.enumerated() {
+                let found = buffer[index + offset]
+                guard found == byte || (byte >= 0x41 && byte <= 0x5A && found == byte | 0x20) else { return false }
+            }
+            index += word.count
+            return true
+        }
+        func blanks() { while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x09 { index += 1 } }
+        guard matches(begin) else { return false }
+        blanks()
+        guard matches(vcard) else { return false }
+        blanks()
+        return index == buffer.count || buffer[index] == 0x0D || buffer[index] == 0x0A
     }
 }
 

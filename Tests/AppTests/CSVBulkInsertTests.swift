@@ -256,7 +256,9 @@ struct CSVBulkInsertTests {
         }
     }
 
-    @Test("on SQLite the importing connection has a large cache and memory journals, then its own settings back")
+    @Test(
+        "on SQLite the importing connection has a large cache and memory journals, a small cache and file sorts to build indexes, then its own settings back"
+    )
     func bulkCache() async throws {
         try await withApp { app in
             guard (app.db as? any SQLDatabase)?.dialect.name == "sqlite" else { return }
@@ -273,6 +275,15 @@ struct CSVBulkInsertTests {
                 #expect(before != [-ContactBulkSchema.bulkCacheKiB, 2])
                 let inside = try await ContactBulkSchema.withBulkCache(on: connection) { try await settings($0) }
                 #expect(inside == [-ContactBulkSchema.bulkCacheKiB, 2])
+                #expect(try await settings(connection) == before)
+                // The list's indexes are built again with a small cache and their sort runs in files, not memory.
+                let rebuilding = try await ContactBulkSchema.withBulkCache(on: connection) { db in
+                    try await db.writeTransaction { db in
+                        try await ContactBulkSchema.withBulkSchema(on: db, if: true) { _ in }
+                        return try await settings(db)
+                    }
+                }
+                #expect(rebuilding == [-ContactBulkSchema.indexBuildCacheKiB, 1])
                 #expect(try await settings(connection) == before)
                 await #expect(throws: SwitchboardError.importFailed) {
                     try await ContactBulkSchema.withBulkCache(on: connection) { _ in throw SwitchboardError.importFailed

@@ -83,3 +83,46 @@ struct VCardBrokenInputTests {
         #expect(result.problems == [VCardProblem(line: 4, kind: .malformedPhoto)])
     }
 }
+
+@Suite("vCard files read a batch at a time")
+struct VCardFileBatchesTests {
+    /// Every card, notice and problem of `data` with its line, as `batches` of `size` cards give them.
+    private func read(_ data: Data, size: Int) -> [String] {
+        let batches = Array(VCardReader.batches(data, cards: size))
+        return batches.flatMap { batch in batch.cards.map { "\($0.line) \($0.contact) \($0.notices)" } }
+            + batches.flatMap { batch in batch.problems.map { "\($0.line) \($0.kind)" } }
+    }
+
+    @Test(
+        "cut into batches of any size, a file gives what it gives whole: cards, notices, problems and their lines",
+        arguments: [
+            "broken.vcf", "android-2.1.vcf", "outlook-2.1.vcf", "nokia-blackberry-2.1.vcf", "gmail-3.0.vcf",
+            "windows-contacts-utf-16.vcf", "feature-phone-koi8-r-2.1.vcf", "iphone-3.0.vcf",
+        ])
+    func sameAsWhole(fixture: String) throws {
+        let data = try VCardFixture.data(fixture)
+        let whole = read(data, size: .max)
+        #expect(VCardReader.batches(data, cards: .max).count(where: { _ in true }) == 1)
+        #expect(!whole.isEmpty)
+        for size in [1, 2, 3, 7] {
+            #expect(read(data, size: size) == whole, "batches of \(size)")
+        }
+    }
+
+    @Test(
+        "a file is cut only before a BEGIN:VCARD line after a line feed, in any case and with blanks; old Mac files stay whole"
+    )
+    func cuts() {
+        let cards =
+            "BEGIN:VCARD\r\nN:One\r\nEND:VCARD\r\nbegin:vcard \nN:Two\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\n"
+            + "BEGIN:VCARD\nN:Three\nEND:VCARD\nBEGIN:VCARD\rN:Four\rEND:VCARD\r"
+        let batches = Array(VCardReader.batches(Data(cards.utf8), cards: 1))
+        #expect(batches.map { $0.cards.map(\.contact.lastName) } == [["One"], ["Two"], ["Three"], ["Four"]])
+        #expect(batches.map { $0.cards.map(\.line) } == [[1], [4], [7], [10]])
+        // The second card has no END: the third's BEGIN ends it, in its own batch as in the whole file.
+        #expect(batches[1].problems == [VCardProblem(line: 4, kind: .missingEnd)])
+        #expect(VCardReader.batches(Data(cards.utf8)).cardCount == 4)
+        let mac = "BEGIN:VCARD\rN:One\rEND:VCARD\rBEGIN:VCARD\rN:Two\rEND:VCARD\r"
+        #expect(Array(VCardReader.batches(Data(mac.utf8), cards: 1)).map(\.cards.count) == [2])
+    }
+}

@@ -45,10 +45,15 @@ struct BenchVCardCommand: AsyncCommand {
 
         let group = try await ContactGroupService(db: db).create(
             name: "Bench vCard \(UUID().uuidString.prefix(8))", kind: .standard, by: admin)
+        let before = BenchContactsCommand.residentMegabytes()
+        BenchContactsCommand.resetPeakResident()
         let importStart = ContinuousClock.now
         let report = try await ContactImportService(db: db, photoRules: PhotoRules()).importVCards(
             file, into: [group.requireID()], by: admin)
         context.say(Self.rate("import (one transaction)", cards: report.imported.count, since: importStart))
+        context.say(
+            "  peak resident memory during the import: \(BenchContactsCommand.peakResidentMegabytes()) MB, "
+                + "\(before) MB before it (the sample contacts and the file)")
 
         let exportStart = ContinuousClock.now
         let export = ContactExportService(db: db, sqliteFile: context.application.sqliteFile)

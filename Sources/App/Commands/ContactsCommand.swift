@@ -41,7 +41,7 @@ struct ImportContactsCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         try await context.explainingErrors {
             let url = URL(fileURLWithPath: signature.file)
-            guard let data = try? Data(contentsOf: url) else {
+            guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
                 throw CommandFailure(description: "Cannot read \(signature.file)")
             }
             if VCardReader.isVCard(data) {

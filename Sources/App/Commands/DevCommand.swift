@@ -145,9 +145,18 @@ struct BenchContactsCommand: AsyncCommand {
     }
 
     /// VmHWM from /proc: the process's peak resident set.
-    static func peakResidentMegabytes() -> Int {
+    static func peakResidentMegabytes() -> Int { statusMegabytes("VmHWM:") }
+
+    static func residentMegabytes() -> Int { statusMegabytes("VmRSS:") }
+
+    /// Starts the peak over from the memory resident now (Linux: `clear_refs` 5), so that a phase's own peak can be read.
+    static func resetPeakResident() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    private static func statusMegabytes(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return -1 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }

@@ -9,6 +9,10 @@ extension CSVImportService {
     /// and each (folded name, dialled number) pair — so a row finds its duplicate in constant time however many
     /// contacts share a name; only the contacts a batch updates are read back from the database.
     ///
+    /// The index is what an import's memory grows with, so it is kept small: keys are 64-bit hashes (like the
+    /// fingerprint itself, two different keys share one once in billions of billions of pairs) and values positions
+    /// in one array of ids — about 60 bytes a contact, where strings and ids took about 250.
+    ///
     /// Batches overlap: while one batch's rows are written (SQLite works on its own thread, the statements are
     /// handed to it from an event loop), the next batch is checked and decided on another thread. At most one batch
     /// is being written, writes happen in file order, and a batch that reads stored contacts waits for the write
@@ -22,8 +26,10 @@ extension CSVImportService {
         let duplicates: DuplicateRule?
         /// How many contacts were stored when the import started.
         var storedCount = 0
-        var byFingerprint: [Int: UUID] = [:]
-        var byNameAndNumber: [String: UUID] = [:]
+        /// Every contact indexed, by position: the values of the two dictionaries below.
+        var indexed: [UUID] = []
+        var byFingerprint: [Int: Int32] = [:]
+        var byNameAndNumber: [Int: Int32] = [:]
         var takenCodes: Set<String> = []
         var dectCounts: [UUID: Int] = [:]
         /// The target groups with DECT limits, read once: the group models belong to the writes.
@@ -47,7 +53,7 @@ extension CSVImportService {
         {
             var importer = Importer(db: db, targets: targets, duplicates: duplicates)
             try await ContactStore.forEach(on: db) { id, contact in
-                importer.index(CSVDuplicateKey(contact), id: id)
+                importer.index(CSVDuplicateKey(contact), at: importer.add(id))
                 importer.storedCount += 1
                 if let code = contact.shortCode { importer.takenCodes.insert(code) }
             }
@@ -56,17 +62,31 @@ extension CSVImportService {
             return importer
         }
 
-        private mutating func index(_ key: CSVDuplicateKey, id: UUID) {
-            byFingerprint[key.fingerprint] = id
-            for number in key.numbers { byNameAndNumber[key.name + "\u{1F}" + number] = id }
+        /// Gives `id` a position in the index.
+        private mutating func add(_ id: UUID) -> Int32 {
+            indexed.append(id)
+            return Int32(indexed.count - 1)
         }
 
-        /// The contact `key` duplicates: identical fields, or (unless a phone-book v1 file) same name and number.
-        private func match(_ key: CSVDuplicateKey) -> UUID? {
-            if let id = byFingerprint[key.fingerprint] { return id }
+        private mutating func index(_ key: CSVDuplicateKey, at position: Int32) {
+            byFingerprint[key.fingerprint] = position
+            for number in key.numbers { byNameAndNumber[Self.hash(key.name, number)] = position }
+        }
+
+        private static func hash(_ name: String, _ number: String) -> Int {
+            var hasher = Hasher()
+            hasher.combine(name)
+            hasher.combine(number)
+            return hasher.finalize()
+        }
+
+        /// The position of the contact `key` duplicates: identical fields, or (unless a phone-book v1 file) same name
+        /// and number.
+        private func match(_ key: CSVDuplicateKey) -> Int32? {
+            if let position = byFingerprint[key.fingerprint] { return position }
             guard duplicates != nil else { return nil }
             for number in key.numbers.sorted() {
-                if let id = byNameAndNumber[key.name + "\u{1F}" + number] { return id }
+                if let position = byNameAndNumber[Self.hash(key.name, number)] { return position }
             }
             return nil
         }
@@ -83,7 +103,7 @@ extension CSVImportService {
             if duplicates != .skip && duplicates != .keep {
                 let wanted = batch.compactMap { row -> UUID? in
                     guard case .success(let contact) = row.result else { return nil }
-                    return match(CSVDuplicateKey(contact))
+                    return match(CSVDuplicateKey(contact)).map { indexed[Int($0)] }
                 }
                 if !wanted.isEmpty { try await writing.waitForAll() }
                 for chunk in Array(Set(wanted)).chunked(by: 500) {
@@ -110,7 +130,8 @@ extension CSVImportService {
                 }
                 let name = contact.resolvedDisplayName ?? ""
                 let key = CSVDuplicateKey(contact)
-                let matched = match(key)
+                let position = match(key)
+                let matched = position.map { indexed[Int($0)] }
                 if let matched, duplicates == .skip {
                     report.add(
                         .init(line: row.line, outcome: .skipped, displayName: name, contactID: matched, reason: nil))
@@ -129,7 +150,7 @@ extension CSVImportService {
                 if let target {
                     target.apply(duplicates == .update ? target.toDomain().merging(contact) : contact)
                     updated[target.id!] = target
-                    index(CSVDuplicateKey(target.toDomain()), id: target.id!)
+                    index(CSVDuplicateKey(target.toDomain()), at: position!)
                     if let code = contact.shortCode { takenCodes.insert(code) }
                     report.add(
                         .init(
@@ -140,7 +161,7 @@ extension CSVImportService {
                 if let id = pendingTarget, let current = pending[id] {
                     let merged = duplicates == .update ? current.merging(contact) : contact
                     pending[id] = merged
-                    index(CSVDuplicateKey(merged), id: id)
+                    index(CSVDuplicateKey(merged), at: position!)
                     if let code = contact.shortCode { takenCodes.insert(code) }
                     report.add(
                         .init(
@@ -161,7 +182,7 @@ extension CSVImportService {
                 let id = ids.next()
                 created.append(id)
                 pending[id] = contact
-                index(key, id: id)
+                index(key, at: add(id))
                 if let code = contact.shortCode { takenCodes.insert(code) }
                 report.add(
                     .init(

@@ -47,7 +47,7 @@ struct CSVImportService {
 
     func parse(_ data: Data, options: Options) async throws -> ParsedFile {
         let encoding = options.encoding ?? CSVEncoding.detect(data)
-        let utf8 = encoding.utf8Bytes(of: data)
+        let utf8 = encoding.utf8Data(of: data)
         let delimiter = options.delimiter ?? CSVDelimiter.detect(utf8)
         var rows = CSVReader(utf8: utf8, delimiter: delimiter)
         // Lines of notes before the header (LinkedIn writes three) are skipped, and the preview says so.
@@ -243,19 +243,21 @@ struct CSVImportService {
     ) async throws -> Report {
         let access = try await ContactService(db: db).access(for: actor)
         guard access.keepsAddressBooks else { throw SwitchboardError.forbidden }
-        let file = try await parse(data, options: options)
+        // What the file is, read here to choose its groups; the rows are read inside the transaction, from a reader of
+        // their own (a parsed file does not cross tasks), and this one is let go (a transcoded file is a copy).
+        let (phoneBookV1, template) = try await { () async throws -> (Bool, String) in
+            let file = try await parse(data, options: options)
+            return (file.isPhoneBookV1, file.template)
+        }()
         let targets: [ContactGroupModel]
-        if file.isPhoneBookV1 {
+        if phoneBookV1 {
             targets = [try await phoneBookV1Group(by: actor)]
         } else {
             targets = try await ContactImportService(db: db, photoRules: PhotoRules()).targets(groupIDs, by: actor)
         }
-        let phoneBookV1 = file.isPhoneBookV1
-        let template = file.template
         do {
             return try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { db in
                 try await db.writeTransaction { db in
-                    // The file is read again inside the transaction: a parsed file (its reader) does not cross tasks.
                     var file = try await CSVImportService(db: db).parse(data, options: options)
                     var report = Report(groups: targets.map(\.name), phoneBookV1: phoneBookV1)
                     var importer = try await Importer.start(

@@ -46,89 +46,119 @@ struct ContactImportService {
     }
 
     /// Imports every card of `data` into `groupIDs` (see `targets(_:by:)` when none is named).
+    ///
+    /// The file is read, checked and written a batch of cards at a time (`VCardReader.batches`), and the two overlap
+    /// as in a CSV import: while one batch is written (SQLite works on its own thread), the next is read, checked and
+    /// made into statements on Dispatch's threads (a large file kept an event loop busy, and the requests it serves
+    /// waited). Memory holds the file and two batches, never every card.
     func importVCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
         let targets = try await targets(groupIDs, by: actor)
-        // Reading and checking the cards is work for Dispatch's threads, not an event loop (a large file kept one
-        // busy, and the requests it serves waited).
-        let (accepted, checked) = try await withTaskExecutorPreference(DispatchTaskExecutor.shared) {
-            let file = VCardReader.read(data)
-            guard !file.cards.isEmpty || file.problems.contains(where: { $0.kind != .outsideCard }) else {
-                throw SwitchboardError.notVCard
-            }
-            var report = Report(problems: file.problems, groups: targets)
-            let accepted = try await prepare(file.cards, for: targets, report: &report)
-            return (accepted, report)
-        }
-        var report = checked
-        let refused = report.refused.count
-        let problems = report.problems.count
         let stored = try await ContactModel.query(on: db).count()
-        report.imported = try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { [accepted, targets] db in
+        let reader = self
+        return try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { db in
             try await db.writeTransaction { db in
-                try await Self.write(
-                    accepted, to: targets, stored: stored, on: db,
-                    audit: { db, imported in
-                        let names = targets.map(\.name).sorted().joined(separator: ", ")
-                        try await AuditService(db: db).record(
-                            .contactsImported, by: actor, target: names.isEmpty ? nil : names,
-                            detail: "format=vcard created=\(imported) refused=\(refused) problems=\(problems)")
-                    })
-            }
-        }
-        return report
-    }
-
-    /// The cards' contacts, memberships and photos, as a CSV import writes its rows: multi-row INSERTs built without
-    /// Fluent's models (`ContactBulkInsert`), ids in increasing order, and for a file as large as half the address
-    /// books the list's indexes built once at the end (`ContactBulkSchema`).
-    private static func write(
-        _ accepted: [Accepted], to targets: [ContactGroupModel], stored: Int, on db: any Database,
-        audit: (any Database, Int) async throws -> Void
-    ) async throws -> [Report.Imported] {
-        let sql = db as! any SQLDatabase
-        var ids = OrderedIDs()
-        var imported: [Report.Imported] = []
-        imported.reserveCapacity(accepted.count)
-        let large = accepted.count >= 5_000 && accepted.count >= stored / 2
-        let chunks = accepted.chunked(by: 500).map { chunk in chunk.map { (id: ids.next(), accepted: $0) } }
-        // A chunk's rows and statements are built on another thread while the one before is written (SQLite writes on
-        // its own thread): the two cores share an import, as they share a CSV import.
-        @Sendable func built(_ index: Int) -> Task<([(id: UUID, row: ContactBulkInsert.Row)], [BulkStatement]), Never> {
-            Task.detached {
-                let rows = chunks[index].map { (id: $0.id, row: ContactBulkInsert.Row($0.accepted.contact)) }
-                return (rows, ContactBulkInsert.statements(rows, on: sql))
-            }
-        }
-        try await ContactBulkSchema.withBulkSchema(on: db, if: large) { triggersOff in
-            var ahead = chunks.isEmpty ? nil : built(0)
-            for index in chunks.indices {
-                guard let (rows, statements) = await ahead?.value else { break }
-                ahead = index + 1 < chunks.count ? built(index + 1) : nil
-                let chunk = chunks[index].map(\.accepted)
-                let last = triggersOff ? try await ContactBulkInsert.lastRowID(on: sql) : nil
-                for statement in statements { try await statement.run(on: sql) }
-                if let last { try await ContactBulkInsert.fanOut(after: last, on: sql) }
-                try await ContactService.addNew(
-                    rows.map {
-                        (contactID: $0.id, displayName: $0.row.columns.displayName, sortKey: $0.row.columns.sortKey)
-                    }, to: targets, on: db)
-                let photos = zip(chunk, rows).compactMap { card, row in
-                    card.photo.map { photo in
-                        ContactPhotoModel(
-                            contactID: row.id, mediaType: photo.format.mediaType, data: photo.data,
-                            width: photo.width, height: photo.height)
+                var reading = await Task(executorPreference: DispatchTaskExecutor.shared) {
+                    Reading(
+                        batches: VCardReader.batches(data),
+                        dectCounts: Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) }))
+                }.value
+                let cards = reading.batches.cardCount
+                // The speed-dial codes taken (a few hundred at most), read once: the batches are checked off the
+                // database, which is busy with the writes.
+                reading.takenCodes = Set(
+                    try await ContactModel.query(on: db).filter(\.$shortCode != nil).all(\.$shortCode).compactMap { $0 }
+                )
+                var report = Report(groups: targets)
+                var cardsRead = 0
+                try await ContactBulkSchema.withBulkSchema(on: db, if: cards >= 5_000 && cards >= stored / 2) {
+                    triggersOff in
+                    var ahead = reader.prepareNext(reading, for: targets, on: db as! any SQLDatabase)
+                    while case (let next, let batch?) = try await ahead.value {
+                        reading = next
+                        ahead = reader.prepareNext(reading, for: targets, on: db as! any SQLDatabase)
+                        cardsRead += batch.cards
+                        report.problems += batch.problems
+                        report.refused += batch.refused
+                        report.imported += try await Self.write(batch, to: targets, triggersOff: triggersOff, on: db)
                     }
                 }
-                if !photos.isEmpty { try await photos.create(on: db) }
-                imported += zip(chunk, rows).map { card, row in
-                    .init(
-                        line: card.line, contactID: row.id, displayName: row.row.columns.displayName,
-                        notices: card.notices)
+                // Nothing but text outside cards: not a vCard file (and nothing was written).
+                guard cardsRead > 0 || report.problems.contains(where: { $0.kind != .outsideCard }) else {
+                    throw SwitchboardError.notVCard
                 }
+                let names = targets.map(\.name).sorted().joined(separator: ", ")
+                try await AuditService(db: db).record(
+                    .contactsImported, by: actor, target: names.isEmpty ? nil : names,
+                    detail:
+                        "format=vcard created=\(report.imported.count) refused=\(report.refused.count) problems=\(report.problems.count)"
+                )
+                return report
             }
         }
-        try await audit(db, imported.count)
-        return imported
+    }
+
+    /// What carries from one batch of the file to the next while it is read.
+    private struct Reading: Sendable {
+        var batches: VCardFileBatches
+        /// Speed-dial codes stored, or given to an earlier card of the file.
+        var takenCodes: Set<String> = []
+        var dectCounts: [UUID: Int]
+        var ids = OrderedIDs()
+    }
+
+    /// A batch of the file read and checked, its rows and statements built: what its writes need.
+    private struct PreparedBatch: Sendable {
+        var accepted: [Accepted]
+        var rows: [(id: UUID, row: ContactBulkInsert.Row)]
+        var statements: [BulkStatement]
+        var refused: [Report.Refused]
+        var problems: [VCardProblem]
+        /// The cards the batch read.
+        var cards: Int
+    }
+
+    /// Reads, checks and builds the next batch after `reading` on Dispatch's threads; `nil` at the end of the file.
+    private func prepareNext(_ reading: Reading, for targets: [ContactGroupModel], on sql: any SQLDatabase)
+        -> Task<(Reading, PreparedBatch?), any Error>
+    {
+        Task(executorPreference: DispatchTaskExecutor.shared) {
+            var reading = reading
+            guard let file = reading.batches.next() else { return (reading, nil) }
+            var refused: [Report.Refused] = []
+            let accepted = try prepare(file.cards, for: targets, reading: &reading, refused: &refused)
+            let rows = accepted.map { (id: reading.ids.next(), row: ContactBulkInsert.Row($0.contact)) }
+            let batch = PreparedBatch(
+                accepted: accepted, rows: rows, statements: ContactBulkInsert.statements(rows, on: sql),
+                refused: refused, problems: file.problems, cards: file.cards.count)
+            return (reading, batch)
+        }
+    }
+
+    /// A batch's contacts, memberships and photos, as a CSV import writes its rows: multi-row INSERTs built without
+    /// Fluent's models (`ContactBulkInsert`), ids in increasing order; with the insert triggers off (a file as large
+    /// as half the address books, `ContactBulkSchema`) the batch's name words and number keys fanned out here.
+    private static func write(
+        _ batch: PreparedBatch, to targets: [ContactGroupModel], triggersOff: Bool, on db: any Database
+    ) async throws -> [Report.Imported] {
+        let sql = db as! any SQLDatabase
+        let last = triggersOff && !batch.statements.isEmpty ? try await ContactBulkInsert.lastRowID(on: sql) : nil
+        for statement in batch.statements { try await statement.run(on: sql) }
+        if let last { try await ContactBulkInsert.fanOut(after: last, on: sql) }
+        try await ContactService.addNew(
+            batch.rows.map {
+                (contactID: $0.id, displayName: $0.row.columns.displayName, sortKey: $0.row.columns.sortKey)
+            }, to: targets, on: db)
+        let photos = zip(batch.accepted, batch.rows).compactMap { card, row in
+            card.photo.map { photo in
+                ContactPhotoModel(
+                    contactID: row.id, mediaType: photo.format.mediaType, data: photo.data,
+                    width: photo.width, height: photo.height)
+            }
+        }
+        if !photos.isEmpty { try await photos.create(on: db) }
+        return zip(batch.accepted, batch.rows).map { card, row in
+            .init(line: card.line, contactID: row.id, displayName: row.row.columns.displayName, notices: card.notices)
+        }
     }
 
     /// The groups cards go to: each one the actor can write. None means no group for those who keep the
@@ -173,29 +203,23 @@ struct ContactImportService {
         var photo: (data: Data, format: PhotoRules.ImageFormat, width: Int, height: Int)?
     }
 
-    /// The cards that can be stored, as they will be; the others go to `report.refused`.
-    private func prepare(_ cards: [VCardCard], for targets: [ContactGroupModel], report: inout Report) async throws
-        -> [Accepted]
-    {
-        let codes = Set(cards.compactMap { $0.contact.shortCode?.trimmingCharacters(in: .whitespaces) })
-        var takenCodes = Set<String>()
-        for chunk in Array(codes).chunked(by: 500) {
-            takenCodes.formUnion(
-                try await ContactModel.query(on: db).filter(\.$shortCode ~~ chunk).all(\.$shortCode).compactMap { $0 })
-        }
-        var dectCounts = Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) })
+    /// The cards of a batch that can be stored, as they will be; the others go to `refused`.
+    private func prepare(
+        _ cards: [VCardCard], for targets: [ContactGroupModel], reading: inout Reading,
+        refused: inout [Report.Refused]
+    ) throws -> [Accepted] {
         var accepted: [Accepted] = []
         for card in cards {
             let importable = VCardImportRules.importable(card)
             var contact = importable.contact
             var notices = importable.notices.map(Notice.card)
             if let code = contact.shortCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-                if takenCodes.contains(code) {
+                if reading.takenCodes.contains(code) {
                     contact.shortCode = nil
                     ImportSalvage.keepInNotes(&contact, property: ImportSalvage.shortCodeProperty, value: code)
                     notices.append(.shortCodeTaken(code))
                 } else {
-                    takenCodes.insert(code)
+                    reading.takenCodes.insert(code)
                 }
             }
             notices += ContactTextLimits.cutToLimits(&contact).map(Notice.cut)
@@ -204,13 +228,13 @@ struct ContactImportService {
                 contact = try rule { try ContactRules.normalized(contact) }
                 for group in targets {
                     guard let limits = group.dectLimits else { continue }
-                    try rule { try limits.check(adding: [name], to: dectCounts[group.id!] ?? 0) }
+                    try rule { try limits.check(adding: [name], to: reading.dectCounts[group.id!] ?? 0) }
                 }
             } catch let error as SwitchboardError {
-                report.refused.append(.init(line: card.line, displayName: name, reason: error))
+                refused.append(.init(line: card.line, displayName: name, reason: error))
                 continue
             }
-            for group in targets where group.dectLimits != nil { dectCounts[group.id!, default: 0] += 1 }
+            for group in targets where group.dectLimits != nil { reading.dectCounts[group.id!, default: 0] += 1 }
             var entry = Accepted(line: card.line, contact: contact, notices: notices)
             if let data = card.photo {
                 do {

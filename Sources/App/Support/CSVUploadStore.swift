@@ -23,7 +23,7 @@ struct CSVUploadStore: Sendable {
 
     func load(_ id: String) -> Data? {
         guard UUID(uuidString: id) != nil else { return nil }
-        return try? Data(contentsOf: url(id))
+        return try? Data(contentsOf: url(id), options: .alwaysMapped)
     }
 
     func remove(_ id: String) {
