@@ -125,9 +125,10 @@ public struct VCardFileBatches: Sequence, IteratorProtocol, Sendable {
         self.size = size
     }
 
-    /// How many lines of the file begin a card: the number of cards, give or take a broken one.
+    /// How many lines of the file surely begin a card (a few more may): more than none means the reader finds a card,
+    /// or a problem inside one.
     public var cardCount: Int {
-        var count = bytes.withUnsafeBufferPointer { Self.isBeginLine($0, at: 0) } ? 1 : 0
+        var count = bytes.withUnsafeBufferPointer { Self.startsCard($0, at: 0) } ? 1 : 0
         var position = 0
         while let start = Self.nextCard(in: bytes, after: position) {
             count += 1
@@ -156,7 +157,9 @@ public struct VCardFileBatches: Sequence, IteratorProtocol, Sendable {
     }
 
     /// The position of the first line after `position` that is exactly `BEGIN:VCARD` (any case, blanks around the
-    /// value) and follows a line feed.
+    /// value) and follows a line feed, where the reader cannot read it otherwise: not after a line ending in `=` (a
+    /// quoted-printable soft break, which the reader drops before a property line but a batch's last line would keep),
+    /// nor before a line starting with a blank (folded into it, it would be `VCARD…`, no card).
     static func nextCard(in bytes: [UInt8], after position: Int) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in
             var index = position
@@ -165,17 +168,31 @@ public struct VCardFileBatches: Sequence, IteratorProtocol, Sendable {
                     index += 1
                     continue
                 }
+                var before = index - 1
+                while before >= 0, buffer[before] == 0x0D { before -= 1 }
                 index += 1
-                if isBeginLine(buffer, at: index) { return index }
+                if before >= 0, buffer[before] == UInt8(ascii: "=") { continue }
+                if startsCard(buffer, at: index) { return index }
             }
             return nil
         }
     }
 
+    /// Whether the line at `start` is `BEGIN:VCARD` and the next one does not continue it.
+    static func startsCard(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard let end = beginLineEnd(buffer, at: start) else { return false }
+        // The next line, after the break as the reader counts it (CRs then an LF are one break).
+        var next = end
+        while next < buffer.count, buffer[next] == 0x0D { next += 1 }
+        if next < buffer.count, buffer[next] == 0x0A { next += 1 }
+        return next >= buffer.count || (buffer[next] != 0x20 && buffer[next] != 0x09)
+    }
+
     private static let begin = Array("BEGIN:".utf8)
     private static let vcard = Array("VCARD".utf8)
 
-    private static func isBeginLine(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+    /// Where the line at `start` ends (its line break, or the end of the file) when it is `BEGIN:VCARD`.
+    private static func beginLineEnd(_ buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
         var index = start
         func matches(_ word: [UInt8]) -> Bool {
             guard buffer.count - index >= word.count else { return false }
@@ -187,11 +204,11 @@ public struct VCardFileBatches: Sequence, IteratorProtocol, Sendable {
             return true
         }
         func blanks() { while index < buffer.count, buffer[index] == 0x20 || buffer[index] == 0x09 { index += 1 } }
-        guard matches(begin) else { return false }
+        guard matches(begin) else { return nil }
         blanks()
-        guard matches(vcard) else { return false }
+        guard matches(vcard) else { return nil }
         blanks()
-        return index == buffer.count || buffer[index] == 0x0D || buffer[index] == 0x0A
+        return index == buffer.count || buffer[index] == 0x0D || buffer[index] == 0x0A ? index : nil
     }
 }
 

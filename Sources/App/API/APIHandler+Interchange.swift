@@ -95,16 +95,10 @@ extension APIHandler {
     func previewContactsCSV(_ input: Operations.PreviewContactsCSV.Input) async throws
         -> Operations.PreviewContactsCSV.Output
     {
-        let (request, actor) = try context()
         guard case .csv(let body) = input.body else { throw SwitchboardError.badRequest }
-        guard try await request.contactService.access(for: actor).keepsAddressBooks else {
-            throw SwitchboardError.forbidden
-        }
-        let data = try await Self.collect(body, request)
-        let options = try Self.csvOptions(
-            encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
-            template: input.query.template,
-            mapping: input.query.mapping)
+        let (request, _, data, options) = try await csvUpload(
+            body, encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
+            template: input.query.template, mapping: input.query.mapping)
         let preview = try await request.csvImportService.preview(data, options: options)
         return .ok(.init(body: .json(.init(preview, on: request))))
     }
@@ -112,16 +106,10 @@ extension APIHandler {
     func importContactsCSV(_ input: Operations.ImportContactsCSV.Input) async throws
         -> Operations.ImportContactsCSV.Output
     {
-        let (request, actor) = try context()
         guard case .csv(let body) = input.body else { throw SwitchboardError.badRequest }
-        guard try await request.contactService.access(for: actor).keepsAddressBooks else {
-            throw SwitchboardError.forbidden
-        }
-        let data = try await Self.collect(body, request)
-        let options = try Self.csvOptions(
-            encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
-            template: input.query.template,
-            mapping: input.query.mapping)
+        let (request, actor, data, options) = try await csvUpload(
+            body, encoding: input.query.encoding?.rawValue, delimiter: input.query.delimiter?.rawValue,
+            template: input.query.template, mapping: input.query.mapping)
         let rule = try input.query.duplicates.map { duplicates throws(SwitchboardError) in
             guard let rule = CSVImportService.DuplicateRule(rawValue: duplicates.rawValue) else {
                 throw SwitchboardError.badRequest
@@ -132,6 +120,21 @@ extension APIHandler {
         let report = try await request.csvImportService.importCSV(
             data, options: options, into: groupIDs, duplicates: rule ?? .skip, by: actor)
         return .ok(.init(body: .json(.init(report, on: request))))
+    }
+
+    /// A CSV file sent to be previewed or imported, and how to read it: refused to anyone who does not keep the address
+    /// books before the body is read, then above the import limit.
+    private func csvUpload(
+        _ body: HTTPBody, encoding: String?, delimiter: String?, template: String?, mapping: String?
+    ) async throws -> (Request, Actor, Data, CSVImportService.Options) {
+        let (request, actor) = try context()
+        guard try await request.contactService.access(for: actor).keepsAddressBooks else {
+            throw SwitchboardError.forbidden
+        }
+        let data = try await Self.collect(body, request)
+        let options = try Self.csvOptions(
+            encoding: encoding, delimiter: delimiter, template: template, mapping: mapping)
+        return (request, actor, data, options)
     }
 
     /// The request's file, refused above the import limit.

@@ -53,15 +53,28 @@ struct ContactImportService {
     /// waited). Memory holds the file and two batches, never every card.
     func importVCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
         let targets = try await targets(groupIDs, by: actor)
+        // The file's character set, and whether it is a vCard at all, are worked out before the transaction: a file
+        // that is not one never waits for the write lock.
+        let start = try await Task(executorPreference: DispatchTaskExecutor.shared) {
+            let reading = Reading(
+                batches: VCardReader.batches(data),
+                dectLimits: targets.compactMap { group in group.dectLimits.map { (group.id!, $0) } },
+                dectCounts: Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) }))
+            // A line that surely begins a card makes it a vCard file; without one, the file read whole says (nothing
+            // but text outside cards: not one).
+            if reading.batches.cardCount == 0 {
+                let file = VCardReader.read(data)
+                guard !file.cards.isEmpty || file.problems.contains(where: { $0.kind != .outsideCard }) else {
+                    throw SwitchboardError.notVCard
+                }
+            }
+            return reading
+        }.value
         let stored = try await ContactModel.query(on: db).count()
         let reader = self
         return try await ContactBulkSchema.withBulkCache(on: importDB ?? db) { db in
             try await db.writeTransaction { db in
-                var reading = await Task(executorPreference: DispatchTaskExecutor.shared) {
-                    Reading(
-                        batches: VCardReader.batches(data),
-                        dectCounts: Dictionary(uniqueKeysWithValues: targets.map { ($0.id!, $0.memberCount) }))
-                }.value
+                var reading = start
                 let cards = reading.batches.cardCount
                 // The speed-dial codes taken (a few hundred at most), read once: the batches are checked off the
                 // database, which is busy with the writes.
@@ -69,22 +82,18 @@ struct ContactImportService {
                     try await ContactModel.query(on: db).filter(\.$shortCode != nil).all(\.$shortCode).compactMap { $0 }
                 )
                 var report = Report(groups: targets)
-                var cardsRead = 0
                 try await ContactBulkSchema.withBulkSchema(on: db, if: cards >= 5_000 && cards >= stored / 2) {
                     triggersOff in
-                    var ahead = reader.prepareNext(reading, for: targets, on: db as! any SQLDatabase)
+                    var ahead = reader.prepareNext(reading, on: db as! any SQLDatabase)
+                    // A failed write stops the reading ahead (it only reads the file, never the database).
+                    defer { ahead.cancel() }
                     while case (let next, let batch?) = try await ahead.value {
                         reading = next
-                        ahead = reader.prepareNext(reading, for: targets, on: db as! any SQLDatabase)
-                        cardsRead += batch.cards
+                        ahead = reader.prepareNext(reading, on: db as! any SQLDatabase)
                         report.problems += batch.problems
                         report.refused += batch.refused
                         report.imported += try await Self.write(batch, to: targets, triggersOff: triggersOff, on: db)
                     }
-                }
-                // Nothing but text outside cards: not a vCard file (and nothing was written).
-                guard cardsRead > 0 || report.problems.contains(where: { $0.kind != .outsideCard }) else {
-                    throw SwitchboardError.notVCard
                 }
                 let names = targets.map(\.name).sorted().joined(separator: ", ")
                 try await AuditService(db: db).record(
@@ -102,6 +111,8 @@ struct ContactImportService {
         var batches: VCardFileBatches
         /// Speed-dial codes stored, or given to an earlier card of the file.
         var takenCodes: Set<String> = []
+        /// The target groups with DECT limits, read once: the group models belong to the writes.
+        let dectLimits: [(group: UUID, limits: DECTLimits)]
         var dectCounts: [UUID: Int]
         var ids = OrderedIDs()
     }
@@ -113,23 +124,21 @@ struct ContactImportService {
         var statements: [BulkStatement]
         var refused: [Report.Refused]
         var problems: [VCardProblem]
-        /// The cards the batch read.
-        var cards: Int
     }
 
     /// Reads, checks and builds the next batch after `reading` on Dispatch's threads; `nil` at the end of the file.
-    private func prepareNext(_ reading: Reading, for targets: [ContactGroupModel], on sql: any SQLDatabase)
+    private func prepareNext(_ reading: Reading, on sql: any SQLDatabase)
         -> Task<(Reading, PreparedBatch?), any Error>
     {
         Task(executorPreference: DispatchTaskExecutor.shared) {
             var reading = reading
             guard let file = reading.batches.next() else { return (reading, nil) }
             var refused: [Report.Refused] = []
-            let accepted = try prepare(file.cards, for: targets, reading: &reading, refused: &refused)
+            let accepted = try prepare(file.cards, reading: &reading, refused: &refused)
             let rows = accepted.map { (id: reading.ids.next(), row: ContactBulkInsert.Row($0.contact)) }
             let batch = PreparedBatch(
                 accepted: accepted, rows: rows, statements: ContactBulkInsert.statements(rows, on: sql),
-                refused: refused, problems: file.problems, cards: file.cards.count)
+                refused: refused, problems: file.problems)
             return (reading, batch)
         }
     }
@@ -205,7 +214,7 @@ struct ContactImportService {
 
     /// The cards of a batch that can be stored, as they will be; the others go to `refused`.
     private func prepare(
-        _ cards: [VCardCard], for targets: [ContactGroupModel], reading: inout Reading,
+        _ cards: [VCardCard], reading: inout Reading,
         refused: inout [Report.Refused]
     ) throws -> [Accepted] {
         var accepted: [Accepted] = []
@@ -226,15 +235,14 @@ struct ContactImportService {
             let name = contact.resolvedDisplayName ?? ""
             do {
                 contact = try rule { try ContactRules.normalized(contact) }
-                for group in targets {
-                    guard let limits = group.dectLimits else { continue }
-                    try rule { try limits.check(adding: [name], to: reading.dectCounts[group.id!] ?? 0) }
+                for (group, limits) in reading.dectLimits {
+                    try rule { try limits.check(adding: [name], to: reading.dectCounts[group] ?? 0) }
                 }
             } catch let error as SwitchboardError {
                 refused.append(.init(line: card.line, displayName: name, reason: error))
                 continue
             }
-            for group in targets where group.dectLimits != nil { reading.dectCounts[group.id!, default: 0] += 1 }
+            for (group, _) in reading.dectLimits { reading.dectCounts[group, default: 0] += 1 }
             var entry = Accepted(line: card.line, contact: contact, notices: notices)
             if let data = card.photo {
                 do {
