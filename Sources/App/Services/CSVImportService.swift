@@ -243,6 +243,7 @@ struct CSVImportService {
     ) async throws -> Report {
         let access = try await ContactService(db: db).access(for: actor)
         guard access.keepsAddressBooks else { throw SwitchboardError.forbidden }
+        defer { FreedMemory.giveBack() }
         // What the file is, read here to choose its groups; the rows are read inside the transaction, from a reader of
         // their own (a parsed file does not cross tasks), and this one is let go (a transcoded file is a copy).
         let (phoneBookV1, template) = try await { () async throws -> (Bool, String) in
