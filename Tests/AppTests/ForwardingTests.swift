@@ -179,12 +179,14 @@ struct DialpadTests {
             #expect(connector.requests.count == 1)
 
             // A number with an extension: the PBX is asked for the main number (a dial string with a pause is not
-            // something every dialplan takes); the audit names the whole number.
+            // something every dialplan takes), the extension goes along to be keyed in; the audit names the whole
+            // number.
             _ = try await browser.post(Paths.dialpad.path, ["number": "01 23 45 67 89 poste 204"])
             #expect(
                 connector.requests.last
                     == OriginateRequest(
-                        fromExtension: "601", number: "0123456789", username: "uma", dialed: "0123456789"))
+                        fromExtension: "601", number: "0123456789", username: "uma", dialed: "0123456789",
+                        extensionDigits: "204"))
             let audits = try await AuditEventModel.query(on: app.db).filter(\.$action == "call.originate").all()
             #expect(audits.contains { $0.target == "0123456789,204" })
         }

@@ -106,13 +106,16 @@ struct AsteriskConnector: PBXConnector {
 
     func originateAction(_ request: OriginateRequest, actionID: String) -> AMIMessage {
         let channel = settings.channelTemplate.replacingOccurrences(of: "{extension}", with: request.fromExtension)
-        return AMIMessage.action(
-            "Originate",
-            [
-                ("ActionID", actionID), ("Channel", channel), ("Context", settings.context),
-                ("Exten", request.number), ("Priority", "1"), ("CallerID", "\"\(request.number)\" <\(request.number)>"),
-                ("Async", "true"),
-            ])
+        var fields = [
+            ("ActionID", actionID), ("Channel", channel), ("Context", settings.context),
+            ("Exten", request.number), ("Priority", "1"), ("CallerID", "\"\(request.number)\" <\(request.number)>"),
+            ("Async", "true"),
+        ]
+        // The extension of the number, for the dialplan to key in once answered: Dial(…,D(ww${SWITCHBOARD_DTMF})).
+        if let digits = request.extensionDigits, !digits.isEmpty {
+            fields.append(("Variable", "SWITCHBOARD_DTMF=\(digits)"))
+        }
+        return AMIMessage.action("Originate", fields)
     }
 
     /// Reads events until our `OriginateResponse`, or until the window closes (the phone is ringing).

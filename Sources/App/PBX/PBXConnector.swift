@@ -8,12 +8,17 @@ struct OriginateRequest: Sendable, Equatable {
     let username: String
     /// What the PBX dials for it under the dial plan (outside-line and trunk prefixes): "00123456789".
     let dialed: String
+    /// The extension of a number that has one ("ext. 102": "102"), to be keyed in once the main number answers. The
+    /// PBX is only ever asked for the main number; a connector that can key digits passes these on.
+    var extensionDigits: String? = nil
 
-    init(fromExtension: String, number: String, username: String, dialed: String? = nil) {
+    init(fromExtension: String, number: String, username: String, dialed: String? = nil, extensionDigits: String? = nil)
+    {
         self.fromExtension = fromExtension
         self.number = number
         self.username = username
         self.dialed = dialed ?? number
+        self.extensionDigits = extensionDigits
     }
 }
 

@@ -14,14 +14,17 @@ struct CallService {
         guard let phoneExtension = actor.user.phoneExtension else { throw SwitchboardError.noExtension }
         guard let number = PhoneNumber.dialable(rawNumber) else { throw SwitchboardError.numberInvalid }
         // The PBX dials the main number of a number with an extension: a dial string with a pause is not something
-        // every dialplan takes (Asterisk's Dial reads the comma as its argument separator). The user keys the
-        // extension in once answered; phones dialling from a directory or a tel: link get the pause themselves.
-        let main = PhoneNumber.withExtension(rawNumber).map(\.main) ?? rawNumber
+        // every dialplan takes (Asterisk's Dial reads the comma as its argument separator). The extension goes along
+        // for a connector that can key it in once answered (Asterisk: a channel variable for Dial's D option); else
+        // the user keys it. Phones dialling from a directory or a tel: link get the pause themselves.
+        let parts = PhoneNumber.withExtension(rawNumber)
+        let main = parts?.main ?? rawNumber
         guard let pbxNumber = PhoneNumber.normalized(main), let dialed = dialPlan.dialString(for: main) else {
             throw SwitchboardError.numberInvalid
         }
         let request = OriginateRequest(
-            fromExtension: phoneExtension, number: pbxNumber, username: actor.user.username, dialed: dialed)
+            fromExtension: phoneExtension, number: pbxNumber, username: actor.user.username, dialed: dialed,
+            extensionDigits: parts?.extension)
         let audit = AuditService(db: db)
         do {
             try await pbx.originate(request)

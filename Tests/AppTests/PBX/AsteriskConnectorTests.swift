@@ -100,6 +100,18 @@ struct AsteriskConnectorTests {
         }
     }
 
+    @Test("a number's extension goes to the dialplan as SWITCHBOARD_DTMF; without one, no variable")
+    func extensionDigits() {
+        let connector = connector(port: 1)
+        let plain = OriginateRequest(fromExtension: "201", number: "+14186569254", username: "x")
+        #expect(!connector.originateAction(plain, actionID: "a").text.contains("Variable"))
+        var withExtension = plain
+        withExtension.extensionDigits = "102"
+        let text = connector.originateAction(withExtension, actionID: "a").text
+        #expect(text.contains("Exten: +14186569254\r\nPriority: 1\r\n"))
+        #expect(text.contains("Variable: SWITCHBOARD_DTMF=102\r\n"))
+    }
+
     @Test("line breaks in values cannot inject AMI headers")
     func noInjection() {
         let connector = connector(port: 1)
