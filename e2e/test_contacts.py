@@ -1,5 +1,6 @@
 """Address books in Chromium: rights as a subscriber lives them, multi-selection, assignment."""
 import json
+import os
 import urllib.parse
 import urllib.request
 
@@ -244,3 +245,52 @@ def test_drag_selection_onto_a_group_and_assignment_menu(server_factory, browser
     assert listed_names(browser) == names[1:3]
     # Deleting is offered in All contacts only.
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=delete-selected]")
+
+
+def current_tabs(driver):
+    return [link.text for link in driver.find_elements(By.CSS_SELECTOR, "nav.tabs a[aria-current=page]")]
+
+
+def test_numbers_found_as_people_say_them_and_tabs_are_one_choice(server_factory, browser):
+    """Seed: "filter by entering at least one character or digit"; tabs "All / Without contact group / letter"."""
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    sign_in(browser, server.url, "admin", ADMIN_PASSWORD)
+    create_group(browser, server, "Lyon")
+    create_contact(browser, server, "Bea", "Bernard", "+33 4 78 00 00 02", "Lyon")
+    create_contact(browser, server, "Bob", "Brun", "04 78 00 00 03", "Lyon")
+    create_contact(browser, server, "Nils", "Berg", "+47 80 00 00 04", "Lyon")
+
+    # Typed the way people say a number: national, international, with the (0); as you type.
+    open_page(browser, server.url + "/contacts")
+    number = browser.find_element(By.ID, "filter-number")
+    for typed in ["04 78", "0033 4 78", "+33 (0)4 78"]:
+        number.clear()
+        number.send_keys(typed)
+        WebDriverWait(browser, TIMEOUT).until(lambda d: listed_names(d) == ["Bea Bernard", "Bob Brun"])
+    number.clear()
+    number.send_keys("+47 80")
+    WebDriverWait(browser, TIMEOUT).until(lambda d: listed_names(d) == ["Nils Berg"])
+    screenshot(browser, "number-filter-international")
+
+    # One contact in no group; the tab row is one choice.
+    imported = server.cli("contacts", "import", write_csv(server, "Zoe;Zeller;+33 1 11 11 11 11"))
+    assert "created 1" in imported
+    open_page(browser, server.url + "/contacts?tab=B")
+    assert current_tabs(browser) == ["B"]
+    click_and_wait(browser, By.CSS_SELECTOR, "[data-testid=tab-without-group]")
+    assert current_tabs(browser) == [browser.find_element(By.CSS_SELECTOR, "[data-testid=tab-without-group]").text]
+    assert listed_names(browser) == ["Zoe Zeller"]
+    click_and_wait(browser, By.CSS_SELECTOR, "nav.tabs a[data-tab=B]")
+    assert current_tabs(browser) == ["B"]
+    assert listed_names(browser) == ["Bea Bernard", "Bob Brun"]
+    click_and_wait(browser, By.CSS_SELECTOR, "[data-testid=tab-all]")
+    assert current_tabs(browser) == ["All"]
+    assert len(listed_names(browser)) == 4
+
+
+def write_csv(server, row):
+    """A CSV file in Switchboard's format holding `row`, in the server's folder."""
+    file = os.path.join(server.dir, "one.csv")
+    with open(file, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business\n" + row + "\n")
+    return file

@@ -82,6 +82,62 @@ public struct DialPlan: Equatable, Sendable {
     }
 }
 
+/// A number filter as typed ("78 00", "04 78", "0033 4 78", "+33 (0)4 78"): digits found anywhere in a number, or
+/// the beginnings of numbers in every form they are stored in.
+public struct NumberFilter: Equatable, Sendable {
+    /// Digits found anywhere in a number (the filter "by at least one digit"): what was typed without a prefix.
+    public let anywhere: String?
+    /// A filter that starts like a whole number (with "+", the international or the trunk prefix) is the beginning of
+    /// a number, in each form numbers are stored in — international without and with the international prefix
+    /// ("33478", "0033478") and national ("0478").
+    public let starts: [String]
+
+    public init(anywhere: String?, starts: [String] = []) {
+        self.anywhere = anywhere
+        self.starts = starts
+    }
+}
+
+extension DialPlan {
+    /// `raw` as a number filter: the same reading of prefixes as `understand`, so "04 78", "0478", "0033 4 78" and
+    /// "+33 (0)4 78" all find "+33 4 78 00 00 02" (and "04 78 00 00 02" on file), here in France, and "+47 80" a
+    /// Norwegian number, not one with "4780" in the middle. `nil` without a digit.
+    public func numberFilter(_ raw: String) -> NumberFilter? {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        let international = text.hasPrefix("+")
+        // "+33 (0)4 …": the "(0)" is the trunk prefix, not dialled from abroad.
+        if international || text.hasPrefix(internationalPrefix), text.contains("(0)") {
+            text = text.replacingOccurrences(of: "(0)", with: "")
+        }
+        let typed = SearchFolding.digits(text)
+        guard !typed.isEmpty else { return nil }
+        // The digits after the country's calling code, when the filter names it (or the country is implied).
+        var national: Substring?
+        var foreign: Substring?
+        if international || (!internationalPrefix.isEmpty && typed.hasPrefix(internationalPrefix)) {
+            let digits = international ? Substring(typed) : typed.dropFirst(internationalPrefix.count)
+            if digits.hasPrefix(countryCode) {
+                national = digits.dropFirst(countryCode.count)
+            } else {
+                foreign = digits
+            }
+        } else if !trunkPrefix.isEmpty, typed.hasPrefix(trunkPrefix), typed.count > trunkPrefix.count {
+            national = typed.dropFirst(trunkPrefix.count)
+        }
+        var starts: [String] = []
+        if let national {
+            starts = [countryCode + national, internationalPrefix + countryCode + national, trunkPrefix + national]
+        } else if let foreign, !foreign.isEmpty {
+            starts = [String(foreign), internationalPrefix + foreign]
+        } else {
+            return NumberFilter(anywhere: typed)
+        }
+        var unique: [String] = []
+        for start in starts where !start.isEmpty && !unique.contains(start) { unique.append(start) }
+        return NumberFilter(anywhere: nil, starts: unique)
+    }
+}
+
 /// Caller-ID: the name for a presented number, from numbers on file. Rules, in order:
 /// 1. the same number once both are understood by the dial plan (E.164 or extension);
 /// 2. the same national significant number (the country code was lost or wrong on the way);

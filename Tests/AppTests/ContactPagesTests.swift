@@ -425,6 +425,41 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("the tabs are one choice: all, without group or a letter; a group's letters stay in the group")
+    func tabsAreOneChoice() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let admin = try await signedIn(app, "admin")
+            /// The tab row's links (href, current) in order.
+            func tabs(_ url: String) async throws -> [(href: String, current: Bool)] {
+                let html = try await admin.get(url).body.string
+                let row = try #require(html.components(separatedBy: "class=\"tabs\"").dropFirst().first)
+                    .components(separatedBy: "</nav>")[0]
+                return row.components(separatedBy: "<a href=\"").dropFirst().map { link in
+                    (
+                        String(link.prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&"),
+                        link.prefix { $0 != ">" }.contains("aria-current")
+                    )
+                }
+            }
+            let path = Paths.contacts.path
+            // On a letter, "Without group" drops the letter; exactly one tab is current.
+            let onLetter = try await tabs(path + "?tab=B")
+            #expect(onLetter.filter(\.current).map(\.href) == [path + "?tab=B"])
+            #expect(onLetter[1].href == path + "?group=none")
+            // Without group, "All" and the letters leave it.
+            let withoutGroup = try await tabs(path + "?group=none")
+            #expect(withoutGroup.filter(\.current).map(\.href) == [path + "?group=none"])
+            #expect(withoutGroup[0].href == path)
+            #expect(withoutGroup.dropFirst(2).allSatisfy { !$0.href.contains("group=") })
+            // In a group, "All" and the letters keep the group.
+            let inGroup = try await tabs(path + "?group=\(w.a.id!)&tab=A")
+            #expect(inGroup.filter(\.current).map(\.href) == [path + "?group=\(w.a.id!)&tab=A"])
+            #expect(inGroup[0].href == path + "?group=\(w.a.id!)")
+            #expect(inGroup[1].href == path + "?group=none")
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

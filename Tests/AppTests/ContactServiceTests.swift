@@ -88,6 +88,41 @@ struct ContactServiceTests {
         }
     }
 
+    @Test("a number filter typed the way people say numbers finds them written any way; plain digits anywhere")
+    func numberFilterFolded() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let contacts = ContactService(db: app.db)
+            // A number said the way people say it finds it written the other ways (here in France).
+            _ = try await contacts.create(
+                Contact(displayName: "Lyon desk", phones: [PhoneEntry(type: .business, number: "+33 4 78 00 00 02")]),
+                in: [w.a.requireID()], by: w.admin)
+            _ = try await contacts.create(
+                Contact(displayName: "Lyon annex", phones: [PhoneEntry(type: .business, number: "04 78 00 00 03")]),
+                in: [w.a.requireID()], by: w.admin)
+            _ = try await contacts.create(
+                Contact(displayName: "Lyon old", phones: [PhoneEntry(type: .business, number: "0033 4 78 00 00 04")]),
+                in: [w.a.requireID()], by: w.admin)
+            for typed in ["04 78", "0478", "0033 4 78", "+33 (0)4 78", "+33 4 78", "+3347800"] {
+                var search = ContactSearch(filters: [.number: typed])
+                search.dialPlan = DialPlan()
+                #expect(
+                    names(try await contacts.search(search, by: w.admin)) == ["Lyon annex", "Lyon desk", "Lyon old"],
+                    "\(typed)")
+            }
+            // Digits typed without a prefix are found anywhere, as before; a country code is not found in the middle.
+            var plain = ContactSearch(filters: [.number: "78 00 00 0"])
+            plain.dialPlan = DialPlan()
+            #expect(names(try await contacts.search(plain, by: w.admin)).count == 3)
+            var middle = ContactSearch(filters: [.number: "+47 80"])
+            middle.dialPlan = DialPlan()
+            #expect(names(try await contacts.search(middle, by: w.admin)).isEmpty)
+            // Without a dial plan (a search built in code), digits as typed, anywhere.
+            #expect(
+                names(try await contacts.search(ContactSearch(filters: [.number: "+47 80"]), by: w.admin)).count == 3)
+        }
+    }
+
     @Test("search folds accents and case, sorts Émile with E, pages with a cursor")
     func searchAndPaging() async throws {
         try await withApp { app in

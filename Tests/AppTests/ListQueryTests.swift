@@ -49,22 +49,24 @@ struct ListQueryTests {
     @Test("scope, tab, filters, cursor and limit are read by one rule")
     func reading() throws {
         let group = UUID()
-        #expect(try ContactListQuery(group: group.uuidString).search().scope == .group(group))
-        #expect(throws: SwitchboardError.notFound) { try ContactListQuery(group: "none").search() }
-        #expect(try ContactListQuery(withoutGroup: true).search().scope == .withoutGroup)
+        #expect(try ContactListQuery(group: group.uuidString).search(dialPlan: DialPlan()).scope == .group(group))
+        #expect(throws: SwitchboardError.notFound) { try ContactListQuery(group: "none").search(dialPlan: DialPlan()) }
+        #expect(try ContactListQuery(withoutGroup: true).search(dialPlan: DialPlan()).scope == .withoutGroup)
         #expect(throws: SwitchboardError.filtersConflict) {
-            try ContactListQuery(group: group.uuidString, withoutGroup: true).search()
+            try ContactListQuery(group: group.uuidString, withoutGroup: true).search(dialPlan: DialPlan())
         }
-        #expect(throws: SwitchboardError.notFound) { try ContactListQuery(group: "sales").search() }
-        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(tab: "AB").search() }
-        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(limit: 0).search() }
-        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(limit: 201).search() }
-        #expect(throws: SwitchboardError.cursorInvalid) { try ContactListQuery(cursor: "x").search() }
-        let search = try ContactListQuery(tab: "#", filters: [.name: " ", .number: "0478"]).search()
+        #expect(throws: SwitchboardError.notFound) { try ContactListQuery(group: "sales").search(dialPlan: DialPlan()) }
+        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(tab: "AB").search(dialPlan: DialPlan()) }
+        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(limit: 0).search(dialPlan: DialPlan()) }
+        #expect(throws: SwitchboardError.badRequest) { try ContactListQuery(limit: 201).search(dialPlan: DialPlan()) }
+        #expect(throws: SwitchboardError.cursorInvalid) {
+            try ContactListQuery(cursor: "x").search(dialPlan: DialPlan())
+        }
+        let search = try ContactListQuery(tab: "#", filters: [.name: " ", .number: "0478"]).search(dialPlan: DialPlan())
         #expect(search.tab == "#")
         #expect(search.filters == [.number: "0478"])
         #expect(search.limit == 50)
         let cursor = ContactSearch.Cursor(sortKey: "dupont", id: group)
-        #expect(try ContactListQuery(cursor: cursor.token).search().after == cursor)
+        #expect(try ContactListQuery(cursor: cursor.token).search(dialPlan: DialPlan()).after == cursor)
     }
 }

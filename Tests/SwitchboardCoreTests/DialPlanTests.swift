@@ -19,6 +19,32 @@ struct DialPlanTests {
         #expect(france.understand(raw) == expected)
     }
 
+    @Test(
+        "a number filter is read as people say numbers: national, international, with (0); other filters as typed",
+        arguments: [
+            ("04 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
+            ("0478", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
+            ("0033 4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
+            ("+33 (0)4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
+            ("+1 418", NumberFilter(anywhere: nil, starts: ["1418", "001418"])),
+            ("0049 30", NumberFilter(anywhere: nil, starts: ["4930", "004930"])),
+            ("12", NumberFilter(anywhere: "12")),
+            ("78 00", NumberFilter(anywhere: "7800")),
+            ("0", NumberFilter(anywhere: "0")),
+            ("00", NumberFilter(anywhere: "00")),
+        ])
+    func numberFilter(raw: String, expected: NumberFilter) {
+        #expect(france.numberFilter(raw) == expected)
+    }
+
+    @Test("a number filter without a digit is none; a country without trunk prefix has no national form")
+    func numberFilterEdges() {
+        #expect(france.numberFilter("abc") == nil)
+        let italy = DialPlan(countryCode: "39", trunkPrefix: "", internationalPrefix: "00")
+        #expect(italy.numberFilter("06 1234") == NumberFilter(anywhere: "061234"))
+        #expect(italy.numberFilter("+39 06") == NumberFilter(anywhere: nil, starts: ["3906", "003906", "06"]))
+    }
+
     @Test("a caller presented by the PBX loses the outside-line prefix once")
     func outsideLinePrefixFromPBX() {
         #expect(france.understand("00123456789", fromPBX: true) == .external("+33123456789"))

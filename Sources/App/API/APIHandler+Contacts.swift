@@ -16,7 +16,7 @@ extension APIHandler {
         let list = ContactListQuery(
             group: query.group, withoutGroup: query.withoutGroup ?? false, tab: query.tab,
             filters: filters.compactMapValues { $0 }, cursor: query.cursor, limit: query.limit)
-        let search = try list.search()
+        let search = try list.search(dialPlan: request.application.config.pbx.dialPlan)
         // A group the actor cannot read is "not found" here, before any service could call it "forbidden".
         if case .group(let id) = search.scope { _ = try await readableGroupIDs([id.uuidString], request, actor) }
         let page = try await request.contactService.search(search, by: actor)

@@ -73,6 +73,9 @@ struct ContactSearch: Sendable, Equatable {
     var filters: [Field: String] = [:]
     var after: Cursor?
     var limit = 50
+    /// How numbers are written here: a number filter typed with a prefix ("04 78", "+33 4 78", "0033 4 78") also
+    /// finds the numbers on file written the other ways (`DialPlan.numberFilter`). Without one, digits as typed.
+    var dialPlan: DialPlan?
 }
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
@@ -117,7 +120,7 @@ extension ContactSearch {
         var checks: [SQLQueryString] = []
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
-        var indexedFilter: (index: String, column: String, text: String)?
+        var indexedFilter: (index: String, condition: SQLQueryString, length: Int)?
         /// A name filter of letters and digits only: it matches inside one word of a name, so the
         /// words index (`contact_words`, `contact_name_words`) finds its contacts.
         var wordFilter: String?
@@ -238,11 +241,16 @@ extension ContactSearch {
                 // index walked holds it: no row is read to test the filter.
                 plan.filters.append(Self.contains(plan.key, text, isSQLite: isSQLite))
                 if SearchFolding.isWordPart(text) { plan.wordFilter = text }
+            } else if field == .number {
+                plan.filters.append(
+                    Self.matches("c.\(field.column)", numberFilter(raw, digits: text), isSQLite: isSQLite))
             } else {
                 plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
             }
-            if let index = field.coveringIndex, (plan.indexedFilter?.text.count ?? 0) < text.count {
-                plan.indexedFilter = (index, field.column, text)
+            if let index = field.coveringIndex, (plan.indexedFilter?.length ?? 0) < text.count {
+                // Only numbers have one.
+                let condition = Self.matches(field.column, numberFilter(raw, digits: text), isSQLite: isSQLite)
+                plan.indexedFilter = (index, condition, text.count)
             }
         }
         return plan
@@ -277,14 +285,14 @@ extension ContactSearch {
     /// covering index; `nil` when there are more than `scanLimit` (then walking the order is
     /// quicker: matches are dense enough).
     private func scan(
-        _ sql: any SQLDatabase, _ filter: (index: String, column: String, text: String), after start: Cursor,
+        _ sql: any SQLDatabase, _ filter: (index: String, condition: SQLQueryString, length: Int), after start: Cursor,
         tab: String?, isSQLite: Bool
     ) async throws -> [UUID]? {
         // SQLite would rather walk the sort index for the range condition: tell it which index to scan.
         let source: SQLQueryString =
             isSQLite ? "contacts INDEXED BY \(unsafeRaw: filter.index)" : "contacts"
         var query: SQLQueryString = """
-            SELECT id FROM \(source) WHERE \(Self.contains(filter.column, filter.text, isSQLite: isSQLite)) \
+            SELECT id FROM \(source) WHERE \(filter.condition) \
             AND (sort_key, id) > (\(bind: start.sortKey), \(bind: start.id))
             """
         // A letter tab is a range of sort keys, which the index holds: only that letter's matches.
@@ -355,6 +363,21 @@ extension ContactSearch {
     static func contains(_ column: String, _ text: String, isSQLite: Bool) -> SQLQueryString {
         isSQLite
             ? "instr(\(unsafeRaw: column), \(bind: text)) > 0" : "strpos(\(unsafeRaw: column), \(bind: text)) > 0"
+    }
+
+    /// The number filter `raw` (whose digits are `digits`) as the dial plan reads it, else its digits as typed.
+    private func numberFilter(_ raw: String, digits: String) -> NumberFilter {
+        dialPlan?.numberFilter(raw) ?? NumberFilter(anywhere: digits)
+    }
+
+    /// A number filter on `column` (each number's digits, separated by spaces): digits anywhere, or a number that
+    /// starts with one of the filter's forms.
+    static func matches(_ column: String, _ filter: NumberFilter, isSQLite: Bool) -> SQLQueryString {
+        var conditions = filter.anywhere.map { [contains(column, $0, isSQLite: isSQLite)] } ?? []
+        for start in filter.starts {
+            conditions.append(contains("(' ' || \(column))", " " + start, isSQLite: isSQLite))
+        }
+        return conditions.count == 1 ? conditions[0] : "(" + conditions.joined(separator: " OR ") + ")"
     }
 
 }

@@ -13,6 +13,8 @@ struct GroupDirectoryService {
     let decoyDigest: String
     /// Credentials verified in the last minute (see `Application.directoryCredentials`).
     let verified: PBXTokenCache
+    /// How numbers are written here: a phone's number search finds them written any way (`DialPlan.numberFilter`).
+    var dialPlan: DialPlan? = nil
 
     static let minimumPasswordLength = 8
     static let searchLimit = 50
@@ -122,6 +124,7 @@ struct GroupDirectoryService {
         let isNumber =
             !SearchFolding.digits(text).isEmpty && text.allSatisfy { "0123456789 +-./()".contains($0) }
         var search = ContactSearch(scope: .group(groupID), limit: Self.searchLimit)
+        search.dialPlan = dialPlan
         if !text.isEmpty { search.filters = [isNumber ? .number : .name: text] }
         let access = ContactAccess(role: .admin)
         var found: [ContactSummary] = []

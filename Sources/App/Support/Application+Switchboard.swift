@@ -168,7 +168,7 @@ extension Request {
     var groupDirectoryService: GroupDirectoryService {
         GroupDirectoryService(
             db: db, hasher: passwordHasher, decoyDigest: application.signInDecoyDigest,
-            verified: application.directoryCredentials)
+            verified: application.directoryCredentials, dialPlan: application.config.pbx.dialPlan)
     }
 }
 

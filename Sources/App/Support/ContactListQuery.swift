@@ -33,9 +33,10 @@ struct ContactListQuery: Sendable, Equatable {
 
     /// The search this state asks for. An unknown (or empty) tab and a limit out of range are bad requests; a cursor
     /// that is not one of ours is `cursor_invalid`, an empty one is the first page; blank filters are no filter (the
-    /// page's filter form sends every field).
-    func search() throws(SwitchboardError) -> ContactSearch {
+    /// page's filter form sends every field). A number filter is read with the installation's `dialPlan`.
+    func search(dialPlan: DialPlan) throws(SwitchboardError) -> ContactSearch {
         var search = ContactSearch(scope: try scope())
+        search.dialPlan = dialPlan
         if let tab {
             guard SearchFolding.tabs.contains(tab) else { throw .badRequest }
             search.tab = tab

@@ -49,14 +49,14 @@ struct ContactsListController: RouteCollection {
 
         /// The search this URL asks for, read by `ContactListQuery` as the API's query is: an unknown tab, a group id
         /// that is not one or a forged cursor are refused, as they are there.
-        func search() throws(SwitchboardError) -> ContactSearch {
+        func search(dialPlan: DialPlan) throws(SwitchboardError) -> ContactSearch {
             var filters: [ContactSearch.Field: String] = [:]
             for (_, field) in Self.filterNames { filters[field] = value(of: field) }
             // `group=none` is the page's spelling of "without group" (a link, not a group id).
             return try ContactListQuery(
                 group: group == "none" ? nil : group, withoutGroup: group == "none", tab: tab, filters: filters,
                 cursor: after
-            ).search()
+            ).search(dialPlan: dialPlan)
         }
 
         var validTab: String? { tab.flatMap { SearchFolding.tabs.contains($0) ? $0 : nil } }
@@ -145,8 +145,10 @@ struct ContactsListController: RouteCollection {
         let withoutGroupCurrent: Bool
         let groups: [GroupLink]
         let tabs: [TabLink]
+        /// The tab row is one choice: all, without group, or a letter (of all contacts, or of the group chosen).
         let allTabURL: String
         let allTabCurrent: Bool
+        let withoutGroupTabCurrent: Bool
         let filters: [Filter]
         let group: String?
         let tab: String?
@@ -175,7 +177,7 @@ struct ContactsListController: RouteCollection {
         let query = try req.query.decode(ListQuery.self)
         let access = try await req.contactService.access(for: actor)
         let groups = try await req.contactGroupService.list(within: access)
-        let search = try query.search()
+        let search = try query.search(dialPlan: req.application.config.pbx.dialPlan)
         let scope = search.scope
         var currentGroup: ContactGroupModel?
         if case .group(let id) = scope {
@@ -220,11 +222,14 @@ struct ContactsListController: RouteCollection {
             emptyKey = "contacts.empty_no_match"
         }
         let next = page.next.map { cursor in ListQuery.url(query.nextPageBase + [("after", cursor.token)]) }
+        // The tab row is one choice: "Without group" drops the letter, "All" and a letter leave "without group" (a
+        // group chosen in the list of groups stays: its letters are tabs too).
+        let groupForTabs: String?? = scope == .withoutGroup ? .some(nil) : .none
         let returnTo = req.url.query.map { Paths.contacts.path + "?" + $0 } ?? Paths.contacts.path
         let context = ListPage(
             heading: heading,
             allURL: query.url(group: .some(nil)), allCurrent: scope == .all,
-            withoutGroupURL: access.seesContactsWithoutGroup ? query.url(group: "none") : nil,
+            withoutGroupURL: access.seesContactsWithoutGroup ? query.url(group: "none", tab: .some(nil)) : nil,
             withoutGroupCurrent: scope == .withoutGroup,
             groups: groups.map { group in
                 GroupLink(
@@ -233,9 +238,11 @@ struct ContactsListController: RouteCollection {
                     writable: access.canWrite(group: group.ref))
             },
             tabs: SearchFolding.tabs.map { tab in
-                TabLink(label: tab, url: query.url(tab: tab), current: tab == query.validTab)
+                TabLink(label: tab, url: query.url(group: groupForTabs, tab: tab), current: tab == query.validTab)
             },
-            allTabURL: query.url(tab: .some(nil)), allTabCurrent: query.validTab == nil,
+            allTabURL: query.url(group: groupForTabs, tab: .some(nil)),
+            allTabCurrent: query.validTab == nil && scope != .withoutGroup,
+            withoutGroupTabCurrent: query.validTab == nil && scope == .withoutGroup,
             filters: ListQuery.filterNames.map { name, field in
                 Filter(
                     name: name, labelKey: "contacts.filter.\(name)", value: query.value(of: field) ?? "",
