@@ -49,7 +49,18 @@ def test_admin_imports_outlook_csv_and_subscriber_exports_a_group(server_factory
     rows = admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]").text
     assert "Émile Zola" in rows and "Société d’Études Fasquelle" in rows
     assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-summary]").text == "3 rows, 1 with a problem."
+    # The seed's "display the entries in the CSV file": the tables take the page's width (not a 520 px form column),
+    # the file's own columns are shown, and the button counts the rows that will come in.
+    main_width = admin.find_element(By.TAG_NAME, "main").size["width"]
+    for table in ("csv-mapping", "csv-rows"):
+        card = admin.find_element(By.CSS_SELECTOR, f"[data-testid={table}]").find_element(By.XPATH, "./..")
+        assert card.size["width"] > 0.8 * main_width, (table, card.size, main_width)
+    headers = [h.text.lower() for h in admin.find_elements(By.CSS_SELECTOR, "[data-testid=csv-rows] thead th")]
+    assert "imported as" in headers and len(headers) > 6
+    assert admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-import-submit]").text == "Import the rows (2)"
     screenshot(admin, "csv-preview")
+    admin.execute_script("arguments[0].scrollIntoView()", admin.find_element(By.CSS_SELECTOR, "[data-testid=csv-rows]"))
+    screenshot(admin, "csv-preview-rows")
     admin.find_element(By.CSS_SELECTOR, "input[data-group-name='Clients']").click()
     click_and_wait(admin, By.CSS_SELECTOR, "[data-testid=csv-import-submit]")
 

@@ -232,6 +232,31 @@ struct CSVImportTests {
         }
     }
 
+    @Test(
+        "the preview shows the file's columns that hold data, names a refused row by what it has, counts what comes in")
+    func previewRows() async throws {
+        try await withApp { app in
+            _ = try await InterchangeWorld.make(app)
+            let admin = try await InterchangeWorld.signedIn(app, "admin")
+            let file =
+                "first_name;last_name;company;email.business;phone.business;notes\n"
+                + "Ada;Lovelace;;ada@example.org;+44 20 7946 0000;\n"
+                + ";;;nobody@example.org;+33 1 23 45 67 89;\n"
+                + ";;;;;a note and nothing else\n"
+            let preview = try await upload(admin, Data(file.utf8)).body.string
+            let rows = try #require(preview.components(separatedBy: "data-testid=\"csv-rows\"").dropFirst().first)
+                .components(separatedBy: "</table>")[0]
+            // Every column with data in the rows shown is a column of the table; "company" holds none.
+            #expect(rows.contains("<th scope=\"col\">email.business</th>") && !rows.contains(">company<"))
+            #expect(rows.contains("<td>+44 20 7946 0000</td>"))
+            // A refused row is named by its e-mail, then by its first cell with text.
+            #expect(rows.contains("<th scope=\"row\">Ada Lovelace</th>"))
+            #expect(rows.contains("<th scope=\"row\">nobody@example.org</th>"))
+            #expect(rows.contains("<th scope=\"row\">a note and nothing else</th>"))
+            #expect(preview.contains("data-testid=\"csv-import-submit\">Import the rows (1)<"))
+        }
+    }
+
     @Test("a custom mapping chosen in the preview is applied and can be saved by name")
     func customMapping() async throws {
         try await withApp { app in

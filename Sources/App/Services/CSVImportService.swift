@@ -120,11 +120,14 @@ struct CSVImportService {
         let result: Result<Contact, SwitchboardError>
         /// Values the rules would refuse, kept in the contact's notes instead of failing the row (`ImportSalvage`).
         var kept: [ImportSalvage.Kept] = []
+        /// What names a row the rules refuse: the contact's name as the mapping reads it, else its e-mail or number,
+        /// else the first cell with text.
+        var failedName = ""
 
         var displayName: String {
             switch result {
             case .success(let contact): contact.resolvedDisplayName ?? ""
-            case .failure: cells.first { !$0.isEmpty } ?? ""
+            case .failure: failedName
             }
         }
     }
@@ -143,10 +146,13 @@ struct CSVImportService {
             return CheckedRow(
                 line: row.line, cells: row.cells, result: .success(try rule { try ContactRules.normalized(storable) }),
                 kept: kept)
-        } catch let error as SwitchboardError {
-            return CheckedRow(line: row.line, cells: row.cells, result: .failure(error))
         } catch {
-            return CheckedRow(line: row.line, cells: row.cells, result: .failure(.badRequest))
+            let name =
+                contact.resolvedDisplayName ?? contact.emails.first?.address ?? contact.phones.first?.number
+                ?? row.cells.first { !$0.isEmpty } ?? ""
+            return CheckedRow(
+                line: row.line, cells: row.cells, result: .failure(error as? SwitchboardError ?? .badRequest),
+                failedName: name)
         }
     }
 

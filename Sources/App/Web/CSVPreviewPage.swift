@@ -12,10 +12,10 @@ struct CSVPreviewPage: Encodable {
 
     struct Row: Encodable {
         let line: Int
+        /// The name the contact will have, or what names a refused row.
         let name: String
-        let number: String
-        let email: String
-        let company: String
+        /// The row's cells under `fileColumns`, as read from the file.
+        let cells: [String]
         let problem: String?
         /// Values kept in the notes rather than failing the row.
         let notice: String?
@@ -41,9 +41,13 @@ struct CSVPreviewPage: Encodable {
     let suggestedName: String?
     let isCustom: Bool
     let columns: [Column]
+    /// The file's columns that hold data in the rows shown (the others are left out of the rows' table).
+    let fileColumns: [String]
     let rows: [Row]
     let rowCount: Int
     let problemCount: Int
+    /// The rows the import will bring in: those the rules do not refuse.
+    let importableCount: Int
     let problems: [Problem]
     let moreProblems: Int
     let isPhoneBookV1: Bool
@@ -84,18 +88,19 @@ struct CSVPreviewPage: Encodable {
             let sample = first.flatMap { index < $0.cells.count ? $0.cells[index] : nil } ?? ""
             return Column(index: index, header: header, sample: sample, options: options)
         }
+        let shown = file.header.indices.filter { index in
+            preview.sample.contains { index < $0.cells.count && !$0.cells[index].isEmpty }
+        }
         let rows = preview.sample.map { row -> Row in
+            let cells = shown.map { $0 < row.cells.count ? row.cells[$0] : "" }
             switch row.result {
-            case .success(let contact):
+            case .success:
                 return Row(
-                    line: row.line, name: contact.resolvedDisplayName ?? "",
-                    number: contact.preferredPhone?.number ?? "",
-                    email: contact.emails.first?.address ?? "", company: contact.company ?? "", problem: nil,
+                    line: row.line, name: row.displayName, cells: cells, problem: nil,
                     notice: keptText(row.kept, on: req))
             case .failure(let error):
                 return Row(
-                    line: row.line, name: row.displayName, number: "", email: "", company: "",
-                    problem: req.message(for: error), notice: nil)
+                    line: row.line, name: row.displayName, cells: cells, problem: req.message(for: error), notice: nil)
             }
         }
         let problems = preview.problems.map { row -> Problem in
@@ -112,8 +117,10 @@ struct CSVPreviewPage: Encodable {
             templates: try await CSVImportController.templateChoices(req, selected: file.template),
             template: file.template, templateName: file.templateName,
             suggestedName: file.suggested.flatMap { CSVTemplate.builtIn(id: $0)?.name },
-            isCustom: file.template == "custom", columns: columns, rows: rows, rowCount: preview.rowCount,
-            problemCount: preview.problemCount, problems: problems, moreProblems: preview.problemCount - problems.count,
+            isCustom: file.template == "custom", columns: columns, fileColumns: shown.map { file.header[$0] },
+            rows: rows, rowCount: preview.rowCount, problemCount: preview.problemCount,
+            importableCount: preview.rowCount - preview.problemCount, problems: problems,
+            moreProblems: preview.problemCount - problems.count,
             isPhoneBookV1: file.isPhoneBookV1, noHeader: !file.hasHeader, preambleLines: file.preambleLines,
             ignored: preview.ignoredColumns.map { Ignored(header: $0.header, sample: $0.sample) },
             groups: writable.map { ContactFormPage.GroupChoice($0, checked: checked.contains($0.id!)) },
