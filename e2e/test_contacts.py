@@ -294,3 +294,55 @@ def write_csv(server, row):
     with open(file, "w", encoding="utf-8") as handle:
         handle.write("first_name;last_name;phone.business\n" + row + "\n")
     return file
+
+
+def test_each_row_views_edits_shows_qr_downloads_and_calls(server_factory, browser):
+    """Seed: "Buttons for each contact for: View, Editing, QR code, vCard 2.1, Soft Call"."""
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
+    server.create_user("uma", SID_PASSWORD, extension="601", role="admin")
+    sign_in(browser, server.url, "uma", SID_PASSWORD)
+    create_group(browser, server, "Lyon")
+    create_contact(browser, server, "Bea", "Bernard", "+33 4 78 00 00 02", "Lyon")
+    open_page(browser, server.url + "/contacts")
+    row = rows(browser)[0]
+    actions = [b.get_attribute("data-action") for b in row.find_elements(By.CSS_SELECTOR, "[data-action]")]
+    assert actions == ["view", "edit", "qr", "vcard", "call"]
+
+    # The label shows on keyboard focus; every button is reachable with Tab from the row's checkbox.
+    row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("data-action") is None  # the name link comes first
+    for expected in actions:
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        focused = browser.switch_to.active_element
+        assert focused.get_attribute("data-action") == expected
+        label = focused.find_element(By.CSS_SELECTOR, ".icon-label")
+        WebDriverWait(browser, TIMEOUT).until(lambda d: label.value_of_css_property("opacity") == "1")
+    screenshot(browser, "contacts-row-actions")
+
+    # QR code: a dialog over the list; closed, the list is still there.
+    row.find_element(By.CSS_SELECTOR, "[data-action=qr]").click()
+    dialog = browser.find_element(By.CSS_SELECTOR, "[data-testid=qr-dialog]")
+    WebDriverWait(browser, TIMEOUT).until(lambda d: dialog.is_displayed())
+    assert dialog.find_element(By.TAG_NAME, "h2").text == "QR code of Bea Bernard"
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: d.execute_script("return arguments[0].naturalWidth", dialog.find_element(By.TAG_NAME, "img")) > 0)
+    screenshot(browser, "contacts-row-qr-dialog")
+    dialog.find_element(By.CSS_SELECTOR, "[data-testid=qr-dialog-close]").click()
+    WebDriverWait(browser, TIMEOUT).until(lambda d: not dialog.is_displayed())
+
+    # vCard 2.1, as the browser would download it.
+    href = row.find_element(By.CSS_SELECTOR, "[data-action=vcard]").get_attribute("href")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookie}), timeout=10) as response:
+        assert response.read().decode().startswith("BEGIN:VCARD\r\nVERSION:2.1\r\n")
+
+    # Soft call: from the list, back to the list with the answer.
+    click_and_wait(browser, By.CSS_SELECTOR, "tr[data-contact-row] [data-action=call]")
+    assert browser.current_url.endswith("/contacts")
+    assert "Call to +33478000002 from 601" in flash(browser)
+    assert listed_names(browser) == ["Bea Bernard"]
+
+    # View and Edit open the contact's pages.
+    click_and_wait(browser, By.CSS_SELECTOR, "tr[data-contact-row] [data-action=edit]")
+    assert browser.current_url.endswith("/edit")

@@ -149,7 +149,7 @@ document.addEventListener("mousedown", (event) => {
 
 document.addEventListener("click", (event) => {
   const row = event.target.closest("tr[data-contact-row]");
-  if (!row || event.target.closest("a")) return;
+  if (!row || event.target.closest("a, button")) return;
   const box = rowBox(row);
   const onBox = event.target === box;
   if (event.shiftKey) {
@@ -277,3 +277,18 @@ if (liveFilter) {
   });
 }
 refreshSelection();
+
+// The list's QR code buttons show the code in a dialog (without this file they open the contact's page at its code).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-qr-src]");
+  const dialog = document.getElementById("qr-dialog");
+  if (!link || !dialog || typeof dialog.showModal !== "function") return;
+  if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  dialog.querySelector("[data-qr-title]").textContent = link.getAttribute("aria-label");
+  const image = dialog.querySelector("img");
+  image.src = link.getAttribute("data-qr-src");
+  image.alt = link.getAttribute("aria-label");
+  dialog.querySelector("[data-qr-page]").href = link.getAttribute("href");
+  dialog.showModal();
+});

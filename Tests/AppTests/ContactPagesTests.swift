@@ -460,6 +460,45 @@ struct ContactPagesTests {
         }
     }
 
+    @Test(
+        "each row: view, edit where writable, QR code, vCard 2.1, soft call with an extension and a number; back to the list"
+    )
+    func rowButtons() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            let sid = try await signedIn(app, "sid")
+            let html = try await sid.get(Paths.contacts.path).body.string
+            /// The buttons of the row of `id`, by their `data-action`.
+            func actions(_ id: UUID) throws -> [String] {
+                let row = try #require(html.components(separatedBy: "data-id=\"\(id)\"").dropFirst().first)
+                    .components(separatedBy: "</tr>")[0]
+                return row.components(separatedBy: "data-action=\"").dropFirst().map {
+                    String($0.prefix { $0 != "\"" })
+                }
+            }
+            // Anne (group A, read only), Bert (group B, written by sid): sid has extension 301.
+            #expect(try actions(w.inA.id!) == ["view", "qr", "vcard", "call"])
+            #expect(try actions(w.inB.id!) == ["view", "edit", "qr", "vcard", "call"])
+            #expect(html.contains("aria-label=\"View Anne Alpha\""))
+            #expect(
+                html.contains("href=\"\(Paths.contactVCard.url(w.inA.id!))\" aria-label=\"vCard 2.1 of Anne Alpha\""))
+            #expect(html.contains("data-qr-src=\"\(Paths.contactQRSVG.url(w.inA.id!))\""))
+            #expect(html.contains("aria-label=\"Soft call Bert Beta at +49 151 2222222\""))
+            // The call button posts the list's form to the contact's call route, and comes back to the list.
+            let call = try await sid.post(
+                Paths.contactCall.url(w.inB.id!), ["phone": "0", "returnTo": Paths.contacts.path + "?name=bert"])
+            #expect(call.headers.first(name: .location) == Paths.contacts.path + "?name=bert")
+            let hostile = try await sid.post(
+                Paths.contactCall.url(w.inB.id!), ["phone": "0", "returnTo": "https://evil.example/"])
+            #expect(hostile.headers.first(name: .location) == Paths.home.path)
+            // Without an extension, no call button; a contact without a number has none either.
+            let admin = try await signedIn(app, "admin")
+            let adminHTML = try await admin.get(Paths.contacts.path).body.string
+            #expect(!adminHTML.contains("data-action=\"call\""))
+            #expect(adminHTML.contains("data-action=\"edit\""))
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

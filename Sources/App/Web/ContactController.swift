@@ -112,6 +112,8 @@ struct ContactController: RouteCollection {
 
     struct CallForm: Content {
         let phone: Int
+        /// The page the call was asked from (the contacts list's row button), else the contact's page.
+        var returnTo: String?
     }
 
     func call(req: Request) async throws -> Response {
@@ -128,7 +130,7 @@ struct ContactController: RouteCollection {
         } catch let error as SwitchboardError where error.status != .forbidden {
             LayoutContext.Flash.put("error", error.messageKey, error.arguments, on: req)
         }
-        return req.redirect(to: Paths.contact.url(id))
+        return req.redirect(to: Paths.safeRedirect(form.returnTo ?? Paths.contact.url(id)))
     }
 
     // MARK: photo

@@ -130,6 +130,19 @@ struct ContactsListController: RouteCollection {
         let city: String?
         let url: String
         let editable: Bool
+        /// The row's buttons (the seed: "View, Editing, QR code, vCard 2.1, Soft Call").
+        let editURL: String?
+        let vCardURL: String
+        let qrURL: String
+        /// The number a soft call dials (its index among the contact's numbers): the preferred one, when the user has
+        /// an extension and the contact a number that can be dialled.
+        let callPhone: Int?
+        let callAction: String
+        let callLabel: String
+        let viewLabel: String
+        let editLabel: String
+        let qrLabel: String
+        let vCardLabel: String
     }
 
     struct Option: Encodable {
@@ -191,8 +204,12 @@ struct ContactsListController: RouteCollection {
         // Labels translated once here, not by the template for every row.
         let typeLabels = Dictionary(
             uniqueKeysWithValues: PhoneType.allCases.map { ($0, req.text("phone_type.\($0.rawValue)")) })
+        let canCall = actor.user.phoneExtension != nil
         let rows = page.contacts.map { summary in
-            let preferred = summary.phones.first(where: \.preferred) ?? summary.phones.first
+            let preferredIndex = summary.phones.firstIndex(where: \.preferred) ?? summary.phones.indices.first
+            let preferred = preferredIndex.map { summary.phones[$0] }
+            let isEditable = editable.contains(summary.id)
+            let name = ["name": summary.displayName]
             return Row(
                 id: summary.id.uuidString, displayName: summary.displayName, company: summary.company,
                 jobTitle: summary.jobTitle, number: preferred?.number,
@@ -203,7 +220,14 @@ struct ContactsListController: RouteCollection {
                 selectLabel: req.text("contacts.select_one", ["name": summary.displayName]),
                 email: summary.emails.first?.address,
                 city: summary.addresses.compactMap(\.city).first, url: Paths.contact.url(summary.id),
-                editable: editable.contains(summary.id))
+                editable: isEditable, editURL: isEditable ? Paths.contactEdit.url(summary.id) : nil,
+                vCardURL: Paths.contactVCard.url(summary.id), qrURL: Paths.contactQRSVG.url(summary.id),
+                callPhone: canCall && preferred?.dialable != nil ? preferredIndex : nil,
+                callAction: Paths.contactCall.url(summary.id),
+                callLabel: req.text(
+                    "contacts.action_call", ["name": summary.displayName, "number": preferred?.number ?? ""]),
+                viewLabel: req.text("contacts.action_view", name), editLabel: req.text("contacts.action_edit", name),
+                qrLabel: req.text("contacts.action_qr", name), vCardLabel: req.text("contacts.action_vcard", name))
         }
         let heading =
             switch scope {
