@@ -499,6 +499,36 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("New contact only for those who may add one; a refused form comes back as typed, without extra rows")
+    func newContactOffer() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            _ = try await app.givenSubscriber("rita", rights: [w.a.id!: .read])
+            let rita = try await signedIn(app, "rita")
+            #expect(!(try await rita.get(Paths.contacts.path).body.string.contains("data-testid=\"new-contact\"")))
+            let offered = try await rita.get(Paths.newContact.path)
+            #expect(offered.headers.first(name: .location) == Paths.contacts.path)
+            #expect(try await rita.get(Paths.contacts.path).body.string.contains("You cannot add contacts"))
+
+            let sid = try await signedIn(app, "sid")
+            #expect(try await sid.get(Paths.contacts.path).body.string.contains("data-testid=\"new-contact\""))
+            let form = try await sid.get(Paths.newContact.path).body.string
+            #expect(form.components(separatedBy: "data-testid=\"phone-number\"").count - 1 == 2)
+            // No name: refused; the number typed is there, with one empty row (not two more), one e-mail row.
+            let refused = try await sid.post(
+                Paths.contacts.path,
+                pairs: [
+                    ("phoneType[]", "mobile"), ("phoneNumber[]", "06 12 34 56 78"), ("phoneType[]", "business"),
+                    ("phoneNumber[]", ""), ("emailType[]", "business"), ("emailAddress[]", "x@example.org"),
+                ]
+            ).body.string
+            #expect(refused.contains("Give the contact a name"))
+            #expect(refused.contains("value=\"06 12 34 56 78\""))
+            #expect(refused.components(separatedBy: "data-testid=\"phone-number\"").count - 1 == 2)
+            #expect(refused.components(separatedBy: "name=\"emailAddress[]\"").count - 1 == 1)
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

@@ -198,12 +198,7 @@ struct ContactImportService {
 
     /// Anyone who can write a group, or keeps the address books, may import.
     func canImport(_ actor: Actor) async throws -> Bool {
-        let access = try await ContactService(db: db).access(for: actor)
-        if access.keepsAddressBooks { return true }
-        let writable = access.rights.filter { $0.value == .write }.map(\.key)
-        guard !writable.isEmpty else { return false }
-        return try await ContactGroupModel.query(on: db).filter(\.$id ~~ writable).filter(\.$kind != .linked).count()
-            > 0
+        try await ContactService(db: db).canAddContacts(actor)
     }
 
     private struct Accepted: Sendable {

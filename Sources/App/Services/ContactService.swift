@@ -217,6 +217,17 @@ struct ContactService {
             .map(\.group)
     }
 
+    /// Whether `actor` may add contacts at all (the contacts list offers "New contact" and "Import vCard" only then):
+    /// those who keep the address books, and anyone with a group they may write (a linked group is its source's).
+    func canAddContacts(_ actor: Actor) async throws -> Bool {
+        let access = try await access(for: actor)
+        if access.keepsAddressBooks { return true }
+        let writable = access.rights.filter { $0.value == .write }.map(\.key)
+        guard !writable.isEmpty else { return false }
+        return try await ContactGroupModel.query(on: db).filter(\.$id ~~ writable).filter(\.$kind != .linked).count()
+            > 0
+    }
+
     func standardGroup(of actor: Actor) async throws -> ContactGroupModel? {
         try await GroupRightModel.query(on: db).filter(\.$user.$id == actor.user.requireID())
             .filter(\.$isStandard == true).with(\.$group).first()?.group

@@ -33,6 +33,11 @@ struct ContactController: RouteCollection {
 
     func newForm(req: Request) async throws -> Response {
         let actor = try req.actor()
+        // Someone who may not add contacts is told so, on the list, rather than given a form that can only fail.
+        guard try await req.contactService.canAddContacts(actor) else {
+            LayoutContext.Flash.put("error", "contact.cannot_add", on: req)
+            return req.redirect(to: Paths.contacts.path)
+        }
         return try await renderForm(req, actor: actor, id: nil, contact: Contact(), memberOf: nil)
     }
 

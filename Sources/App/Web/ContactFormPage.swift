@@ -87,12 +87,15 @@ struct ContactFormPage: Encodable {
         var phones = contact.phones.enumerated().map { index, phone in
             PhoneRow(index: index, type: phone.type.rawValue, number: phone.number, preferred: phone.preferred)
         }
-        for index in phones.count..<(phones.count + 2) {
+        // Empty rows to type into: two numbers on a new form, one more on an edit; after a refusal the form comes back
+        // as it was typed, with only the rows needed to reach those two.
+        let blankPhones = error == nil ? max(2 - phones.count, 1) : max(2 - phones.count, 0)
+        for index in phones.count..<(phones.count + blankPhones) {
             phones.append(PhoneRow(index: index, type: PhoneType.business.rawValue, number: "", preferred: false))
         }
         let emails =
             contact.emails.map { EmailRow(type: $0.type.rawValue, address: $0.address) }
-            + [EmailRow(type: EmailType.business.rawValue, address: "")]
+            + (error == nil || contact.emails.isEmpty ? [EmailRow(type: EmailType.business.rawValue, address: "")] : [])
         let addresses =
             contact.addresses.map {
                 AddressRow(

@@ -175,6 +175,7 @@ struct ContactsListController: RouteCollection {
         let currentGroup: Option?
         let canDeleteAll: Bool
         let canImport: Bool
+        let canCreate: Bool
         /// The vCard file of the scope (all, the group, without group), whatever the tab and filters.
         let exportURL: String
         /// CSV import is for those who keep the address books, from "All contacts" (as in the seed).
@@ -205,6 +206,7 @@ struct ContactsListController: RouteCollection {
         let typeLabels = Dictionary(
             uniqueKeysWithValues: PhoneType.allCases.map { ($0, req.text("phone_type.\($0.rawValue)")) })
         let canCall = actor.user.phoneExtension != nil
+        let canAdd = try await req.contactService.canAddContacts(actor)
         let rows = page.contacts.map { summary in
             let preferredIndex = summary.phones.firstIndex(where: \.preferred) ?? summary.phones.indices.first
             let preferred = preferredIndex.map { summary.phones[$0] }
@@ -285,7 +287,7 @@ struct ContactsListController: RouteCollection {
                 access.canWrite(group: group.ref) ? Option(id: group.id!.uuidString, name: group.name) : nil
             },
             canDeleteAll: access.canDeleteAll && scope == .all,
-            canImport: try await req.contactImportService.canImport(actor),
+            canImport: canAdd, canCreate: canAdd,
             exportURL: Self.exportURL(scope),
             canImportCSV: access.keepsAddressBooks && scope == .all,
             exportCSVURL: ListQuery.url(
