@@ -62,6 +62,21 @@ struct ForwardingTests {
         }
     }
 
+    @Test("rings are said in words: 1 ring, 4 rings (20 s); 1 sonnerie, 4 sonneries (20 s)")
+    func ringsInWords() async throws {
+        try await withApp { app in
+            try await app.makeUser("olga", phoneExtension: "301")
+            var browser = Browser(app)
+            try await browser.signIn("olga", "password-123")
+            let english = try await browser.get(Paths.settings.path).body.string
+            #expect(english.contains(">1 ring (5 s)<") && english.contains(">4 rings (20 s)<"))
+            #expect(!english.contains(" × ("))
+            browser.acceptLanguage = "fr-FR"
+            let french = try await browser.get(Paths.settings.path).body.string
+            #expect(french.contains(">1 sonnerie (5 s)<") && french.contains(">4 sonneries (20 s)<"))
+        }
+    }
+
     @Test("a destination stays stored while its rule is off")
     func disabledKeepsDestination() async throws {
         try await withApp { app in

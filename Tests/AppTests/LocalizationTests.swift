@@ -24,7 +24,7 @@ struct LocalizationTests {
         let same = localization.tables[.en]!.filter { localization.tables[.fr]![$0.key] == $0.value }
         // Only words that are spelt the same in both languages may repeat.
         let allowed: Set = [
-            "Contacts", "Actions", "Pages", "Photo (PNG)", "Destination", "{rings} × ({seconds} s)", "1980-05-31",
+            "Contacts", "Actions", "Pages", "Photo (PNG)", "Destination", "1980-05-31",
             "Contact",
             "DECT", "E-mail", "Mobile", "Notes", "QR code", "Standard", "Photo", "Unicode",
         ]
@@ -79,7 +79,10 @@ struct LocalizationTests {
         keys += CallOrigin.allCases.flatMap {
             ["forwarding.summary.\($0.rawValue)_ring", "forwarding.summary.\($0.rawValue)_forward"]
         }
-        keys += ["forwarding.summary.unconditional", "forwarding.rings_option", "forwarding.saved"]
+        keys += [
+            "forwarding.summary.unconditional", "forwarding.rings_option", "forwarding.rings_option_one",
+            "forwarding.saved",
+        ]
         keys += ["extension", "external", "voicemail"].map { "forwarding.destination.\($0)" }
         keys += ["dialpad.calling", "dialpad.recorded", "settings.profile_saved", "settings.photo_saved"]
         keys += ["settings.photo_removed", "settings.password_changed", "forwarding.title"]

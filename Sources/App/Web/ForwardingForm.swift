@@ -75,7 +75,7 @@ struct ForwardingForm {
                         RingOption(
                             value: count,
                             label: req.text(
-                                "forwarding.rings_option",
+                                count == 1 ? "forwarding.rings_option_one" : "forwarding.rings_option",
                                 ["rings": String(count), "seconds": String(count * ringSeconds)]),
                             selected: count == rule.rings)
                     },
