@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$purpose" = test ]; then
-  if [ ! -x .venv/bin/pytest ] || [ ! -x .venv/bin/st ] || ! .venv/bin/python -c "import selenium" 2>/dev/null; then
+  if [ ! -x .venv/bin/pytest ] || [ ! -x .venv/bin/st ] || ! .venv/bin/python -c "import selenium, axe_core_python" 2>/dev/null; then
     echo "Preparing the Python venv for browser tests (.venv)"
     if ! python3 -m venv .venv 2>/dev/null; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv

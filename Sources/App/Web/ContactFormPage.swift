@@ -56,6 +56,8 @@ struct ContactFormPage: Encodable {
     }
 
     let isNew: Bool
+    /// The contact's name as the breadcrumb shows it (what the list calls it).
+    let name: String
     let action: String
     let cancelURL: String
     let values: Values
@@ -109,7 +111,8 @@ struct ContactFormPage: Encodable {
             department: contact.department ?? "", jobTitle: contact.jobTitle ?? "", birthday: contact.birthday ?? "",
             notes: contact.notes ?? "", shortCode: contact.shortCode ?? "")
         return ContactFormPage(
-            isNew: id == nil, action: id.map { Paths.contact.url($0) } ?? Paths.contacts.path,
+            isNew: id == nil, name: contact.resolvedDisplayName ?? req.text("contacts.all"),
+            action: id.map { Paths.contact.url($0) } ?? Paths.contacts.path,
             cancelURL: id.map { Paths.contact.url($0) } ?? Paths.contacts.path, values: values, phones: phones,
             emails: emails,
             addresses: addresses, phoneTypes: PhoneType.allCases.map(\.rawValue),
