@@ -308,6 +308,13 @@ def test_each_row_views_edits_shows_qr_downloads_and_calls(server_factory, brows
     actions = [b.get_attribute("data-action") for b in row.find_elements(By.CSS_SELECTOR, "[data-action]")]
     assert actions == ["view", "edit", "qr", "vcard", "call"]
 
+    # The selection bar acts on a selection: off with none, on once a row is selected.
+    bar = ["add-to-group", "remove-from-group", "export-selected-vcard", "delete-selected"]
+    assert all(not browser.find_element(By.CSS_SELECTOR, f"[data-testid={b}]").is_enabled() for b in bar)
+    row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+    assert all(browser.find_element(By.CSS_SELECTOR, f"[data-testid={b}]").is_enabled() for b in bar)
+    row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+
     # The label shows on keyboard focus; every button is reachable with Tab from the row's checkbox.
     row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").send_keys(Keys.TAB)
     focused = browser.switch_to.active_element

@@ -127,8 +127,13 @@ function refreshSelection() {
   }
   const counter = form.querySelector("[data-selection-count]");
   if (counter) counter.textContent = count ? counter.getAttribute("data-template").replace("{count}", count) : "";
-  const remove = form.querySelector("[name=action][value=delete]");
-  if (remove) remove.disabled = count === 0 || readOnly;
+  // The bar's actions act on the selection: off while nothing is selected (without this file they are always on,
+  // and an empty selection is answered in words); deleting also needs every selected contact to be writable.
+  for (const button of form.querySelectorAll(".selection-bar [name=action]")) {
+    button.disabled = count === 0 || (button.value === "delete" && readOnly);
+  }
+  const group = form.querySelector("[data-testid=selection-group]");
+  if (group) group.disabled = count === 0;
 }
 
 function selectRange(toRow, additive) {

@@ -529,6 +529,26 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("the selection bar and Delete all appear only where they can act; no removing from a group in Without group")
+    func actionsOnlyWhereTheyAct() async throws {
+        try await withApp { app in
+            _ = try await app.givenAdmin()
+            let admin = try await signedIn(app, "admin")
+            let empty = try await admin.get(Paths.contacts.path).body.string
+            #expect(!empty.contains("data-testid=\"delete-all\"") && !empty.contains("data-testid=\"selection-bar\""))
+            let w = try await world(app)
+            _ = try await ContactService(db: app.db).create(Contact(displayName: "Nomad"), in: [], by: w.admin)
+            let all = try await admin.get(Paths.contacts.path).body.string
+            #expect(all.contains("data-testid=\"delete-all\"") && all.contains("data-testid=\"remove-from-group\""))
+            let withoutGroup = try await admin.get(Paths.contacts.path + "?group=none").body.string
+            #expect(withoutGroup.contains("data-testid=\"add-to-group\""))
+            #expect(!withoutGroup.contains("data-testid=\"remove-from-group\""))
+            // A filter that finds nothing leaves Delete all (the book is not empty), without a selection bar.
+            let none = try await admin.get(Paths.contacts.path + "?name=zzzz").body.string
+            #expect(none.contains("data-testid=\"delete-all\"") && !none.contains("data-testid=\"selection-bar\""))
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

@@ -286,7 +286,8 @@ struct ContactsListController: RouteCollection {
             currentGroup: currentGroup.flatMap { group in
                 access.canWrite(group: group.ref) ? Option(id: group.id!.uuidString, name: group.name) : nil
             },
-            canDeleteAll: access.canDeleteAll && scope == .all,
+            // Nothing to delete in an empty address book (the list unfiltered shows nothing).
+            canDeleteAll: access.canDeleteAll && scope == .all && !(rows.isEmpty && emptyKey == "contacts.empty"),
             canImport: canAdd, canCreate: canAdd,
             exportURL: Self.exportURL(scope),
             canImportCSV: access.keepsAddressBooks && scope == .all,
