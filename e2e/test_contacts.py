@@ -301,6 +301,12 @@ def test_each_row_views_edits_shows_qr_downloads_and_calls(server_factory, brows
     server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD})
     server.create_user("uma", SID_PASSWORD, extension="601", role="admin")
     sign_in(browser, server.url, "uma", SID_PASSWORD)
+    # The new-group form shows DECT limits for a DECT group only.
+    open_page(browser, server.url + "/admin/contact-groups")
+    limits = browser.find_element(By.CSS_SELECTOR, "[data-testid=dect-limits]")
+    assert not limits.is_displayed()
+    Select(browser.find_element(By.ID, "kind")).select_by_value("dect")
+    assert limits.is_displayed()
     create_group(browser, server, "Lyon")
     create_contact(browser, server, "Bea", "Bernard", "+33 4 78 00 00 02", "Lyon")
     open_page(browser, server.url + "/contacts")

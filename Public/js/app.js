@@ -297,3 +297,12 @@ document.addEventListener("click", (event) => {
   dialog.querySelector("[data-qr-page]").href = link.getAttribute("href");
   dialog.showModal();
 });
+
+// A group's DECT limits belong to DECT groups: the new-group form shows them only when that kind is chosen.
+for (const fieldset of document.querySelectorAll("[data-shown-for-kind]")) {
+  const kind = fieldset.form && fieldset.form.querySelector("select[name=kind]");
+  if (!kind) continue;
+  const show = () => { fieldset.hidden = kind.value !== fieldset.getAttribute("data-shown-for-kind"); };
+  kind.addEventListener("change", show);
+  show();
+}
