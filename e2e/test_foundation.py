@@ -1,9 +1,19 @@
 """The foundation, as a person sees it in Chromium: sign-in, roles, language, theme."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import screenshot
-from pages import background_color, click_and_wait, html_attribute, nav_labels, open_page, page_change, sign_in, sign_out
+from pages import (
+    TIMEOUT,
+    background_color,
+    click_and_wait,
+    html_attribute,
+    nav_labels,
+    open_page,
+    page_change,
+    sign_in,
+    sign_out,
+)
 
 ADMIN_PASSWORD = "e2e-admin-password"
 
@@ -64,8 +74,17 @@ def test_language_and_theme_are_applied_and_remembered(server_factory, browser):
         Select(browser.find_element(By.ID, "language")).select_by_value("fr")
     assert html_attribute(browser, "lang") == "fr"
     assert "Préférences enregistrées." in browser.find_element(By.CSS_SELECTOR, ".flash").text
-    click_and_wait(browser, By.CSS_SELECTOR, "input[name=theme][value=dark]")
+    # Saving on change, the form has no Save button; a theme applies where the page is, without a reload or a jump.
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-testid=save-preferences]").is_displayed()
+    theme = browser.find_element(By.CSS_SELECTOR, "input[name=theme][value=dark]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", theme)
+    scrolled = browser.execute_script("return window.scrollY")
+    browser.execute_script("window.__samePage = true")
+    theme.click()
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=preferences-status]").text == "Préférences enregistrées.")
     assert html_attribute(browser, "data-theme") == "dark"
+    assert browser.execute_script("return window.__samePage === true && window.scrollY") == scrolled
     dark = background_color(browser)
     assert dark != light
     screenshot(browser, "settings-dark-fr")

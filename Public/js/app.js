@@ -19,9 +19,25 @@ if (topbar) {
   window.addEventListener("resize", measure);
 }
 
-// Preference forms apply as soon as a choice changes.
+// Preference forms apply as soon as a choice changes, so their Save button is for pages without this file. A theme is
+// saved in the background and applied where the page is (no reload, no jump); a language reloads the page in it.
 for (const form of document.querySelectorAll("form[data-autosubmit]")) {
-  form.addEventListener("change", () => form.requestSubmit());
+  for (const button of form.querySelectorAll("[data-without-script]")) button.hidden = true;
+  const status = form.querySelector("[data-autosubmit-status]");
+  form.addEventListener("change", async (event) => {
+    if (event.target.name !== "theme") {
+      form.requestSubmit();
+      return;
+    }
+    if (status) status.textContent = "";
+    const response = await fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" });
+    if (!response.ok) {
+      form.requestSubmit();
+      return;
+    }
+    document.documentElement.setAttribute("data-theme", event.target.value);
+    if (status) status.textContent = status.getAttribute("data-saved");
+  });
 }
 
 // Forms marked data-guard warn before leaving the page with unsaved changes.
