@@ -322,3 +322,12 @@ for (const fieldset of document.querySelectorAll("[data-shown-for-kind]")) {
   kind.addEventListener("change", show);
   show();
 }
+
+// Times: the page shows them in the office's zone; here, in the browser's own zone and the page's language.
+for (const time of document.querySelectorAll("time[datetime]")) {
+  const instant = new Date(time.getAttribute("datetime"));
+  if (Number.isNaN(instant.getTime())) continue;
+  const style = time.hasAttribute("data-day") ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" };
+  time.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, style).format(instant);
+  time.title = instant.toISOString().replace(".000Z", "Z");
+}

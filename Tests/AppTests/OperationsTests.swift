@@ -7,6 +7,31 @@ import VaporTesting
 
 @Suite("Operations: health, metrics, headers, API document")
 struct OperationsTests {
+    @Test("times are shown in the office's time zone and the reader's language, with the instant for the browser")
+    func localTimes() async throws {
+        try await withApp { app in
+            app.config.timeZone = try #require(TimeZone(identifier: "Pacific/Kiritimati"))  // UTC+14
+            _ = try await app.givenAdmin()
+            let instant = try #require(ISO8601DateFormatter().date(from: "2026-12-04T22:00:00Z"))
+            try await AuditEventModel(
+                occurredAt: instant, actorID: nil, actorName: "someone", action: "user.created", target: "x",
+                detail: nil, clientAddress: nil
+            ).create(on: app.db)
+            var browser = Browser(app)
+            try await browser.signIn("admin", TestEnvironment.adminPassword)
+            let english = try await browser.get(Paths.audit.path).body.string
+            #expect(english.contains("<time datetime=\"2026-12-04T22:00:00Z\">5 Dec 2026"))
+            #expect(english.contains("12:00</time>") && !english.contains("UTC"))
+            browser.acceptLanguage = "fr-FR"
+            let french = try await browser.get(Paths.audit.path).body.string
+            #expect(french.contains("<time datetime=\"2026-12-04T22:00:00Z\">5 déc. 2026"))
+        }
+        #expect(
+            try AppConfig.fromEnvironment(["SWITCHBOARD_TIME_ZONE": "Europe/Paris"]).timeZone.identifier
+                == "Europe/Paris")
+        #expect(throws: (any Error).self) { try AppConfig.fromEnvironment(["SWITCHBOARD_TIME_ZONE": "Mars/Olympus"]) }
+    }
+
     @Test("GET /healthz reports a reachable database")
     func health() async throws {
         try await withApp { app in

@@ -22,6 +22,9 @@ public struct AppConfig: Sendable {
     public var throttle: LoginThrottleSettings
     /// How long one ring lasts, to turn "ring 4 times" into seconds for the PBX.
     public var ringSeconds: Int = 5
+    /// The office's time zone, in which pages show times (`SWITCHBOARD_TIME_ZONE`, an IANA name; default the
+    /// machine's). A browser with JavaScript shows `<time>` elements in its own zone.
+    public var timeZone = TimeZone.current
     public var photoRules = PhotoRules()
     /// The largest file an import accepts (vCard), in bytes.
     public var importMaximumBytes = 20 * 1_000_000
@@ -144,6 +147,14 @@ public struct AppConfig: Sendable {
             reader.int("SWITCHBOARD_LOGIN_MAX_FAILURES_PER_ADDRESS", in: 1...10000)
             ?? config.throttle.maxFailuresPerAddress
         config.ringSeconds = reader.int("SWITCHBOARD_RING_SECONDS", in: 1...30) ?? config.ringSeconds
+        if let name = reader.string("SWITCHBOARD_TIME_ZONE") {
+            if let zone = TimeZone(identifier: name) {
+                config.timeZone = zone
+            } else {
+                reader.problems.append(
+                    "SWITCHBOARD_TIME_ZONE must be a time zone name such as Europe/Paris, got \"\(name)\"")
+            }
+        }
         if let kilobytes = reader.int("SWITCHBOARD_PHOTO_MAX_KB", in: 10...20_000) {
             config.photoRules.maximumBytes = kilobytes * 1000
         }

@@ -6,7 +6,7 @@ struct AuditController: RouteCollection {
     }
 
     struct Row: Encodable {
-        let occurredAt: String
+        let occurredAt: DisplayTime
         let actor: String?
         let actionKey: String
         let target: String?
@@ -26,7 +26,7 @@ struct AuditController: RouteCollection {
         let result = try await req.auditService.list(page: pageNumber, by: actor)
         let rows = result.events.map { event in
             Row(
-                occurredAt: DisplayTime.minute(event.occurredAt),
+                occurredAt: DisplayTime.minute(event.occurredAt, on: req),
                 actor: event.actorName, actionKey: "audit.action.\(event.action)", target: event.target,
                 detail: event.detail, clientAddress: event.clientAddress)
         }

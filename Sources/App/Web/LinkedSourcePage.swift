@@ -45,7 +45,7 @@ struct LinkedSourcePage: Encodable {
             status = req.text(
                 "linked.last_sync",
                 [
-                    "time": DisplayTime.minute(success), "created": String(source.lastCreated),
+                    "time": DisplayTime.minute(success, on: req).text, "created": String(source.lastCreated),
                     "updated": String(source.lastUpdated), "deleted": String(source.lastDeleted),
                     "failed": String(source.lastFailed),
                 ])
@@ -55,7 +55,7 @@ struct LinkedSourcePage: Encodable {
             problem = req.text(
                 "linked.last_error",
                 [
-                    "time": DisplayTime.minute(attempt),
+                    "time": DisplayTime.minute(attempt, on: req).text,
                     "reason": req.text("error.carddav_\(code)", ["detail": source.lastErrorDetail ?? ""]),
                 ])
         }

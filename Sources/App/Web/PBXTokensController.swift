@@ -12,9 +12,9 @@ struct PBXTokensController: RouteCollection {
     struct Row: Encodable {
         let name: String
         let prefix: String
-        let createdAt: String
+        let createdAt: DisplayTime
         let createdBy: String?
-        let lastUsedAt: String?
+        let lastUsedAt: DisplayTime?
         let revokeURL: String
     }
 
@@ -62,8 +62,9 @@ struct PBXTokensController: RouteCollection {
         let tokens = try await req.pbxTokenService.list()
         let rows = try tokens.map { token in
             Row(
-                name: token.name, prefix: token.prefix, createdAt: DisplayTime.minute(token.createdAt ?? Date()),
-                createdBy: token.createdBy, lastUsedAt: token.lastUsedAt.map(DisplayTime.minute),
+                name: token.name, prefix: token.prefix,
+                createdAt: DisplayTime.minute(token.createdAt ?? Date(), on: req),
+                createdBy: token.createdBy, lastUsedAt: token.lastUsedAt.map { DisplayTime.minute($0, on: req) },
                 revokeURL: Paths.pbxTokenRevoke.url(try token.requireID()))
         }
         let page = Page(tokens: rows, newSecret: secret, newName: newName, name: name, error: error)

@@ -22,8 +22,8 @@ struct SettingsPage: Encodable {
     struct TokenRow: Encodable {
         let name: String
         let prefix: String
-        let createdAt: String
-        let lastUsedAt: String?
+        let createdAt: DisplayTime
+        let lastUsedAt: DisplayTime?
         let revokeURL: String
     }
 
@@ -64,8 +64,8 @@ struct SettingsPage: Encodable {
 
         let tokens = try await req.tokenService.list(for: actor).map { token in
             TokenRow(
-                name: token.name, prefix: token.prefix, createdAt: token.createdAt.map(DisplayTime.day) ?? "",
-                lastUsedAt: token.lastUsedAt.map(DisplayTime.day),
+                name: token.name, prefix: token.prefix, createdAt: DisplayTime.day(token.createdAt ?? Date(), on: req),
+                lastUsedAt: token.lastUsedAt.map { DisplayTime.day($0, on: req) },
                 revokeURL: Paths.tokenRevoke.url(try token.requireID()))
         }
         let isPasswordError: Bool =
