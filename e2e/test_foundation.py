@@ -22,7 +22,7 @@ def test_first_start_prints_a_password_that_signs_in(server, browser):
     password = server.generated_admin_password()
     sign_in(browser, server.url, "admin", password)
     assert browser.current_url.endswith("/contacts")
-    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=account-name]").text == "Administrator"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=account-name]").text == "admin"
     assert nav_labels(browser) == ["Contacts", "Dialpad", "Settings", "Users", "Contact groups", "PBX tokens", "Audit log"]
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=scope-heading]").text == "All contacts"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=contacts-empty]").text == "No contacts here yet."

@@ -10,6 +10,38 @@ struct LocalizationTests {
         .deletingLastPathComponent()
     let localization = try! Localization(directory: root.appendingPathComponent("Resources/Localization"))
 
+    @Test("every translation uses its language's glossary: no word the glossary says to avoid (Resources/Glossary)")
+    func glossary() throws {
+        struct Glossary: Decodable {
+            struct Term: Decodable {
+                let use: String
+                let avoid: [String]
+            }
+            let terms: [Term]
+        }
+        for language in Language.allCases {
+            let folder = Self.root.appendingPathComponent("Resources")
+            let glossary = try JSONDecoder().decode(
+                Glossary.self,
+                from: Data(contentsOf: folder.appendingPathComponent("Glossary/\(language.rawValue).json")))
+            let table = try JSONDecoder().decode(
+                [String: String].self,
+                from: Data(contentsOf: folder.appendingPathComponent("Localization/\(language.rawValue).json")))
+            #expect(glossary.terms.count >= 5)
+            for term in glossary.terms {
+                for word in term.avoid {
+                    let pattern = try NSRegularExpression(
+                        pattern: "(?<![\\w-])" + NSRegularExpression.escapedPattern(for: word) + "(?![\\w-])",
+                        options: .caseInsensitive)
+                    let offending = table.filter { _, text in
+                        pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                    }
+                    #expect(offending.isEmpty, "\(language): “\(word)” — say “\(term.use)”: \(offending.keys.sorted())")
+                }
+            }
+        }
+    }
+
     @Test("French and English have exactly the same keys")
     func sameKeys() {
         #expect(localization.missingKeys.isEmpty, "\(localization.missingKeys)")

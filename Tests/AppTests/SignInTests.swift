@@ -18,7 +18,7 @@ struct SignInTests {
             #expect(response.status == .seeOther)
             let home = try await browser.get(Paths.contacts.path)
             #expect(home.status == .ok)
-            #expect(home.body.string.contains("data-testid=\"account-name\">Administrator<"))
+            #expect(home.body.string.contains("data-testid=\"account-name\">admin<"))
         }
     }
 
@@ -126,7 +126,7 @@ struct SignInTests {
                 other.cookies = browser.cookies
                 let page = try await other.get(Paths.settings.path)
                 #expect(page.status == .ok)
-                #expect(page.body.string.contains("Administrator"))
+                #expect(page.body.string.contains("data-testid=\"account-name\">admin<"))
             }
         }
     }

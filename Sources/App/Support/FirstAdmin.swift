@@ -13,7 +13,9 @@ enum FirstAdmin {
         let password = configured ?? TokenService.randomURLSafe(bytes: 12)
         _ = try await UserService(db: app.db, hasher: app.passwordHashing).create(
             .init(
-                username: username, displayName: "Administrator", role: .admin, phoneExtension: nil,
+                // Named by its user name, which reads the same in every language ("Administrator" was English on French
+                // pages); the administrator gives it a person's name in the profile.
+                username: username, displayName: username, role: .admin, phoneExtension: nil,
                 password: password),
             by: nil)
         if configured == nil {
