@@ -1,0 +1,50 @@
+"""Layout at a laptop's 1366 px, in both languages: nothing the seed's pages put on one line wraps to two."""
+import os
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import make_driver, screenshot
+from pages import open_page, sign_in
+
+
+def rows_of(driver, selector):
+    """The distinct lines the visible elements matching `selector` sit on (their tops, within 8 px)."""
+    tops = []
+    for element in driver.find_elements(By.CSS_SELECTOR, selector):
+        if not element.is_displayed() or element.size["width"] == 0:
+            continue
+        top = element.location["y"]
+        if all(abs(top - other) > 8 for other in tops):
+            tops.append(top)
+    return len(tops)
+
+
+@pytest.mark.parametrize("language", ["fr-FR", "en-US"])
+def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": "layout-admin-password"})
+    for name in ["Annuaire commercial de la région Auvergne-Rhône-Alpes", "Direction générale", "Standard"]:
+        server.cli("contact-groups", "create", name)
+    file = os.path.join(server.dir, "contacts.csv")
+    with open(file, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business;email.business;company;address.business.city\n")
+        for i in range(30):
+            handle.write(f"Jean{i};Dupont{i};+33 4 78 00 00 {i:02d};jean{i}@exemple.fr;Société {i};Lyon\n")
+    server.cli("contacts", "import", file, "--group", "Standard")
+    server.create_user("uma", "uma-password-1", extension="601", role="admin")
+    driver = make_driver(language=language)
+    driver.set_window_size(1366, 768)
+    try:
+        sign_in(driver, server.url, "uma", "uma-password-1")
+        open_page(driver, server.url + "/contacts")
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert rows_of(driver, "nav.nav a") == 1, "the main navigation wraps"
+        assert rows_of(driver, ".page-header h1") == 1
+        assert driver.find_element(By.CSS_SELECTOR, ".page-header h1").size["height"] < 60, "the heading wraps"
+        assert rows_of(driver, ".header-actions .button") == 1, "the list's actions wrap"
+        assert rows_of(driver, "nav.tabs a") == 1, "the tabs wrap"
+        assert rows_of(driver, ".filters .filter") == 1, "the filters take two rows"
+        assert rows_of(driver, ".selection-bar .button, .selection-bar select") == 1, "the selection bar wraps"
+        screenshot(driver, f"contacts-1366-{language[:2]}")
+    finally:
+        driver.quit()
