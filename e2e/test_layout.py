@@ -9,15 +9,15 @@ from pages import open_page, sign_in
 
 
 def rows_of(driver, selector):
-    """The distinct lines the visible elements matching `selector` sit on (their tops, within 8 px)."""
-    tops = []
+    """The distinct lines the visible elements matching `selector` sit on (their vertical middles, within 12 px)."""
+    middles = []
     for element in driver.find_elements(By.CSS_SELECTOR, selector):
         if not element.is_displayed() or element.size["width"] == 0:
             continue
-        top = element.location["y"]
-        if all(abs(top - other) > 8 for other in tops):
-            tops.append(top)
-    return len(tops)
+        middle = element.location["y"] + element.size["height"] / 2
+        if all(abs(middle - other) > 12 for other in middles):
+            middles.append(middle)
+    return len(middles)
 
 
 @pytest.mark.parametrize("language", ["fr-FR", "en-US"])
@@ -45,6 +45,9 @@ def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
         assert rows_of(driver, "nav.tabs a") == 1, "the tabs wrap"
         assert rows_of(driver, ".filters .filter") == 1, "the filters take two rows"
         assert rows_of(driver, ".selection-bar .button, .selection-bar select") == 1, "the selection bar wraps"
+        driver.find_elements(By.CSS_SELECTOR, "tr[data-contact-row] input[type=checkbox]")[1].click()
+        selection = ".selection-bar .button, .selection-bar select, .selection-count"
+        assert rows_of(driver, selection) == 1, "the selection bar wraps once a row is selected"
         screenshot(driver, f"contacts-1366-{language[:2]}")
     finally:
         driver.quit()

@@ -331,3 +331,9 @@ for (const time of document.querySelectorAll("time[datetime]")) {
   time.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, style).format(instant);
   time.title = instant.toISOString().replace(".000Z", "Z");
 }
+
+// A file dropped on a file field is taken by the browser; the field shows it is a place to drop one.
+for (const input of document.querySelectorAll("input[type=file]")) {
+  input.addEventListener("dragenter", () => input.classList.add("drop-over"));
+  for (const type of ["dragleave", "drop"]) input.addEventListener(type, () => input.classList.remove("drop-over"));
+}
