@@ -1,14 +1,15 @@
 """My settings and the dialpad, as a person uses them in Chromium."""
+import os
 import struct
 import zlib
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ROOT, screenshot
-from pages import click_and_wait, open_page, page_change, sign_in
+from pages import TIMEOUT, click_and_wait, open_page, page_change, sign_in
 
 PASSWORD = "e2e-password-1"
 JPEG_NAMED_PNG = ROOT / "Tests" / "AppTests" / "Fixtures" / "photo-jpeg-named.png"
@@ -163,14 +164,27 @@ def test_password_change_signs_out_the_other_session(server, browser_factory):
 
 
 def test_dial_with_the_keypad(server, browser):
-    server.create_user("wanda", PASSWORD, extension="260")
+    server.create_user("wanda", PASSWORD, extension="260", role="admin")
+    server.cli("contact-groups", "create", "Dial")
+    contacts = os.path.join(server.dir, "dial.csv")
+    with open(contacts, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.mobile\nNina;Nord;+33 6 12 34 56 78\nOscar;Ouest;+33 1 40 00 00 00\n")
+    server.cli("contacts", "import", contacts, "--group", "Dial")
+    browser.set_window_size(1366, 768)
     sign_in(browser, server.url, "wanda", PASSWORD)
     click_and_wait(browser, By.LINK_TEXT, "Dialpad")
     assert "No telephone system is connected" in browser.find_element(By.CSS_SELECTOR, "[data-testid=no-pbx]").text
+    # The whole pad fits a laptop's window, Call button included.
+    call = browser.find_element(By.CSS_SELECTOR, "[data-testid=call]")
+    assert call.location["y"] + call.size["height"] <= browser.execute_script("return window.innerHeight")
     number = browser.find_element(By.ID, "number")
     for key in "0612":
         browser.find_element(By.CSS_SELECTOR, f".key[data-key='{key}']").click()
     assert number.get_attribute("value") == "0612"
+    # As digits are typed, the contacts whose numbers match appear, callable in one click.
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "[data-testid=dialpad-matches] .match-name")]
+        == ["Nina Nord"])
     browser.find_element(By.CSS_SELECTOR, "[data-key=backspace]").click()
     assert number.get_attribute("value") == "061"
     # Typing anywhere on the page feeds the keypad.
@@ -191,3 +205,13 @@ def test_dial_with_the_keypad(server, browser):
     with page_change(browser):
         number.send_keys(Keys.ENTER)
     assert "Call to +3361234 from 260 recorded." in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    # A match is called in one click, and the pad is there again.
+    browser.find_element(By.TAG_NAME, "body").send_keys("0140")
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "[data-testid=dialpad-matches] .match-name")]
+        == ["Oscar Ouest"])
+    screenshot(browser, "dialpad-matches")
+    click_and_wait(browser, By.CSS_SELECTOR, "[data-testid=match-call]")
+    assert browser.current_url.endswith("/dialpad")
+    assert "Call to +33140000000 from 260 recorded." in browser.find_element(By.CSS_SELECTOR, ".flash").text

@@ -65,15 +65,50 @@ if (dialpad) {
       input.value += key;
     }
     input.focus();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
     const button = dialpad.querySelector(`[data-key="${CSS.escape(key)}"]`);
     if (button) {
       button.classList.add("pressed");
       setTimeout(() => button.classList.remove("pressed"), 120);
     }
   };
+  // Holding 0 gives "+", as on a phone.
+  let held = null;
+  let plusGiven = false;
+  dialpad.addEventListener("pointerdown", (event) => {
+    if (!event.target.closest("[data-key='0']")) return;
+    plusGiven = false;
+    held = setTimeout(() => { plusGiven = true; press("+"); }, 500);
+  });
+  for (const type of ["pointerup", "pointerleave", "pointercancel"]) {
+    dialpad.addEventListener(type, () => clearTimeout(held));
+  }
   dialpad.addEventListener("click", (event) => {
     const button = event.target.closest("[data-key]");
-    if (button) press(button.getAttribute("data-key"));
+    if (!button) return;
+    if (button.getAttribute("data-key") === "0" && plusGiven) {
+      plusGiven = false;
+      return;
+    }
+    press(button.getAttribute("data-key"));
+  });
+  // The contacts whose numbers match what is typed, fetched as it changes (the page's own rendering of ?number=).
+  const matches = document.querySelector("[data-live-region='dialpad-matches']");
+  let matchTimer = null;
+  let matchGeneration = 0;
+  input.addEventListener("input", () => {
+    if (!matches) return;
+    clearTimeout(matchTimer);
+    matchTimer = setTimeout(async () => {
+      const mine = ++matchGeneration;
+      const url = dialpad.action + "?" + new URLSearchParams({ number: input.value });
+      const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      if (mine !== matchGeneration || !response.ok) return;
+      const next = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = next.querySelector("[data-live-region='dialpad-matches']");
+      const current = document.querySelector("[data-live-region='dialpad-matches']");
+      if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+    }, 200);
   });
   document.addEventListener("keydown", (event) => {
     if (event.target === input || event.ctrlKey || event.metaKey || event.altKey) return;

@@ -549,6 +549,27 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("the dialpad lists the contacts a typed number matches, within the user's rights, each callable")
+    func dialpadMatches() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            _ = try await ContactService(db: app.db).update(
+                w.inC.id!,
+                with: Contact(
+                    firstName: "Cleo", lastName: "Gamma", phones: [.init(type: .business, number: "+33 1 11 22 22 22")]),
+                groups: [w.c.id!], by: w.admin)
+            let sid = try await signedIn(app, "sid")
+            let page = try await sid.get(Paths.dialpad.path + "?number=01%2011").body.string
+            #expect(page.contains("class=\"match-name\">Anne Alpha<"))
+            #expect(page.contains("aria-label=\"Soft call Anne Alpha at +33 1 11 11 11 11\""))
+            #expect(!page.contains("Cleo"))
+            let one = try await sid.get(Paths.dialpad.path + "?number=0").body.string
+            #expect(!one.contains("match-name") && !one.contains("dialpad-no-match"))
+            let none = try await sid.get(Paths.dialpad.path + "?number=0999").body.string
+            #expect(none.contains("data-testid=\"dialpad-no-match\""))
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

@@ -19,19 +19,37 @@ struct DialpadController: RouteCollection {
         let placesRealCalls: Bool
         let keys: [Key]
         let error: String?
+        /// Contacts whose numbers match what is typed (two digits or more), each callable.
+        let matches: [Match]
+        /// Whether the number typed is long enough to look contacts up.
+        let searched: Bool
     }
+
+    struct Match: Encodable {
+        let name: String
+        let url: String
+        let number: String
+        let numberType: String
+        let phone: Int
+        let callAction: String
+        let callLabel: String
+    }
+
+    static let matchLimit = 8
 
     static let keys: [Key] = [
         ("1", ""), ("2", "ABC"), ("3", "DEF"), ("4", "GHI"), ("5", "JKL"), ("6", "MNO"), ("7", "PQRS"),
-        ("8", "TUV"), ("9", "WXYZ"), ("*", ""), ("0", ""), ("#", ""), ("+", ""),
+        ("8", "TUV"), ("9", "WXYZ"), ("*", ""), ("0", "+"), ("#", ""),
     ].map { Key(digit: $0.0, letters: $0.1) }
 
     struct DialForm: Content {
         let number: String
     }
 
+    /// The pad; `?number=` (what the page's script sends as digits are typed) lists the contacts it matches.
     func show(req: Request) async throws -> Response {
-        try await render(req, actor: try req.actor(), number: "", error: nil)
+        try await render(
+            req, actor: try req.actor(), number: (try? req.query.get(String.self, at: "number")) ?? "", error: nil)
     }
 
     func dial(req: Request) async throws -> Response {
@@ -53,9 +71,37 @@ struct DialpadController: RouteCollection {
     private func render(
         _ req: Request, actor: Actor, number: String, error: String?, status: HTTPStatus = .ok
     ) async throws -> Response {
+        let digits = SearchFolding.digits(number)
+        var matches: [Match] = []
+        if digits.count >= 2, number.count <= 40, actor.user.phoneExtension != nil {
+            // The list's number search, read through the dial plan ("04 78" finds "+33 4 78 …"), within the user's rights.
+            var search = ContactSearch(filters: [.number: number], limit: Self.matchLimit)
+            search.dialPlan = req.application.config.pbx.dialPlan
+            let found = try await req.contactService.search(search, by: actor).contacts
+            let filter = search.dialPlan?.numberFilter(number)
+            matches = found.compactMap { contact in
+                // The number that matched: the first whose digits hold the filter, else the first dialable one.
+                let index =
+                    contact.phones.firstIndex { phone in
+                        let stored = SearchFolding.digits(phone.number)
+                        return filter.map { f in
+                            (f.anywhere.map { stored.contains($0) } ?? false)
+                                || f.starts.contains { stored.hasPrefix($0) }
+                        } ?? stored.contains(digits)
+                    } ?? contact.phones.firstIndex { $0.dialable != nil }
+                guard let index, contact.phones[index].dialable != nil else { return nil }
+                let phone = contact.phones[index]
+                return Match(
+                    name: contact.displayName, url: Paths.contact.url(contact.id), number: phone.number,
+                    numberType: req.text("phone_type.\(phone.type.rawValue)"), phone: index,
+                    callAction: Paths.contactCall.url(contact.id),
+                    callLabel: req.text("contacts.action_call", ["name": contact.displayName, "number": phone.number]))
+            }
+        }
         let page = Page(
             number: number, phoneExtension: actor.user.phoneExtension,
-            placesRealCalls: req.application.pbx.placesRealCalls, keys: Self.keys, error: error)
+            placesRealCalls: req.application.pbx.placesRealCalls, keys: Self.keys, error: error, matches: matches,
+            searched: digits.count >= 2)
         return try await req.render("dialpad", titleKey: "nav.dialpad", section: "dialpad", page, status: status)
     }
 }
