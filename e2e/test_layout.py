@@ -51,3 +51,38 @@ def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
         screenshot(driver, f"contacts-1366-{language[:2]}")
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize("language", ["fr-FR", "en-US"])
+def test_every_page_fits_a_phone(server_factory, language):
+    """390 px wide (a phone): no page scrolls sideways; the list is cards, the dialpad and settings one column."""
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": "layout-admin-password"})
+    server.cli("contact-groups", "create", "Standard")
+    file = os.path.join(server.dir, "contacts.csv")
+    with open(file, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business;email.business;company;address.business.city\n")
+        for i in range(3):
+            handle.write(f"Jean{i};Dupont{i};+33 4 78 00 00 {i:02d};jean.dupont{i}@exemple-long.fr;Société {i};Lyon\n")
+    server.cli("contacts", "import", file, "--group", "Standard")
+    server.create_user("uma", "uma-password-1", extension="601", role="admin")
+    driver = make_driver(language=language)
+    driver.set_window_size(390, 844)
+    try:
+        sign_in(driver, server.url, "uma", "uma-password-1")
+        open_page(driver, server.url + "/contacts")
+        contact = driver.find_element(By.CSS_SELECTOR, "tr[data-contact-row] .contact-name").get_attribute("href")
+        wide = {}
+        for path in [
+            "/contacts", contact, contact + "/edit", "/contacts/new", "/contacts/import", "/contacts/import/csv",
+            "/dialpad", "/settings", "/admin/contact-groups", "/admin/users", "/admin/audit", "/admin/pbx-tokens",
+        ]:
+            open_page(driver, path if path.startswith("http") else server.url + path)
+            width = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            if width > 0:
+                wide[path] = width
+            name = path.rstrip("/").split("/")[-1] or "home"
+            if path in ("/contacts", "/dialpad", "/settings"):
+                screenshot(driver, f"phone-{name}-{language[:2]}")
+        assert wide == {}, f"pages wider than the phone (px too wide): {wide}"
+    finally:
+        driver.quit()
