@@ -107,11 +107,15 @@ if (dialpad) {
       const next = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = next.querySelector("[data-live-region='dialpad-matches']");
       const current = document.querySelector("[data-live-region='dialpad-matches']");
-      if (fresh && current) current.replaceWith(document.adoptNode(fresh));
+      // The region stays (a screen reader announces changes to a live region it knows); its content changes.
+      // (The fresh nodes are listed first: adopting one takes it out of the fetched page's live list.)
+      if (fresh && current) current.replaceChildren(...[...fresh.childNodes].map((node) => document.adoptNode(node)));
     }, 200);
   });
   document.addEventListener("keydown", (event) => {
     if (event.target === input || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Keys pressed on a link, a button or another field are theirs (Enter on a match's Call button calls that match).
+    if (event.target.closest && event.target.closest("a, button, input, select, textarea")) return;
     if (allowed.test(event.key)) {
       press(event.key);
       event.preventDefault();
@@ -353,7 +357,11 @@ document.addEventListener("click", (event) => {
 for (const fieldset of document.querySelectorAll("[data-shown-for-kind]")) {
   const kind = fieldset.form && fieldset.form.querySelector("select[name=kind]");
   if (!kind) continue;
-  const show = () => { fieldset.hidden = kind.value !== fieldset.getAttribute("data-shown-for-kind"); };
+  // Hidden, its fields are not sent either.
+  const show = () => {
+    fieldset.hidden = kind.value !== fieldset.getAttribute("data-shown-for-kind");
+    fieldset.disabled = fieldset.hidden;
+  };
   kind.addEventListener("change", show);
   show();
 }
@@ -363,7 +371,8 @@ for (const time of document.querySelectorAll("time[datetime]")) {
   const instant = new Date(time.getAttribute("datetime"));
   if (Number.isNaN(instant.getTime())) continue;
   const style = time.hasAttribute("data-day") ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" };
-  time.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, style).format(instant);
+  const language = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang || undefined;
+  time.textContent = new Intl.DateTimeFormat(language, style).format(instant);
   time.title = instant.toISOString().replace(".000Z", "Z");
 }
 

@@ -127,6 +127,12 @@ extension DialPlan {
         var starts: [String] = []
         if let national {
             starts = [countryCode + national, internationalPrefix + countryCode + national, trunkPrefix + national]
+            // "+33 (0)4 78 …" on file: its digits keep the trunk prefix after the country code.
+            if !trunkPrefix.isEmpty {
+                starts += [
+                    countryCode + trunkPrefix + national, internationalPrefix + countryCode + trunkPrefix + national,
+                ]
+            }
         } else if let foreign, !foreign.isEmpty {
             starts = [String(foreign), internationalPrefix + foreign]
         } else {

@@ -514,7 +514,7 @@ struct ContactPagesTests {
             #expect(try await sid.get(Paths.contacts.path).body.string.contains("data-testid=\"new-contact\""))
             let form = try await sid.get(Paths.newContact.path).body.string
             #expect(form.components(separatedBy: "data-testid=\"phone-number\"").count - 1 == 2)
-            // No name: refused; the number typed is there, with one empty row (not two more), one e-mail row.
+            // No name: refused; the rows come back as posted (the number, the empty row), not two more; one e-mail row.
             let refused = try await sid.post(
                 Paths.contacts.path,
                 pairs: [

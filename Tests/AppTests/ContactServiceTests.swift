@@ -103,23 +103,29 @@ struct ContactServiceTests {
             _ = try await contacts.create(
                 Contact(displayName: "Lyon old", phones: [PhoneEntry(type: .business, number: "0033 4 78 00 00 04")]),
                 in: [w.a.requireID()], by: w.admin)
+            _ = try await contacts.create(
+                Contact(
+                    displayName: "Lyon Outlook", phones: [PhoneEntry(type: .business, number: "+33 (0)4 78 00 00 05")]),
+                in: [w.a.requireID()], by: w.admin)
             for typed in ["04 78", "0478", "0033 4 78", "+33 (0)4 78", "+33 4 78", "+3347800"] {
                 var search = ContactSearch(filters: [.number: typed])
                 search.dialPlan = DialPlan()
                 #expect(
-                    names(try await contacts.search(search, by: w.admin)) == ["Lyon annex", "Lyon desk", "Lyon old"],
+                    names(try await contacts.search(search, by: w.admin)) == [
+                        "Lyon annex", "Lyon desk", "Lyon old", "Lyon Outlook",
+                    ],
                     "\(typed)")
             }
             // Digits typed without a prefix are found anywhere, as before; a country code is not found in the middle.
             var plain = ContactSearch(filters: [.number: "78 00 00 0"])
             plain.dialPlan = DialPlan()
-            #expect(names(try await contacts.search(plain, by: w.admin)).count == 3)
+            #expect(names(try await contacts.search(plain, by: w.admin)).count == 4)
             var middle = ContactSearch(filters: [.number: "+47 80"])
             middle.dialPlan = DialPlan()
             #expect(names(try await contacts.search(middle, by: w.admin)).isEmpty)
             // Without a dial plan (a search built in code), digits as typed, anywhere.
             #expect(
-                names(try await contacts.search(ContactSearch(filters: [.number: "+47 80"]), by: w.admin)).count == 3)
+                names(try await contacts.search(ContactSearch(filters: [.number: "+47 80"]), by: w.admin)).count == 4)
         }
     }
 

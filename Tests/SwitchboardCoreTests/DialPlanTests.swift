@@ -22,10 +22,10 @@ struct DialPlanTests {
     @Test(
         "a number filter is read as people say numbers: national, international, with (0); other filters as typed",
         arguments: [
-            ("04 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
-            ("0478", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
-            ("0033 4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
-            ("+33 (0)4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478"])),
+            ("04 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478", "330478", "00330478"])),
+            ("0478", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478", "330478", "00330478"])),
+            ("0033 4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478", "330478", "00330478"])),
+            ("+33 (0)4 78", NumberFilter(anywhere: nil, starts: ["33478", "0033478", "0478", "330478", "00330478"])),
             ("+1 418", NumberFilter(anywhere: nil, starts: ["1418", "001418"])),
             ("0049 30", NumberFilter(anywhere: nil, starts: ["4930", "004930"])),
             ("12", NumberFilter(anywhere: "12")),

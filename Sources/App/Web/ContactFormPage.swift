@@ -89,8 +89,8 @@ struct ContactFormPage: Encodable {
         var phones = contact.phones.enumerated().map { index, phone in
             PhoneRow(index: index, type: phone.type.rawValue, number: phone.number, preferred: phone.preferred)
         }
-        // Empty rows to type into: two numbers on a new form, one more on an edit; after a refusal the form comes back
-        // as it was typed, with only the rows needed to reach those two.
+        // Empty rows to type into: two numbers on a new form, one more on an edit; a refused form comes back with the
+        // rows as they were posted (an empty one included), and only the rows needed to reach those two.
         let blankPhones = error == nil ? max(2 - phones.count, 1) : max(2 - phones.count, 0)
         for index in phones.count..<(phones.count + blankPhones) {
             phones.append(PhoneRow(index: index, type: PhoneType.business.rawValue, number: "", preferred: false))

@@ -11,20 +11,19 @@ struct DisplayTime: Encodable, Sendable {
     let iso: String
 
     static func minute(_ date: Date, on req: Request) -> DisplayTime {
-        DisplayTime(text: format(date, on: req, time: .short), iso: iso(date))
+        DisplayTime(text: format(date, on: req, time: .shortened), iso: iso(date))
     }
 
     static func day(_ date: Date, on req: Request) -> DisplayTime {
-        DisplayTime(text: format(date, on: req, time: .none), iso: iso(date))
+        DisplayTime(text: format(date, on: req, time: .omitted), iso: iso(date))
     }
 
-    private static func format(_ date: Date, on req: Request, time: DateFormatter.Style) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: req.language == .fr ? "fr_FR" : "en_GB")
-        formatter.timeZone = req.application.config.timeZone
-        formatter.dateStyle = .medium
-        formatter.timeStyle = time
-        return formatter.string(from: date)
+    /// A format style, not a `DateFormatter` per row: the audit page shows hundreds of times.
+    private static func format(_ date: Date, on req: Request, time: Date.FormatStyle.TimeStyle) -> String {
+        date.formatted(
+            Date.FormatStyle(
+                date: .abbreviated, time: time, locale: Locale(identifier: req.language == .fr ? "fr_FR" : "en_GB"),
+                timeZone: req.application.config.timeZone))
     }
 
     private static func iso(_ date: Date) -> String {
