@@ -20,18 +20,26 @@ def rows_of(driver, selector):
     return len(middles)
 
 
-@pytest.mark.parametrize("language", ["fr-FR", "en-US"])
-def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
+def seeded(server_factory, groups, count, domain):
+    """A server with `groups`, `count` contacts in "Standard" (e-mails at `domain`) and uma, an admin with extension
+    601."""
     server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": "layout-admin-password"})
-    for name in ["Annuaire commercial de la région Auvergne-Rhône-Alpes", "Direction générale", "Standard"]:
+    for name in groups + ["Standard"]:
         server.cli("contact-groups", "create", name)
     file = os.path.join(server.dir, "contacts.csv")
     with open(file, "w", encoding="utf-8") as handle:
         handle.write("first_name;last_name;phone.business;email.business;company;address.business.city\n")
-        for i in range(30):
-            handle.write(f"Jean{i};Dupont{i};+33 4 78 00 00 {i:02d};jean{i}@exemple.fr;Société {i};Lyon\n")
+        for i in range(count):
+            handle.write(f"Jean{i};Dupont{i};+33 4 78 00 00 {i:02d};jean.dupont{i}@{domain};Société {i};Lyon\n")
     server.cli("contacts", "import", file, "--group", "Standard")
     server.create_user("uma", "uma-password-1", extension="601", role="admin")
+    return server
+
+
+@pytest.mark.parametrize("language", ["fr-FR", "en-US"])
+def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
+    groups = ["Annuaire commercial de la région Auvergne-Rhône-Alpes", "Direction générale"]
+    server = seeded(server_factory, groups, 30, "exemple.fr")
     driver = make_driver(language=language)
     driver.set_window_size(1366, 768)
     try:
@@ -57,15 +65,7 @@ def test_contacts_list_at_1366_keeps_its_lines(server_factory, language):
 @pytest.mark.parametrize("language", ["fr-FR", "en-US"])
 def test_every_page_fits_a_phone(server_factory, language):
     """390 px wide (a phone): no page scrolls sideways; the list is cards, the dialpad and settings one column."""
-    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": "layout-admin-password"})
-    server.cli("contact-groups", "create", "Standard")
-    file = os.path.join(server.dir, "contacts.csv")
-    with open(file, "w", encoding="utf-8") as handle:
-        handle.write("first_name;last_name;phone.business;email.business;company;address.business.city\n")
-        for i in range(3):
-            handle.write(f"Jean{i};Dupont{i};+33 4 78 00 00 {i:02d};jean.dupont{i}@exemple-long.fr;Société {i};Lyon\n")
-    server.cli("contacts", "import", file, "--group", "Standard")
-    server.create_user("uma", "uma-password-1", extension="601", role="admin")
+    server = seeded(server_factory, [], 3, "exemple-long.fr")
     driver = make_driver(language=language)
     driver.set_window_size(390, 844)
     try:

@@ -96,6 +96,12 @@ public struct NumberFilter: Equatable, Sendable {
         self.anywhere = anywhere
         self.starts = starts
     }
+
+    /// Whether one number matches, as `ContactSearch` asks the database of each contact's numbers.
+    public func matches(_ number: String) -> Bool {
+        let digits = SearchFolding.digits(number)
+        return anywhere.map { digits.contains($0) } ?? false || starts.contains { digits.hasPrefix($0) }
+    }
 }
 
 extension DialPlan {

@@ -38,11 +38,15 @@ struct DialPlanTests {
     }
 
     @Test("a number filter without a digit is none; a country without trunk prefix has no national form")
-    func numberFilterEdges() {
+    func numberFilterEdges() throws {
         #expect(france.numberFilter("abc") == nil)
         let italy = DialPlan(countryCode: "39", trunkPrefix: "", internationalPrefix: "00")
         #expect(italy.numberFilter("06 1234") == NumberFilter(anywhere: "061234"))
         #expect(italy.numberFilter("+39 06") == NumberFilter(anywhere: nil, starts: ["3906", "003906", "06"]))
+        // One number, as the search asks the database: the start of any stored form, or digits anywhere.
+        let lyon = try #require(france.numberFilter("04 78"))
+        #expect(lyon.matches("+33 (0)4 78 00 00 02") && lyon.matches("04 78 00 00 03") && !lyon.matches("+47 80 04 78"))
+        #expect(NumberFilter(anywhere: "7800").matches("+33 4 78 00 00 02"))
     }
 
     @Test("a caller presented by the PBX loses the outside-line prefix once")

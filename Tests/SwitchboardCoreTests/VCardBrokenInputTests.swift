@@ -117,7 +117,7 @@ struct VCardFileBatchesTests {
             "", "stray text", "NOTE:x", "PHOTO;ENCODING=BASE64;TYPE=JPEG:/9j/4AAQ", "AAAA",
         ]
         let breaks = ["\n", "\r\n", "\r\r\n", "\r"]
-        var generator = SeededGenerator(seed: 18)
+        var generator = SplitMix64(seed: 18)
         for _ in 0..<300 {
             var text = ""
             for _ in 0..<Int.random(in: 1...40, using: &generator) {
@@ -156,20 +156,5 @@ struct VCardFileBatchesTests {
         #expect(Array(VCardReader.batches(Data(folded.utf8), cards: 1)).map(\.cards.count) == [1])
         let mac = "BEGIN:VCARD\rN:One\rEND:VCARD\rBEGIN:VCARD\rN:Two\rEND:VCARD\r"
         #expect(Array(VCardReader.batches(Data(mac.utf8), cards: 1)).map(\.cards.count) == [2])
-    }
-}
-
-/// A small deterministic generator (SplitMix64): a failing random file is the same on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -72,18 +72,3 @@ struct SampleData {
         return Array(Set((0..<count).map { _ in Int(random.next() % UInt64(groupCount)) }))
     }
 }
-
-/// A small, fast, seedable generator (Steele et al.), so the same seed gives the same data.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

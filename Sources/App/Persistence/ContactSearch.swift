@@ -242,15 +242,14 @@ extension ContactSearch {
                 plan.filters.append(Self.contains(plan.key, text, isSQLite: isSQLite))
                 if SearchFolding.isWordPart(text) { plan.wordFilter = text }
             } else if field == .number {
-                plan.filters.append(
-                    Self.matches("c.\(field.column)", numberFilter(raw, digits: text), isSQLite: isSQLite))
+                let filter = dialPlan?.numberFilter(raw) ?? NumberFilter(anywhere: text)
+                plan.filters.append(Self.matches("c.\(field.column)", filter, isSQLite: isSQLite))
+                // The narrow index holding the numbers, scanned for a rare one.
+                if let index = field.coveringIndex, (plan.indexedFilter?.length ?? 0) < text.count {
+                    plan.indexedFilter = (index, Self.matches(field.column, filter, isSQLite: isSQLite), text.count)
+                }
             } else {
                 plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
-            }
-            if let index = field.coveringIndex, (plan.indexedFilter?.length ?? 0) < text.count {
-                // Only numbers have one.
-                let condition = Self.matches(field.column, numberFilter(raw, digits: text), isSQLite: isSQLite)
-                plan.indexedFilter = (index, condition, text.count)
             }
         }
         return plan
@@ -363,11 +362,6 @@ extension ContactSearch {
     static func contains(_ column: String, _ text: String, isSQLite: Bool) -> SQLQueryString {
         isSQLite
             ? "instr(\(unsafeRaw: column), \(bind: text)) > 0" : "strpos(\(unsafeRaw: column), \(bind: text)) > 0"
-    }
-
-    /// The number filter `raw` (whose digits are `digits`) as the dial plan reads it, else its digits as typed.
-    private func numberFilter(_ raw: String, digits: String) -> NumberFilter {
-        dialPlan?.numberFilter(raw) ?? NumberFilter(anywhere: digits)
     }
 
     /// A number filter on `column` (each number's digits, separated by spaces): digits anywhere, or a number that

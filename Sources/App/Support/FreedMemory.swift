@@ -9,7 +9,7 @@
 enum FreedMemory {
     static func giveBack() {
         #if canImport(Glibc)
-            trim?(0)
+            _ = trim?(0)
         #endif
     }
 

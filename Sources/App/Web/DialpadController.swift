@@ -78,17 +78,12 @@ struct DialpadController: RouteCollection {
             var search = ContactSearch(filters: [.number: number], limit: Self.matchLimit)
             search.dialPlan = req.application.config.pbx.dialPlan
             let found = try await req.contactService.search(search, by: actor).contacts
-            let filter = search.dialPlan?.numberFilter(number)
+            let filter = search.dialPlan?.numberFilter(number) ?? NumberFilter(anywhere: digits)
             matches = found.compactMap { contact in
-                // The number that matched: the first whose digits hold the filter, else the first dialable one.
+                // The number that matched, else the first dialable one.
                 let index =
-                    contact.phones.firstIndex { phone in
-                        let stored = SearchFolding.digits(phone.number)
-                        return filter.map { f in
-                            (f.anywhere.map { stored.contains($0) } ?? false)
-                                || f.starts.contains { stored.hasPrefix($0) }
-                        } ?? stored.contains(digits)
-                    } ?? contact.phones.firstIndex { $0.dialable != nil }
+                    contact.phones.firstIndex { filter.matches($0.number) }
+                    ?? contact.phones.firstIndex { $0.dialable != nil }
                 guard let index, contact.phones[index].dialable != nil else { return nil }
                 let phone = contact.phones[index]
                 return Match(
