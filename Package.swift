@@ -20,7 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
-        .target(name: "SwitchboardCore", dependencies: ["CUchardet"]),
+        .target(name: "SwitchboardCore", dependencies: ["CUchardet", "CPhoneNumber"]),
+        // libphonenumber has no pkg-config file in Debian: a C face over its C++ (Sources/CPhoneNumber).
+        .target(name: "CPhoneNumber", linkerSettings: [.linkedLibrary("phonenumber")]),
         .systemLibrary(
             name: "CUchardet",
             pkgConfig: "uchardet",

@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import make_driver, screenshot
-from pages import open_page, sign_in
+from pages import background_color, open_page, sign_in
 
 
 def rows_of(driver, selector):
@@ -87,5 +87,33 @@ def test_every_page_fits_a_phone(server_factory, language):
             if path in ("/contacts", "/dialpad", "/settings"):
                 screenshot(driver, f"phone-{name}-{language[:2]}")
         assert wide == {}, f"pages wider than the phone (px too wide): {wide}"
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("language", ["fr-FR", "en-US"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_screenshot_set(server_factory, language, scheme):
+    """The set looked at by a person (e2e/artifacts/set-*.png): the seed's pages at a laptop's 1366×768 and a phone's
+    390×844, in each language and theme; none scrolls sideways, and the theme followed is the system's."""
+    server = seeded(server_factory, ["Direction générale"], 12, "exemple.fr")
+    driver = make_driver(language=language, color_scheme=scheme)
+    try:
+        sign_in(driver, server.url, "uma", "uma-password-1")
+        open_page(driver, server.url + "/contacts")
+        contact = driver.find_element(By.CSS_SELECTOR, "tr[data-contact-row] .contact-name").get_attribute("href")
+        pages = {"contacts": "/contacts", "contact": contact, "edit": contact + "/edit", "dialpad": "/dialpad?number=0478",
+                 "settings": "/settings", "groups": "/admin/contact-groups", "import": "/contacts/import/csv"}
+        for width, height in ((1366, 768), (390, 844)):
+            driver.set_window_size(width, height)
+            for name, path in pages.items():
+                open_page(driver, path if path.startswith("http") else server.url + path)
+                assert driver.execute_script(
+                    "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), name
+                # The page follows the system's theme: a dark background in dark, a light one in light.
+                assert driver.execute_script("return document.documentElement.dataset.theme") == "system"
+                rgb = background_color(driver).split("(")[1].split(")")[0].split(",")[:3]
+                assert (sum(int(part) for part in rgb) < 3 * 128) == (scheme == "dark"), background_color(driver)
+                screenshot(driver, f"set-{name}-{width}-{language[:2]}-{scheme}")
     finally:
         driver.quit()

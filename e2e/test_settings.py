@@ -107,7 +107,7 @@ def test_each_forwarding_rule_and_its_summary(server, browser):
 
     set_rule(browser, "unconditional", "external", "06 12 34 56 78")
     save_forwarding(browser)
-    assert summary(browser).strip().endswith("Every call goes straight to 0612345678.")
+    assert summary(browser).strip().endswith("Every call goes straight to 06 12 34 56 78.")
     browser.execute_script("document.getElementById('forwarding').scrollIntoView()")
     screenshot(browser, "settings-forwarding")
 
@@ -215,3 +215,17 @@ def test_dial_with_the_keypad(server, browser):
     click_and_wait(browser, By.CSS_SELECTOR, "[data-testid=match-call]")
     assert browser.current_url.endswith("/dialpad")
     assert "Call to +33140000000 from 260 recorded." in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    # Names through the letters on the keys: 6-8-3-7 is "Oues(t)", 6-6-7 "Nor(d)"; numbers shown grouped.
+    browser.find_element(By.TAG_NAME, "body").send_keys("6837")
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "[data-testid=dialpad-matches] .match-name")]
+        == ["Oscar Ouest"])
+    assert "+33 1 40 00 00 00" in browser.find_element(By.CSS_SELECTOR, "[data-testid=dialpad-matches]").text
+    screenshot(browser, "dialpad-name-matches")
+    for _ in range(4):
+        browser.find_element(By.CSS_SELECTOR, "[data-key=backspace]").click()
+    browser.find_element(By.TAG_NAME, "body").send_keys("667")
+    WebDriverWait(browser, TIMEOUT).until(
+        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, "[data-testid=dialpad-matches] .match-name")]
+        == ["Nina Nord"])

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose=${1:-run}
-packages=(libqrencode-dev libuchardet-dev pkg-config libsqlite3-dev)
+packages=(libqrencode-dev libuchardet-dev libphonenumber-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
   packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale)
   # Telephony tests: Kamailio (http_client is in the utils modules, json in the json modules) and SIPp.

@@ -107,7 +107,3 @@ public enum CSVColumnInference {
         return .text
     }
 }
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -125,5 +125,6 @@ public enum PhoneNumber {
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+    /// 0–9 (not the other scripts' digits `isNumber` also takes).
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -570,6 +570,42 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("the dialpad finds names through the letters on the keys, within the user's rights")
+    func dialpadKeypadNames() async throws {
+        try await withApp { app in
+            let w = try await world(app)
+            _ = try await ContactService(db: app.db).update(
+                w.inC.id!,
+                with: Contact(
+                    firstName: "Cleo", lastName: "Gamma", phones: [.init(type: .business, number: "+33 1 11 22 22 22")]),
+                groups: [w.c.id!], by: w.admin)
+            let sid = try await signedIn(app, "sid")
+            // A-N-N-E, B-E-R-T, and a last name: the word's beginning, any word of the name.
+            // Numbers shown grouped the way their country writes them, in the form they were written in.
+            _ = try await ContactService(db: app.db).update(
+                w.inB.id!,
+                with: Contact(
+                    firstName: "Bert", lastName: "Beta",
+                    phones: [
+                        .init(type: .mobile, number: "+33698765432"), .init(type: .business, number: "0478000002"),
+                    ]),
+                groups: [w.b.id!], by: w.admin)
+            let shown = try await sid.get(Paths.contact.url(w.inB.id!)).body.string
+            #expect(shown.contains(">+33 6 98 76 54 32<") && shown.contains(">04 78 00 00 02<"))
+            #expect(shown.contains("href=\"tel:+33698765432\""))
+            #expect(try await sid.get(Paths.contacts.path).body.string.contains(">+33 6 98 76 54 32<"))
+            let anne = try await sid.get(Paths.dialpad.path + "?number=2663").body.string
+            #expect(anne.contains("class=\"match-name\">Anne Alpha<") && !anne.contains("Bert"))
+            let bert = try await sid.get(Paths.dialpad.path + "?number=237").body.string
+            #expect(bert.contains("class=\"match-name\">Bert Beta<") && bert.contains("+33 6 98 76 54 32"))
+            #expect(try await sid.get(Paths.dialpad.path + "?number=2382").body.string.contains(">Bert Beta<"))
+            // Gamma is in a group sid may not read.
+            #expect(!(try await sid.get(Paths.dialpad.path + "?number=42662")).body.string.contains("Cleo"))
+            // Keys after a "+" are a number, not letters.
+            #expect(!(try await sid.get(Paths.dialpad.path + "?number=%2B2663")).body.string.contains("Anne"))
+        }
+    }
+
     @Test("vCard 2.1 download and soft call from the contact page")
     func vCardAndCall() async throws {
         try await withApp { app in

@@ -52,7 +52,7 @@ struct ForwardingTests {
                     "unconditional.number": "06 12 34 56 78",
                 ]))
             page = try await browser.get(Paths.settings.path).body.string
-            #expect(page.contains("Every call goes straight to 0612345678."))
+            #expect(page.contains("Every call goes straight to 06 12 34 56 78."))
 
             let user = try #require(try await UserModel.find(username: "olga", on: app.db))
             let stored = try await ForwardingRuleModel.settings(for: user.requireID(), on: app.db)

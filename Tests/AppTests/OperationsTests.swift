@@ -17,7 +17,7 @@ struct OperationsTests {
                 occurredAt: instant, actorID: nil, actorName: "someone", action: "user.created", target: "x",
                 detail: nil, clientAddress: nil
             ).create(on: app.db)
-            var browser = Browser(app)
+            let browser = Browser(app)
             try await browser.signIn("admin", TestEnvironment.adminPassword)
             let english = try await browser.get(Paths.audit.path).body.string
             #expect(english.contains("<time datetime=\"2026-12-04T22:00:00Z\">5 Dec 2026"))

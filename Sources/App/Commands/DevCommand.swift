@@ -105,6 +105,11 @@ struct BenchContactsCommand: AsyncCommand {
             role: .subscriber, rights: [groups[0].id!: .read, groups[1].id!: .write])
         let adminAccess = ContactAccess(role: admin.role)
         let first = try await ContactSearch().run(on: db, access: adminAccess)
+        func keypad(_ keys: String) -> ContactSearch {
+            var search = ContactSearch(limit: 8)
+            search.keypad = keys
+            return search
+        }
         let cases: [(String, ContactSearch, ContactAccess)] = [
             ("All contacts, first page (admin)", ContactSearch(), adminAccess),
             ("All contacts, first page (subscriber, 2 of \(groups.count) groups)", ContactSearch(), subscriberAccess),
@@ -121,6 +126,8 @@ struct BenchContactsCommand: AsyncCommand {
             ("Name filter \"ngs\" (2% of names, spread A to Z)", ContactSearch(filters: [.name: "ngs"]), adminAccess),
             ("Name filter \"n d\" (two words: no words index)", ContactSearch(filters: [.name: "n d"]), adminAccess),
             ("Without group", ContactSearch(scope: .withoutGroup), adminAccess),
+            ("Dialpad keys \"56\" (names: jo…, ko…, lo…), 8 matches", keypad("56"), adminAccess),
+            ("Dialpad keys \"7648\" (names: smith), subscriber", keypad("7648"), subscriberAccess),
         ]
         context.say("\(total) contacts, \(groups.count) groups, \(runs) runs per query; times in ms")
         context.say(

@@ -76,6 +76,9 @@ struct ContactSearch: Sendable, Equatable {
     /// How numbers are written here: a number filter typed with a prefix ("04 78", "+33 4 78", "0033 4 78") also
     /// finds the numbers on file written the other ways (`DialPlan.numberFilter`). Without one, digits as typed.
     var dialPlan: DialPlan?
+    /// A word of the name as typed on a phone's keypad ("5646" finds John, Johnson, Kohl): the dialpad's suggestions.
+    /// Only the keys 0–9 count.
+    var keypad: String?
 }
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
@@ -165,6 +168,12 @@ extension ContactSearch {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
             return ContactPage(contacts: [], next: nil)
+        }
+        if let keypad {
+            guard let words = try await keypadWords(sql, keypad), !words.isEmpty,
+                try await candidateCount(sql, words) <= Self.wordCandidateLimit
+            else { return ContactPage(contacts: [], next: nil) }
+            return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
         }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty {
@@ -319,25 +328,35 @@ extension ContactSearch {
         ).all().map { try $0.decode(column: "word", as: String.self) }
         guard words.count <= Self.wordLimit else { return nil }
         guard !words.isEmpty else { return [] }
-        let count =
-            try await sql.raw(
-                """
-                SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
-                LIMIT \(literal: Self.wordCandidateLimit + 1)) t
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        guard count <= Self.wordCandidateLimit else { return nil }
+        guard try await candidateCount(sql, words) <= Self.wordCandidateLimit else { return nil }
+        return try await rows(sql, plan, withWords: words, after: start, needed: needed)
+    }
+
+    /// How many contacts have one of `words`, counted up to `wordCandidateLimit` + 1.
+    private func candidateCount(_ sql: any SQLDatabase, _ words: [String]) async throws -> Int {
+        try await sql.raw(
+            """
+            SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
+            LIMIT \(literal: Self.wordCandidateLimit + 1)) t
+            """
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The next `needed` rows after `start` (from the first when `nil`) whose name has one of `words`, read from the
+    /// words index in display order. Candidates come in growing chunks, each checked against every condition of the
+    /// page (rights, tab, other filters).
+    private func rows(
+        _ sql: any SQLDatabase, _ plan: Plan, withWords words: [String], after start: Cursor?, needed: Int
+    ) async throws -> [ContactSummary] {
         var found: [ContactSummary] = []
         var from = start
         var chunk = 4 * needed
         while true {
-            let candidates = try await sql.raw(
-                """
-                SELECT contact_id, sort_key FROM contact_name_words WHERE word IN (\(binds: words)) \
-                AND (sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id)) \
-                ORDER BY sort_key, contact_id LIMIT \(literal: chunk)
-                """
-            ).all().map {
+            var query: SQLQueryString =
+                "SELECT contact_id, sort_key FROM contact_name_words WHERE word IN (\(binds: words))"
+            if let from { query += " AND (sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id))" }
+            query += " ORDER BY sort_key, contact_id LIMIT \(literal: chunk)"
+            let candidates = try await sql.raw(query).all().map {
                 Cursor(
                     sortKey: try $0.decode(column: "sort_key", as: String.self),
                     id: try $0.decode(column: "contact_id", as: UUID.self))
@@ -345,14 +364,66 @@ extension ContactSearch {
             guard let last = candidates.last else { return found }
             let ids = Array(Set(candidates.map(\.id)))
             let conditions =
-                plan.fixed + plan.filters + plan.checks + [
-                    plan.after(from), plan.upTo(last), "c.id IN (\(binds: ids))",
+                plan.fixed + plan.filters + plan.checks + (from.map { [plan.after($0)] } ?? []) + [
+                    plan.upTo(last), "c.id IN (\(binds: ids))",
                 ]
             found += try await fetch(sql, plan, conditions, limit: needed - found.count)
             if found.count >= needed || candidates.count < chunk { return found }
             from = last
-            chunk *= 4
+            // Up to a size whose ids stay well within a statement's parameters (PostgreSQL: 65 535).
+            chunk = min(chunk * 4, 16_384)
         }
+    }
+
+    /// The most word beginnings a keypad search follows at once: past this many, the keys typed so far are too
+    /// ambiguous to suggest anything (two keys can begin 25 two-letter words; real names prune them fast).
+    static let keypadBranchLimit = 400
+
+    /// The words of names that begin with what `keys` type, found by following, key after key, only the beginnings
+    /// some word has (one query per key, each a handful of index probes); `nil` when too ambiguous (more than
+    /// `keypadBranchLimit` beginnings or `wordLimit` words).
+    private func keypadWords(_ sql: any SQLDatabase, _ keys: String) async throws -> [String]? {
+        let keys = keys.filter { $0.isASCII && $0.isNumber }
+        guard !keys.isEmpty else { return [] }
+        var beginnings = [""]
+        for key in keys {
+            let candidates = beginnings.flatMap { beginning in Keypad.characters(of: key).map { beginning + String($0) }
+            }
+            guard !candidates.isEmpty else { return [] }
+            guard candidates.count <= Self.keypadBranchLimit else { return nil }
+            let probes = candidates.map { candidate -> SQLQueryString in
+                "SELECT CAST(\(bind: candidate) AS TEXT) AS b WHERE EXISTS (SELECT 1 FROM contact_words WHERE \(Self.startsWith(candidate)))"
+            }
+            beginnings = try await sql.raw(probes.joined(separator: " UNION ALL ")).all()
+                .map { try $0.decode(column: "b", as: String.self) }
+            if beginnings.isEmpty { return [] }
+        }
+        let ranges = beginnings.map { "(\(Self.startsWith($0)))" as SQLQueryString }
+        let words = try await sql.raw(
+            "SELECT word FROM contact_words WHERE \(ranges.joined(separator: " OR ")) LIMIT \(literal: Self.wordLimit + 1)"
+        ).all().map { try $0.decode(column: "word", as: String.self) }
+        guard words.count <= Self.wordLimit else { return nil }
+        // Exactly the words those keys type (a database's collation may order some other word into a range).
+        return words.filter { Keypad.word($0, startsWith: keys) }
+    }
+
+    /// `word` begins with `prefix` (letters a–z and digits), as an index range.
+    static func startsWith(_ prefix: String) -> SQLQueryString {
+        guard let end = prefixEnd(prefix) else { return "word >= \(bind: prefix)" }
+        return "word >= \(bind: prefix) AND word < \(bind: end)"
+    }
+
+    /// The first text after every word beginning with `prefix` (letters a–z and digits): the next prefix ("jo" → "jp",
+    /// "az" → "b", "j9" → "ja": digits order before letters), which bounds the range in any collation (PostgreSQL's
+    /// linguistic ones too, which a range ending in a high code point would not). `nil` when nothing follows ("zz").
+    static func prefixEnd(_ prefix: String) -> String? {
+        var end = Array(prefix.unicodeScalars)
+        while let last = end.popLast() {
+            guard last != "z" else { continue }
+            end.append(last == "9" ? "a" : Unicode.Scalar(last.value + 1) ?? last)
+            return String(String.UnicodeScalarView(end))
+        }
+        return nil
     }
 
     private static let columns = ContactColumn.list(ContactColumn.summary, table: "c")

@@ -91,7 +91,7 @@ struct ContactShowPage: Encodable {
             lines: lines,
             phones: contact.phones.enumerated().map { index, phone in
                 Phone(
-                    index: index, typeKey: "phone_type.\(phone.type.rawValue)", number: phone.number,
+                    index: index, typeKey: "phone_type.\(phone.type.rawValue)", number: req.shownNumber(phone.number),
                     dialable: phone.dialable, preferred: phone.preferred)
             },
             emails: contact.emails.map { Email(typeKey: "email_type.\($0.type.rawValue)", address: $0.address) },

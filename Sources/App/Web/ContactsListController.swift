@@ -212,9 +212,10 @@ struct ContactsListController: RouteCollection {
             let preferred = preferredIndex.map { summary.phones[$0] }
             let isEditable = editable.contains(summary.id)
             let name = ["name": summary.displayName]
+            let shown = preferred.map { req.shownNumber($0.number) }
             return Row(
                 id: summary.id.uuidString, displayName: summary.displayName, company: summary.company,
-                jobTitle: summary.jobTitle, number: preferred?.number,
+                jobTitle: summary.jobTitle, number: shown,
                 numberType: preferred.map { typeLabels[$0.type] ?? "" },
                 otherNumbers: max(0, summary.phones.count - 1),
                 otherNumbersLabel: req.text(
@@ -227,7 +228,7 @@ struct ContactsListController: RouteCollection {
                 callPhone: canCall && preferred?.dialable != nil ? preferredIndex : nil,
                 callAction: Paths.contactCall.url(summary.id),
                 callLabel: req.text(
-                    "contacts.action_call", ["name": summary.displayName, "number": preferred?.number ?? ""]),
+                    "contacts.action_call", ["name": summary.displayName, "number": shown ?? ""]),
                 viewLabel: req.text("contacts.action_view", name), editLabel: req.text("contacts.action_edit", name),
                 qrLabel: req.text("contacts.action_qr", name), vCardLabel: req.text("contacts.action_vcard", name))
         }

@@ -74,24 +74,40 @@ struct DialpadController: RouteCollection {
         let digits = SearchFolding.digits(number)
         var matches: [Match] = []
         if digits.count >= 2, number.count <= 40, actor.user.phoneExtension != nil {
-            // The list's number search, read through the dial plan ("04 78" finds "+33 4 78 …"), within the user's rights.
-            var search = ContactSearch(filters: [.number: number], limit: Self.matchLimit)
-            search.dialPlan = req.application.config.pbx.dialPlan
-            let found = try await req.contactService.search(search, by: actor).contacts
-            let filter = search.dialPlan?.numberFilter(number) ?? NumberFilter(anywhere: digits)
-            matches = found.compactMap { contact in
-                // The number that matched, else the first dialable one.
-                let index =
-                    contact.phones.firstIndex { filter.matches($0.number) }
-                    ?? contact.phones.firstIndex { $0.dialable != nil }
-                guard let index, contact.phones[index].dialable != nil else { return nil }
+            let dialPlan = req.application.config.pbx.dialPlan
+            // The list's number search, read through the dial plan ("04 78" finds "+33 4 78 …"), within the user's
+            // rights; then names through the letters on the keys ("5646" finds John), when only keys were typed.
+            var byNumber = ContactSearch(filters: [.number: number], limit: Self.matchLimit)
+            byNumber.dialPlan = dialPlan
+            let filter = dialPlan.numberFilter(number) ?? NumberFilter(anywhere: digits)
+            // The number that matched, else the preferred dialable one, else the first dialable one.
+            var found = try await req.contactService.search(byNumber, by: actor).contacts.map { contact in
+                (contact, contact.phones.firstIndex { filter.matches($0.number) && $0.dialable != nil })
+            }
+            let typedKeys = number.allSatisfy { $0.isASCII && $0.isNumber || $0 == " " }
+            if typedKeys, found.count < Self.matchLimit {
+                var byName = ContactSearch(limit: Self.matchLimit)
+                byName.keypad = digits
+                let seen = Set(found.map(\.0.id))
+                for contact in try await req.contactService.search(byName, by: actor).contacts
+                where !seen.contains(contact.id) {
+                    found.append((contact, nil))
+                }
+            }
+            let callable = found.compactMap { contact, matched -> Match? in
+                guard
+                    let index = matched ?? contact.phones.firstIndex(where: { $0.preferred && $0.dialable != nil })
+                        ?? contact.phones.firstIndex(where: { $0.dialable != nil })
+                else { return nil }
                 let phone = contact.phones[index]
+                let shown = req.shownNumber(phone.number)
                 return Match(
-                    name: contact.displayName, url: Paths.contact.url(contact.id), number: phone.number,
+                    name: contact.displayName, url: Paths.contact.url(contact.id), number: shown,
                     numberType: req.text("phone_type.\(phone.type.rawValue)"), phone: index,
                     callAction: Paths.contactCall.url(contact.id),
-                    callLabel: req.text("contacts.action_call", ["name": contact.displayName, "number": phone.number]))
+                    callLabel: req.text("contacts.action_call", ["name": contact.displayName, "number": shown]))
             }
+            matches = Array(callable.prefix(Self.matchLimit))
         }
         let page = Page(
             number: number, phoneExtension: actor.user.phoneExtension,

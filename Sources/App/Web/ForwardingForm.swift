@@ -110,7 +110,7 @@ enum ForwardingSummary {
     static func describe(_ destination: ForwardingDestination, on req: Request) -> String {
         switch destination {
         case .phoneExtension(let value): req.text("forwarding.destination.extension", ["extension": value])
-        case .external(let number): req.text("forwarding.destination.external", ["number": number])
+        case .external(let number): req.text("forwarding.destination.external", ["number": req.shownNumber(number)])
         case .voicemail: req.text("forwarding.destination.voicemail")
         }
     }

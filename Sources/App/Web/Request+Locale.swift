@@ -21,6 +21,12 @@ extension Request {
         application.localization.text(key, in: language, arguments)
     }
 
+    /// A number on file as people read it, grouped the way its country writes it (`NumberDisplay`).
+    func shownNumber(_ stored: String) -> String {
+        NumberDisplay(dialPlan: application.config.pbx.dialPlan)
+            .text(stored, extensionWord: text("numbers.extension_word"))
+    }
+
     /// The translated message of a refusal.
     func message(for error: SwitchboardError) -> String {
         text(error.messageKey, error.arguments)
