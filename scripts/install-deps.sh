@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 purpose=${1:-run}
 packages=(libqrencode-dev libuchardet-dev libphonenumber-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale)
+  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale ldap-utils)
   # Telephony tests: Kamailio (http_client is in the utils modules, json in the json modules) and SIPp.
   packages+=(kamailio kamailio-utils-modules kamailio-json-modules sip-tester)
 fi
@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "$purpose" = test ]; then
-  if [ ! -x .venv/bin/pytest ] || [ ! -x .venv/bin/st ] || ! .venv/bin/python -c "import selenium, axe_core_python" 2>/dev/null; then
+  if [ ! -x .venv/bin/pytest ] || [ ! -x .venv/bin/st ] || ! .venv/bin/python -c "import selenium, axe_core_python, ldap3" 2>/dev/null; then
     echo "Preparing the Python venv for browser tests (.venv)"
     if ! python3 -m venv .venv 2>/dev/null; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv

@@ -37,6 +37,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.linkedSyncRegistry = LinkedSyncRegistry()
     app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
     if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
+    if config.ldap.port != nil || config.ldap.tlsPort != nil { app.lifecycle.use(LDAPServer()) }
 
     let stored = ExpiringSessions(lifetime: config.sessionLifetime)
     app.sessions.use { _ in ChangedSessionsOnly(base: stored) }

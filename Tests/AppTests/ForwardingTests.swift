@@ -66,7 +66,7 @@ struct ForwardingTests {
     func ringsInWords() async throws {
         try await withApp { app in
             try await app.makeUser("olga", phoneExtension: "301")
-            var browser = Browser(app)
+            let browser = Browser(app)
             try await browser.signIn("olga", "password-123")
             let english = try await browser.get(Paths.settings.path).body.string
             #expect(english.contains(">1 ring (5 s)<") && english.contains(">4 rings (20 s)<"))

@@ -67,6 +67,24 @@ public struct AppConfig: Sendable {
     public var carddavAllowPrivate = false
     /// Synchronises linked groups in the background at their interval (`serve` only; off in tests).
     public var scheduledSync = false
+    /// The read-only LDAP directory for desk phones (`SWITCHBOARD_LDAP_*`): off without a port.
+    public var ldap = LDAP()
+
+    public struct LDAP: Sendable {
+        /// `SWITCHBOARD_LDAP_PORT`: 1389 unprivileged, or 389/636 with a capability; `nil`: no LDAP.
+        public var port: Int?
+        /// `SWITCHBOARD_LDAP_BASE_DN`: the entries' suffix, lower case (`dc=switchboard`).
+        public var baseDN = "dc=switchboard"
+        /// `SWITCHBOARD_LDAPS_PORT`: LDAP over TLS from the first byte (636 by convention), with the certificate.
+        public var tlsPort: Int?
+        /// `SWITCHBOARD_LDAP_TLS_CERT` / `_KEY` (PEM files): StartTLS on the LDAP port, and the LDAPS port.
+        public var tlsCertificate: String?
+        public var tlsKey: String?
+        /// A connection silent this long is closed (`SWITCHBOARD_LDAP_IDLE_SECONDS`).
+        public var idleSeconds = 120
+        /// Connections open at once, beyond which new ones are closed at once.
+        public var maximumConnections = 2_000
+    }
     /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
     public var asterisk = Asterisk()
 
@@ -167,6 +185,26 @@ public struct AppConfig: Sendable {
         if let kilobytes = reader.int("SWITCHBOARD_API_MAX_KB", in: 16...100_000) {
             config.apiMaximumBytes = kilobytes * 1000
         }
+        config.ldap.port = reader.int("SWITCHBOARD_LDAP_PORT", in: 1...65535)
+        if let base = reader.string("SWITCHBOARD_LDAP_BASE_DN") {
+            if let dn = LDAPName(base) {
+                config.ldap.baseDN = dn.normalized
+            } else {
+                reader.problems.append(
+                    "SWITCHBOARD_LDAP_BASE_DN must be a DN such as dc=example,dc=com, got \"\(base)\"")
+            }
+        }
+        config.ldap.tlsPort = reader.int("SWITCHBOARD_LDAPS_PORT", in: 1...65535)
+        config.ldap.tlsCertificate = reader.string("SWITCHBOARD_LDAP_TLS_CERT")
+        config.ldap.tlsKey = reader.string("SWITCHBOARD_LDAP_TLS_KEY")
+        if (config.ldap.tlsCertificate == nil) != (config.ldap.tlsKey == nil) {
+            reader.problems.append("SWITCHBOARD_LDAP_TLS_CERT and SWITCHBOARD_LDAP_TLS_KEY go together")
+        }
+        if config.ldap.tlsPort != nil, config.ldap.tlsCertificate == nil {
+            reader.problems.append(
+                "SWITCHBOARD_LDAPS_PORT needs SWITCHBOARD_LDAP_TLS_CERT and SWITCHBOARD_LDAP_TLS_KEY")
+        }
+        config.ldap.idleSeconds = reader.int("SWITCHBOARD_LDAP_IDLE_SECONDS", in: 1...86_400) ?? config.ldap.idleSeconds
         config.pbx.connector = reader.string("SWITCHBOARD_PBX")?.lowercased() ?? config.pbx.connector
         if !["log", "kamailio", "asterisk"].contains(config.pbx.connector) {
             reader.problems.append("SWITCHBOARD_PBX must be log, kamailio or asterisk, got \"\(config.pbx.connector)\"")

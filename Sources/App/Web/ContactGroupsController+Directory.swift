@@ -16,8 +16,23 @@ extension ContactGroupsController {
         let hasPassword: Bool
         let urls: [DirectoryURL]
         let searchURL: String
+        let ldap: LDAPSettings?
         let error: String?
         let errors: [String: String]
+    }
+
+    /// What to type into a phone's LDAP settings for this group (`nil` when the server runs no LDAP directory).
+    struct LDAPSettings: Encodable {
+        let server: String
+        let port: Int?
+        let tlsPort: Int?
+        let startTLS: Bool
+        let baseDN: String
+        let bindDN: String
+        let nameFilter: String
+        let numberFilter: String
+        let nameAttributes: String
+        let numberAttributes: String
     }
 
     struct DirectoryForm: Content {
@@ -59,7 +74,22 @@ extension ContactGroupsController {
                 ("Fanvil", .fanvil), ("XML", .xml),
             ].map { DirectoryURL(brand: $0.0, url: base + Paths.directoryFileURL(groupID, $0.1)) },
             searchURL: base + Paths.directorySearchURL(groupID),
+            ldap: try await ldapSettings(req, groupID: groupID),
             error: error.map(req.message(for:)), errors: req.fieldErrors(for: error))
+    }
+
+    private func ldapSettings(_ req: Request, groupID: UUID) async throws -> LDAPSettings? {
+        let settings = req.application.config.ldap
+        guard settings.port != nil || settings.tlsPort != nil else { return nil }
+        let group = try await ContactGroupModel.find(groupID, on: req.db)
+        let host = req.headers.first(name: .host).map { $0.split(separator: ":").first.map(String.init) ?? $0 }
+        return LDAPSettings(
+            server: host ?? req.application.config.host, port: settings.port, tlsPort: settings.tlsPort,
+            startTLS: settings.tlsCertificate != nil && settings.port != nil, baseDN: settings.baseDN,
+            bindDN: "cn=\(LDAPName.slug(of: group?.name ?? "")),\(settings.baseDN)",
+            nameFilter: "(|(cn=%)(sn=%)(givenName=%)(o=%))",
+            numberFilter: "(|(telephoneNumber=%)(mobile=%)(homePhone=%))", nameAttributes: "cn sn givenName o",
+            numberAttributes: "telephoneNumber mobile homePhone")
     }
 
     /// The address phones reach this server at, as the administrator's browser did.

@@ -1,0 +1,241 @@
+"""#20: the LDAP directory for desk phones, with the real clients phones' makers document: OpenLDAP's ldapsearch
+(ldap-utils) and Python's ldap3. Binds as a published group and as a user, the vendors' name and number filters, size
+limit, paging, rights, read-only, malformed input, LDAPS and StartTLS with a test certificate."""
+import os
+import re
+import socket
+import subprocess
+
+import ldap3
+import pytest
+
+from conftest import free_port
+from telephony import WebSession
+
+ADMIN_PASSWORD = "ldap-admin-password"
+GROUP_PASSWORD = "desk-phones-ldap-42"
+BASE = "dc=switchboard"
+
+
+def ldapsearch(server, *arguments, bind=None, password=None, scheme="ldap", port=None, extra_env=None):
+    """ldapsearch -LLL against the server; returns (exit code, entries as dicts of lists)."""
+    command = ["ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", f"{scheme}://127.0.0.1:{port or server.ldap_port}"]
+    if bind:
+        command += ["-D", bind, "-w", password]
+    env = dict(os.environ, **(extra_env or {}))
+    result = subprocess.run(command + list(arguments), capture_output=True, text=True, timeout=30, env=env)
+    entries = []
+    for block in result.stdout.strip().split("\n\n"):
+        entry = {}
+        for line in block.splitlines():
+            if ": " in line and not line.startswith("#"):
+                name, value = line.split(": ", 1)
+                if name.endswith(":"):  # base64 (non-ASCII)
+                    import base64
+                    name, value = name[:-1], base64.b64decode(value).decode()
+                entry.setdefault(name, []).append(value)
+        if entry:
+            entries.append(entry)
+    return result.returncode, entries, result.stderr
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory):
+    from conftest import Server
+    folder = tmp_path_factory.mktemp("ldap-tls")
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True)
+    port, tls_port = free_port(), free_port()
+    server = Server({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD, "SWITCHBOARD_LDAP_PORT": str(port),
+                     "SWITCHBOARD_LDAPS_PORT": str(tls_port), "SWITCHBOARD_LDAP_TLS_CERT": str(certificate),
+                     "SWITCHBOARD_LDAP_TLS_KEY": str(key)})
+    server.ldap_port = port
+    server.ldaps_port = tls_port
+    server.certificate = certificate
+    for group in ("Sales", "Board"):
+        server.cli("contact-groups", "create", group)
+    sales = os.path.join(server.dir, "sales.csv")
+    with open(sales, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business;phone.mobile;email.business;company;address.business.city\n")
+        handle.write("Jean;Dupont;+33 4 78 00 00 02;06 12 34 56 78;jean@example.fr;Acme;Lyon\n")
+        handle.write("Zoé;Martin;+49 40 6432131-550;;zoe@example.de;Beta GmbH;Hamburg\n")
+        for i in range(60):
+            handle.write(f"Person{i:02d};Paging;+33 1 40 00 01 {i:02d};;;;\n")
+    server.cli("contacts", "import", sales, "--group", "Sales")
+    board = os.path.join(server.dir, "board.csv")
+    with open(board, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business\nVictor;Secret;+33 4 78 99 99 99\n")
+    server.cli("contacts", "import", board, "--group", "Board")
+    server.create_user("sam", "sam-password-1")
+    server.cli("contact-groups", "grant", "sam", "Sales", "--right", "read")
+    # Publish Sales on its page, as an administrator does.
+    admin = WebSession(server.url, "admin", ADMIN_PASSWORD)
+    groups = admin.get("/admin/contact-groups")
+    path = re.search(r'href="(/admin/contact-groups/[0-9a-fA-F-]+)"[^>]*>Sales<', groups).group(1)
+    page = admin.post(path + "/directory", {"enabled": "yes", "directoryUsername": "phones",
+                                             "directoryPassword": GROUP_PASSWORD}, csrf_from=path)
+    assert "Directory settings saved." in page or "saved" in page
+    server.group_page = admin.get(path)
+    yield server
+    server.stop()
+
+
+def names(entries):
+    return sorted(entry["cn"][0] for entry in entries if "cn" in entry)
+
+
+def test_root_dse_and_anonymous_bind(directory):
+    code, entries, _ = ldapsearch(directory, "-b", "", "-s", "base", "namingContexts", "supportedControl")
+    # ldapsearch binds anonymously first: refused, so nothing is read that way.
+    assert code == 48, "an anonymous bind must be refused (inappropriateAuthentication)"
+    # ldap3 reads the root DSE without binding.
+    connection = ldap3.Connection(ldap3.Server(f"ldap://127.0.0.1:{directory.ldap_port}", get_info=ldap3.NONE))
+    connection.open()
+    connection.search("", "(objectClass=*)", search_scope=ldap3.BASE, attributes=["namingContexts", "supportedControl"])
+    assert connection.entries[0].namingContexts.values == [BASE]
+    assert "1.2.840.113556.1.4.319" in connection.entries[0].supportedControl.values
+    # Without a bind, a search of the contacts finds nothing.
+    assert not connection.search(BASE, "(objectClass=*)", search_scope=ldap3.SUBTREE)
+    assert connection.result["result"] == 50
+    connection.unbind()
+
+
+def test_group_bind_name_and_number_searches(directory):
+    group = ("cn=sales," + BASE, GROUP_PASSWORD)
+    # Yealink's name filter, accent-folded and case-insensitive.
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=*zoe*)(sn=*zoe*))", "cn", "telephoneNumber",
+                                  bind=group[0], password=group[1])
+    assert code == 0 and names(entries) == ["Zoé Martin"]
+    assert entries[0]["telephoneNumber"] == ["+49406432131550"]
+    # A phone's reverse lookup with the national number finds +33 4 78 00 00 02, in dialable form.
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(telephoneNumber=*0478000002)(mobile=*0478000002))",
+                                  bind=group[0], password=group[1])
+    assert code == 0 and names(entries) == ["Jean Dupont"]
+    entry = entries[0]
+    assert entry["telephoneNumber"] == ["+33478000002"] and entry["mobile"] == ["+33612345678"]
+    assert entry["givenName"] == ["Jean"] and entry["sn"] == ["Dupont"] and entry["mail"] == ["jean@example.fr"]
+    assert entry["o"] == ["Acme"] and entry["l"] == ["Lyon"]
+    assert "inetOrgPerson" in entry["objectClass"]
+    # The group sees only its contacts: Victor is on the Board.
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(cn=*victor*)", bind=group[0], password=group[1])
+    assert code == 0 and entries == []
+    # A wrong password, an unknown group.
+    assert ldapsearch(directory, "-b", BASE, "(cn=*)", bind=group[0], password="wrong")[0] == 49
+    assert ldapsearch(directory, "-b", BASE, "(cn=*)", bind="cn=nobody," + BASE, password=GROUP_PASSWORD)[0] == 49
+
+
+def test_size_limit_and_paging(directory):
+    group = ("cn=sales," + BASE, GROUP_PASSWORD)
+    # Size limit 50, as phones ask: 50 entries and sizeLimitExceeded.
+    code, entries, _ = ldapsearch(directory, "-z", "50", "-b", BASE, "(objectClass=inetOrgPerson)", "cn",
+                                  bind=group[0], password=group[1])
+    assert code == 4 and len(entries) == 50
+    # Paged by 20 (RFC 2696): all 62, each once.
+    code, entries, _ = ldapsearch(directory, "-E", "pr=20/noprompt", "-b", BASE, "(objectClass=inetOrgPerson)", "cn",
+                                  bind=group[0], password=group[1])
+    assert code == 0 and len(entries) == 62 and len(set(names(entries))) == 62
+    # ldap3's paged search, page size 25.
+    connection = ldap3.Connection(f"ldap://127.0.0.1:{directory.ldap_port}", user=group[0], password=group[1],
+                                  auto_bind=True)
+    found = list(connection.extend.standard.paged_search(BASE, "(sn=paging)", attributes=["cn"], paged_size=25,
+                                                         generator=True))
+    assert len([item for item in found if item["type"] == "searchResEntry"]) == 60
+    connection.unbind()
+
+
+def test_user_bind_sees_exactly_their_rights(directory):
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=*victor*)(cn=*jean*))", "cn",
+                                  bind="uid=sam," + BASE, password="sam-password-1")
+    assert code == 0 and names(entries) == ["Jean Dupont"]
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=*victor*)(cn=*jean*))", "cn",
+                                  bind="uid=admin," + BASE, password=ADMIN_PASSWORD)
+    assert code == 0 and names(entries) == ["Jean Dupont", "Victor Secret"]
+    assert ldapsearch(directory, "-b", BASE, "(cn=*)", bind="uid=sam," + BASE, password="wrong")[0] == 49
+
+
+def test_read_only_and_malformed_input(directory):
+    connection = ldap3.Connection(f"ldap://127.0.0.1:{directory.ldap_port}", user="uid=admin," + BASE,
+                                  password=ADMIN_PASSWORD, auto_bind=True)
+    assert not connection.add("uid=new,ou=contacts," + BASE, "inetOrgPerson", {"cn": "New", "sn": "New"})
+    assert connection.result["result"] == 53
+    assert not connection.delete("uid=x,ou=contacts," + BASE)
+    assert connection.result["result"] == 53
+    connection.unbind()
+    # Garbage, a huge length, a truncated message: the connection closes; the server goes on answering.
+    for payload in (b"\x00\x01\x02garbage", b"\x30\x84\x7f\xff\xff\xff", b"\x30\x05\x02\x01\x01\x60", b"\x30\x03\x02\x01"):
+        with socket.create_connection(("127.0.0.1", directory.ldap_port), timeout=5) as raw:
+            raw.sendall(payload)
+            if payload == b"\x30\x03\x02\x01":
+                raw.shutdown(socket.SHUT_WR)
+            try:
+                while raw.recv(4096):
+                    pass
+            except (ConnectionResetError, socket.timeout):
+                pass
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(cn=jean dupont)", "cn", bind="cn=sales," + BASE,
+                                  password=GROUP_PASSWORD)
+    assert code == 0 and names(entries) == ["Jean Dupont"]
+
+
+def test_ldaps_and_starttls(directory):
+    trust = {"LDAPTLS_CACERT": str(directory.certificate)}
+    # LDAPS: TLS from the first byte on its own port…
+    code, entries, stderr = ldapsearch(directory, "-b", BASE, "(cn=*jean*)", "cn", scheme="ldaps",
+                                       port=directory.ldaps_port, bind="cn=sales," + BASE, password=GROUP_PASSWORD,
+                                       extra_env=trust)
+    assert code == 0 and names(entries) == ["Jean Dupont"], stderr
+    # …a certificate the client does not trust is refused by the client…
+    code, _, _ = ldapsearch(directory, "-b", BASE, "(cn=*jean*)", scheme="ldaps", port=directory.ldaps_port,
+                            bind="cn=sales," + BASE, password=GROUP_PASSWORD,
+                            extra_env={"LDAPTLS_CACERT": "/dev/null", "LDAPTLS_REQCERT": "demand"})
+    assert code != 0
+    # …and StartTLS on the LDAP port (-ZZ: fail unless TLS starts), then the bind and search inside TLS.
+    code, entries, stderr = ldapsearch(directory, "-ZZ", "-b", BASE, "(cn=*jean*)", "cn", bind="cn=sales," + BASE,
+                                       password=GROUP_PASSWORD, extra_env=trust)
+    assert code == 0 and names(entries) == ["Jean Dupont"], stderr
+    # ldap3 does the same.
+    tls = ldap3.Tls(ca_certs_file=str(directory.certificate), validate=2)
+    connection = ldap3.Connection(ldap3.Server(f"ldap://127.0.0.1:{directory.ldap_port}", tls=tls),
+                                  user="cn=sales," + BASE, password=GROUP_PASSWORD)
+    connection.open()
+    assert connection.start_tls() and connection.bind()
+    assert connection.search(BASE, "(cn=*jean*)", attributes=["cn"]) and len(connection.entries) == 1
+    connection.unbind()
+
+
+def test_the_group_page_says_what_to_type_into_a_phone(directory):
+    page = directory.group_page
+    assert 'data-ldap="bind">cn=sales,dc=switchboard<' in page
+    assert f'data-ldap="port">{directory.ldap_port}<' in page and f'data-ldap="tls-port">{directory.ldaps_port}<' in page
+    assert 'data-ldap="number-filter">(|(telephoneNumber=%)(mobile=%)(homePhone=%))<' in page
+    # The filters shown work as a phone fills them in: "%" replaced by what is typed (prefix) or the caller's number.
+    name_filter = re.search(r'data-ldap="name-filter">([^<]+)<', page).group(1).replace("%", "du*")
+    number_filter = re.search(r'data-ldap="number-filter">([^<]+)<', page).group(1).replace("%", "0478000002")
+    for query in (name_filter, number_filter):
+        code, entries, _ = ldapsearch(directory, "-b", BASE, query, "cn", bind="cn=sales," + BASE,
+                                      password=GROUP_PASSWORD)
+        assert code == 0 and names(entries) == ["Jean Dupont"], query
+
+
+def test_idle_slow_and_many_connections(server_factory):
+    port = free_port()
+    server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD, "SWITCHBOARD_LDAP_PORT": str(port),
+                             "SWITCHBOARD_LDAP_IDLE_SECONDS": "2"})
+    server.ldap_port = port
+    # 1 000 connections open and silent: a search on another still answers at once.
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(1000)]
+    code, entries, _ = ldapsearch(server, "-b", BASE, "(cn=*)", "cn", bind="uid=admin," + BASE,
+                                  password=ADMIN_PASSWORD)
+    assert code == 0
+    # A slow client sends half a message and stalls; it and the silent ones are closed after the idle time.
+    slow = socket.create_connection(("127.0.0.1", port), timeout=10)
+    slow.sendall(bytes.fromhex("302e0201016029020103"))
+    for connection in [slow] + idle[:50]:
+        assert connection.recv(4096) == b"", "an idle connection must be closed"
+    for connection in idle + [slow]:
+        connection.close()
+    code, _, _ = ldapsearch(server, "-b", BASE, "(cn=*)", "cn", bind="uid=admin," + BASE, password=ADMIN_PASSWORD)
+    assert code == 0
