@@ -5,6 +5,7 @@ import os
 import re
 import socket
 import subprocess
+import time
 
 import ldap3
 import pytest
@@ -62,6 +63,7 @@ def directory(tmp_path_factory):
         handle.write("first_name;last_name;phone.business;phone.mobile;email.business;company;address.business.city\n")
         handle.write("Jean;Dupont;+33 4 78 00 00 02;06 12 34 56 78;jean@example.fr;Acme;Lyon\n")
         handle.write("Zoé;Martin;+49 40 6432131-550;;zoe@example.de;Beta GmbH;Hamburg\n")
+        handle.write("Lucie;Nationale;04 78 00 00 07;;;;\n")
         for i in range(60):
             handle.write(f"Person{i:02d};Paging;+33 1 40 00 01 {i:02d};;;;\n")
     server.cli("contacts", "import", sales, "--group", "Sales")
@@ -119,6 +121,11 @@ def test_group_bind_name_and_number_searches(directory):
     assert entry["givenName"] == ["Jean"] and entry["sn"] == ["Dupont"] and entry["mail"] == ["jean@example.fr"]
     assert entry["o"] == ["Acme"] and entry["l"] == ["Lyon"]
     assert "inetOrgPerson" in entry["objectClass"]
+    # A number stored the national way is found by every form a phone may send (the entry shows +33478000007).
+    for query in ("(telephoneNumber=+33478000007)", "(telephoneNumber=33478000007)", "(telephoneNumber=*0478000007)",
+                  "(telephoneNumber=*8000007)", "(telephoneNumber=0033478000007)", "(telephoneNumber=+33478000007*)"):
+        code, entries, _ = ldapsearch(directory, "-b", BASE, query, "cn", bind=group[0], password=group[1])
+        assert code == 0 and names(entries) == ["Lucie Nationale"], query
     # The group sees only its contacts: Victor is on the Board.
     code, entries, _ = ldapsearch(directory, "-b", BASE, "(cn=*victor*)", bind=group[0], password=group[1])
     assert code == 0 and entries == []
@@ -136,7 +143,7 @@ def test_size_limit_and_paging(directory):
     # Paged by 20 (RFC 2696): all 62, each once.
     code, entries, _ = ldapsearch(directory, "-E", "pr=20/noprompt", "-b", BASE, "(objectClass=inetOrgPerson)", "cn",
                                   bind=group[0], password=group[1])
-    assert code == 0 and len(entries) == 62 and len(set(names(entries))) == 62
+    assert code == 0 and len(entries) == 63 and len(set(names(entries))) == 63
     # ldap3's paged search, page size 25.
     connection = ldap3.Connection(f"ldap://127.0.0.1:{directory.ldap_port}", user=group[0], password=group[1],
                                   auto_bind=True)
@@ -154,6 +161,15 @@ def test_user_bind_sees_exactly_their_rights(directory):
                                   bind="uid=admin," + BASE, password=ADMIN_PASSWORD)
     assert code == 0 and names(entries) == ["Jean Dupont", "Victor Secret"]
     assert ldapsearch(directory, "-b", BASE, "(cn=*)", bind="uid=sam," + BASE, password="wrong")[0] == 49
+    # A bound connection loses its reach when the account's password is reset: the next search asks to bind again.
+    connection = ldap3.Connection(f"ldap://127.0.0.1:{directory.ldap_port}", user="uid=sam," + BASE,
+                                  password="sam-password-1", auto_bind=True)
+    assert connection.search(BASE, "(cn=jean*)", attributes=["cn"]) and len(connection.entries) == 1
+    directory.cli("user", "reset-password", "sam", "--password", "sam-password-2")
+    time.sleep(5.5)  # a connection's reach is checked again every 5 s
+    assert not connection.search(BASE, "(cn=jean*)", attributes=["cn"])
+    assert connection.result["result"] == 50
+    connection.unbind()
 
 
 def test_read_only_and_malformed_input(directory):

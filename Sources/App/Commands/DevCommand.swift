@@ -11,7 +11,7 @@ struct DevCommand: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] {
         [
             "seed": SeedCommand(), "bench-contacts": BenchContactsCommand(), "bench-vcard": BenchVCardCommand(),
-            "bench-csv": BenchCSVCommand(),
+            "bench-csv": BenchCSVCommand(), "bench-ldap": BenchLDAPCommand(),
         ]
     }
 }

@@ -134,12 +134,26 @@ extension LDAPRequest {
             return Search(
                 base: try string(base), scope: scope, sizeLimit: sizeLimit, timeLimit: timeLimit,
                 typesOnly: try Bool(berEncoded: typesOnly, withIdentifier: .boolean),
-                filter: try Self.filter(filter, depth: 0), attributes: names)
+                filter: try Self.limited(try Self.filter(filter, depth: 0)), attributes: names)
         }
     }
 
     /// Filters nest at most this deep (a hostile client could nest thousands of NOTs).
     static let filterDepthLimit = 16
+    /// And hold at most this many items: each is checked on every row a search examines.
+    static let filterItemLimit = 64
+
+    private static func limited(_ filter: LDAPFilter) throws -> LDAPFilter {
+        func count(_ filter: LDAPFilter) -> Int {
+            switch filter {
+            case .and(let items), .or(let items): 1 + items.reduce(0) { $0 + count($1) }
+            case .not(let item): 1 + count(item)
+            default: 1
+            }
+        }
+        guard count(filter) <= filterItemLimit else { throw LDAPDecodingError.malformed }
+        return filter
+    }
 
     private static func filter(_ node: ASN1Node, depth: Int) throws -> LDAPFilter {
         guard depth < filterDepthLimit, node.identifier.tagClass == .contextSpecific else {
@@ -248,7 +262,7 @@ enum LDAPResponse {
         case success = 0, operationsError = 1, protocolError = 2, timeLimitExceeded = 3, sizeLimitExceeded = 4
         case authMethodNotSupported = 7, unavailableCriticalExtension = 12, noSuchObject = 32
         case invalidDNSyntax = 34, inappropriateAuthentication = 48, invalidCredentials = 49
-        case insufficientAccessRights = 50, busy = 51, unwillingToPerform = 53
+        case insufficientAccessRights = 50, busy = 51, unwillingToPerform = 53, adminLimitExceeded = 11
     }
 
     case bindResult(Code, message: String)
@@ -301,9 +315,8 @@ enum LDAPResponse {
                 try message.appendConstructedNode(identifier: LDAPRequest.application(24)) { body in
                     try Self.resultFields(&body, code, text)
                     if let name {
-                        try body.serialize(
-                            ASN1OctetString(contentBytes: Array(name.utf8)[...]),
-                            explicitlyTaggedWithIdentifier: LDAPRequest.context(10))
+                        try ASN1OctetString(contentBytes: Array(name.utf8)[...])
+                            .serialize(into: &body, withIdentifier: LDAPRequest.context(10))
                     }
                 }
             case .result(let tag, let code, let text):

@@ -98,7 +98,10 @@ final class LDAPServer: LifecycleHandler, Sendable {
     func shutdownAsync(_ application: Application) async {
         let (channels, tasks) = state.withLock { $0 }
         for channel in channels { try? await channel.close() }
-        for task in tasks { task.cancel() }
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
     }
 }
 
@@ -123,6 +126,8 @@ private struct LDAPConnection {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var identity: LDAPDirectoryService.Identity?
+                // What the identity may read, checked again after `reachLifetime`.
+                var reach: (LDAPDirectoryService.Reach, ContinuousClock.Instant)?
                 for try await frame in inbound {
                     guard let request = try? LDAPRequest(ber: Array(frame.readableBytesView)[...]) else {
                         try await outbound.write(
@@ -135,6 +140,7 @@ private struct LDAPConnection {
                     switch request.operation {
                     case .bind(let version, let name, let password):
                         identity = nil
+                        reach = nil
                         guard version == 3 else {
                             try await outbound.write(
                                 buffer(
@@ -142,7 +148,15 @@ private struct LDAPConnection {
                             )
                             continue
                         }
-                        switch try await service.bind(name: name, password: password, clientAddress: clientAddress) {
+                        guard
+                            let outcome = try? await service.bind(
+                                name: name, password: password, clientAddress: clientAddress)
+                        else {
+                            try await outbound.write(
+                                buffer(LDAPResponse.bindResult(.busy, message: "Busy: try again.").ber(messageID: id)))
+                            continue
+                        }
+                        switch outcome {
                         case .bound(let bound):
                             identity = bound
                             try await outbound.write(
@@ -157,7 +171,22 @@ private struct LDAPConnection {
                         // Requests are answered in order: by the time this is read, the search it names is done.
                         continue
                     case .search(let search):
-                        for response in try await self.search(search, controls: request.controls, as: identity) {
+                        var responses: [LDAPResponse]
+                        do {
+                            if let bound = identity,
+                                reach.map({ ContinuousClock.now - $0.1 > LDAPDirectoryService.reachLifetime }) ?? true
+                            {
+                                reach = try await service.reach(of: bound).map { ($0, ContinuousClock.now) }
+                                // The bind no longer holds: the connection is unbound.
+                                if reach == nil { identity = nil }
+                            }
+                            responses = try await self.search(
+                                search, controls: request.controls, reach: identity == nil ? nil : reach?.0,
+                                isTLS: isTLS)
+                        } catch {
+                            responses = [.searchDone(.busy, message: "Busy: try again.", controls: [])]
+                        }
+                        for response in responses {
                             try await outbound.write(buffer(response.ber(messageID: id)))
                         }
                     case .extended(let name) where name == LDAPRequest.startTLSOID:
@@ -214,7 +243,8 @@ private struct LDAPConnection {
     }
 
     private func search(
-        _ search: LDAPRequest.Search, controls: [LDAPRequest.Control], as identity: LDAPDirectoryService.Identity?
+        _ search: LDAPRequest.Search, controls: [LDAPRequest.Control], reach: LDAPDirectoryService.Reach?,
+        isTLS: Bool
     ) async throws -> [LDAPResponse] {
         // The root DSE: what a client reads before binding.
         if search.base.isEmpty, search.scope == .base {
@@ -223,11 +253,12 @@ private struct LDAPConnection {
                 attributes: [
                     ("objectClass", ["top"]), ("namingContexts", [application.config.ldap.baseDN]),
                     ("supportedLDAPVersion", ["3"]), ("supportedControl", [LDAPRequest.pagedResultsOID]),
+                    ("supportedExtension", startTLS == nil || isTLS ? [] : [LDAPRequest.startTLSOID]),
                     ("vendorName", ["Switchboard"]),
                 ])
             return [entry, .searchDone(.success, message: "", controls: [])]
         }
-        guard let identity else {
+        guard let reach else {
             return [.searchDone(.insufficientAccessRights, message: "Bind first.", controls: [])]
         }
         var paging: LDAPPagedResults?
@@ -266,35 +297,33 @@ private struct LDAPConnection {
         let limit = pageSize ?? sizeLimit
         let seconds = min(
             search.timeLimit == 0 ? LDAPServer.searchSecondsCap : search.timeLimit, LDAPServer.searchSecondsCap)
-        let service = self.service
-        let resume = cursor
-        let found = try await withThrowingTaskGroup(of: LDAPDirectoryService.SearchResult?.self) { group in
-            group.addTask { try await service.search(search, as: identity, limit: limit, after: resume) }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next()!
-            group.cancelAll()
-            return first
-        }
-        guard let found else { return [.searchDone(.timeLimitExceeded, message: "Time limit exceeded.", controls: [])] }
+        let found = try await service.search(
+            search, reach: reach, limit: limit, after: cursor, deadline: .now + .seconds(seconds))
         if found.noSuchObject { return [.searchDone(.noSuchObject, message: "No such object.", controls: [])] }
         var responses = found.entries.map { LDAPResponse.entry(dn: $0.dn, attributes: $0.attributes) }
+        let code: LDAPResponse.Code
+        let message: String
+        if found.timedOut {
+            (code, message) = (.timeLimitExceeded, "Time limit exceeded.")
+        } else if found.adminLimit {
+            (code, message) = (.adminLimitExceeded, "Too many contacts examined: narrow the filter.")
+        } else if found.truncated && paging == nil {
+            (code, message) = (.sizeLimitExceeded, "Size limit exceeded.")
+        } else {
+            (code, message) = (.success, "")
+        }
         if paging != nil {
             let cookie = found.next.map { Array($0.token.utf8) } ?? []
             responses.append(
                 .searchDone(
-                    .success, message: "",
+                    code, message: message,
                     controls: [
                         .init(
                             type: LDAPRequest.pagedResultsOID, critical: false,
                             value: LDAPPagedResults(size: 0, cookie: cookie).ber)
                     ]))
-        } else if found.next != nil {
-            responses.append(.searchDone(.sizeLimitExceeded, message: "Size limit exceeded.", controls: []))
         } else {
-            responses.append(.searchDone(.success, message: "", controls: []))
+            responses.append(.searchDone(code, message: message, controls: []))
         }
         return responses
     }

@@ -79,6 +79,11 @@ struct ContactSearch: Sendable, Equatable {
     /// A word of the name as typed on a phone's keypad ("5646" finds John, Johnson, Kohl): the dialpad's suggestions.
     /// Only the keys 0–9 count.
     var keypad: String?
+    /// Only these contacts (found elsewhere: the caller-ID keys of a number), in display order.
+    var ids: [UUID]?
+    /// A word of the name begins with this (folded, one word): read from the words index when it names few enough
+    /// words and contacts, else the search goes on with its filters (a directory's "cn=du*").
+    var wordPrefix: String?
 }
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
@@ -168,6 +173,26 @@ extension ContactSearch {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
             return ContactPage(contacts: [], next: nil)
+        }
+        if let ids {
+            guard !ids.isEmpty else { return ContactPage(contacts: [], next: nil) }
+            let cursor = after.map { [plan.after($0)] } ?? []
+            return page(
+                try await fetch(
+                    sql, plan, plan.fixed + plan.filters + plan.checks + cursor + ["c.id IN (\(binds: ids))"],
+                    limit: limit + 1))
+        }
+        if let wordPrefix, SearchFolding.isWordPart(wordPrefix) {
+            let words = try await sql.raw(
+                """
+                SELECT word FROM contact_words WHERE \(Self.startsWith(wordPrefix)) \
+                LIMIT \(literal: Self.wordLimit + 1)
+                """
+            ).all().map { try $0.decode(column: "word", as: String.self) }
+            if words.isEmpty { return ContactPage(contacts: [], next: nil) }
+            if words.count <= Self.wordLimit, try await candidateCount(sql, words) <= Self.wordCandidateLimit {
+                return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
+            }
         }
         if let keypad {
             guard let words = try await keypadWords(sql, keypad), !words.isEmpty,

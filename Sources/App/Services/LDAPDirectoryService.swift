@@ -15,10 +15,12 @@ struct LDAPDirectoryService: Sendable {
     let dialPlan: DialPlan
     let baseDN: LDAPName
 
-    /// Who is bound.
-    enum Identity: Sendable {
-        case user(Actor)
-        case group(UUID)
+    /// Who is bound, as it was at the bind: each search checks it still holds (the account not deleted, its
+    /// password not changed or reset, the group still published with the same password), else the connection is
+    /// back to unbound.
+    enum Identity: Sendable, Equatable {
+        case user(id: UUID, epoch: Int, passwordHash: String, clientAddress: String?)
+        case group(id: UUID, passwordHash: String)
     }
 
     enum BindOutcome {
@@ -31,8 +33,17 @@ struct LDAPDirectoryService: Sendable {
     /// Where contacts are: `uid=<id>,ou=contacts,<base>`.
     var contactsDN: LDAPName { LDAPName(parts: [.init(type: "ou", value: "contacts")] + baseDN.parts) }
 
+    /// The name a group binds with: its slug, or its id when its name has no letter or digit of A–Z and 0–9.
+    static func bindName(of group: ContactGroupModel) -> String {
+        let slug = LDAPName.slug(of: group.name)
+        return slug.isEmpty ? (group.id?.uuidString.lowercased() ?? "") : slug
+    }
+
     func bind(name rawName: String, password: [UInt8]?, clientAddress: String?) async throws -> BindOutcome {
-        guard let password, !password.isEmpty, !rawName.isEmpty else {
+        guard let password else {
+            return .refused(.authMethodNotSupported, "Only simple binds: a user name and a password.")
+        }
+        guard !password.isEmpty, !rawName.isEmpty else {
             return .refused(
                 .inappropriateAuthentication, "Anonymous bind is not allowed: bind as uid=USER or cn=GROUP.")
         }
@@ -51,29 +62,31 @@ struct LDAPDirectoryService: Sendable {
                         .inappropriateAuthentication,
                         "This account signs in with a second factor: phones bind with a contact group's password.")
                 }
-                return .bound(.user(Actor(user: user, clientAddress: clientAddress)))
+                return .bound(
+                    .user(
+                        id: try user.requireID(), epoch: user.sessionEpoch, passwordHash: user.passwordHash,
+                        clientAddress: clientAddress))
             } catch SwitchboardError.tooManyAttempts {
                 return .refused(.unwillingToPerform, "Too many attempts: wait, then try again.")
             } catch SwitchboardError.wrongCredentials {
                 return .refused(.invalidCredentials, "Invalid credentials.")
             }
         case "cn":
-            let slug = relative[0].value.lowercased()
-            let groups = try await ContactGroupModel.query(on: db).all()
-            let group = groups.first { LDAPName.slug(of: $0.name) == slug }
-            var directory: GroupDirectoryModel?
-            if let group {
-                directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == group.requireID())
-                    .first()
-            }
+            let name = relative[0].value.lowercased()
+            let published = try await GroupDirectoryModel.query(on: db).filter(\.$isEnabled == true).with(\.$group)
+                .all()
+            let matching = published.filter { Self.bindName(of: $0.group) == name }
+            // Two published groups with one name: neither binds by it (their page says so).
+            let directory = matching.count == 1 ? matching.first : nil
             let directoryService = GroupDirectoryService(
                 db: db, hasher: hasher, decoyDigest: decoyDigest, verified: verified, dialPlan: dialPlan)
             // An unknown group is checked against a decoy like a wrong password: same answer, same time.
             let outcome = try await directoryService.authorize(
-                groupID: group?.id ?? UUID(), username: directory?.username ?? "", password: secret,
+                groupID: directory?.group.id ?? UUID(), username: directory?.username ?? "", password: secret,
                 clientAddress: clientAddress, throttle: throttle)
             switch outcome {
-            case .granted(let group): return .bound(.group(try group.requireID()))
+            case .granted(let group):
+                return .bound(.group(id: try group.requireID(), passwordHash: directory?.passwordHash ?? ""))
             case .refused: return .refused(.invalidCredentials, "Invalid credentials.")
             case .throttled: return .refused(.unwillingToPerform, "Too many attempts: wait, then try again.")
             }
@@ -86,16 +99,57 @@ struct LDAPDirectoryService: Sendable {
         var entries: [(dn: String, attributes: [(String, [String])])] = []
         /// Where a paged search resumes; `nil` at the end.
         var next: ContactSearch.Cursor?
+        /// More entries would follow: the size limit (or the page) is reached.
+        var truncated = false
+        var timedOut = false
+        /// Stopped after examining `examineLimit` rows: the filter narrows nothing the index knows.
+        var adminLimit = false
         var noSuchObject = false
     }
 
     /// Rows one search examines at most when its filter narrows nothing the index knows and few rows pass it.
     static let examineLimit = 20_000
+    /// Rows read per query of a search.
+    static let pageSize = 200
+    /// Before any row in display order, for a paged search's first page.
+    static let start = ContactSearch.Cursor(
+        sortKey: "", id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
 
-    /// The entries `search` finds for `identity`, at most `limit`, after `cursor` (a paged search's cookie); `next`
-    /// is set when more would follow.
+    /// What a bound identity may read, as of when it was checked.
+    struct Reach: Sendable {
+        let scope: ContactSearch.Scope
+        let access: ContactAccess
+        /// The user, for a user's bind.
+        let actor: Actor?
+    }
+
+    /// How long a connection may search on a checked `Reach` before it is checked again (a demoted, deleted or
+    /// reset account, an unpublished group lose their reach within this time).
+    static let reachLifetime = Duration.seconds(5)
+
+    /// What `identity` may read now, or `nil` when the bind no longer holds.
+    func reach(of identity: Identity) async throws -> Reach? {
+        switch identity {
+        case .user(let id, let epoch, let hash, let clientAddress):
+            guard let user = try await UserModel.find(id, on: db), user.sessionEpoch == epoch, user.passwordHash == hash
+            else { return nil }
+            let actor = Actor(user: user, clientAddress: clientAddress)
+            return Reach(scope: .all, access: try await ContactService(db: db).access(for: actor), actor: actor)
+        case .group(let id, let hash):
+            guard
+                let directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == id)
+                    .filter(\.$isEnabled == true).first(),
+                directory.passwordHash == hash
+            else { return nil }
+            return Reach(scope: .group(id), access: ContactAccess(role: .admin), actor: nil)
+        }
+    }
+
+    /// The entries `search` finds within `reach`, at most `limit`, after `cursor` (a paged search's cookie), until
+    /// `deadline`.
     func search(
-        _ search: LDAPRequest.Search, as identity: Identity, limit: Int, after cursor: ContactSearch.Cursor?
+        _ search: LDAPRequest.Search, reach: Reach, limit: Int, after cursor: ContactSearch.Cursor?,
+        deadline: ContinuousClock.Instant
     ) async throws -> SearchResult {
         var result = SearchResult()
         guard let base = LDAPName(search.base), let baseRelative = base.relative(to: baseDN) else {
@@ -103,26 +157,22 @@ struct LDAPDirectoryService: Sendable {
             return result
         }
         let atContacts = base.relative(to: contactsDN)
-        func add(_ entry: LDAPEntry) {
-            if entry.matches(search.filter) {
-                result.entries.append(
-                    (
-                        entry.dn,
-                        search.typesOnly
-                            ? entry.attributes(search.attributes).map { ($0.0, []) }
-                            : entry.attributes(search.attributes)
-                    ))
-            }
+        let filter = search.filter
+        func add(_ entry: LDAPEntry) -> Bool {
+            guard entry.matches(filter) else { return false }
+            let attributes = entry.attributes(search.attributes)
+            result.entries.append((entry.dn, search.typesOnly ? attributes.map { ($0.0, []) } : attributes))
+            return true
         }
         if let atContacts, atContacts.count == 1 {
             // One contact by its DN.
             guard atContacts[0].type == "uid", let id = UUID(uuidString: atContacts[0].value),
-                let fields = try await contact(id, as: identity)
+                let fields = try await contact(id, reach: reach)
             else {
                 result.noSuchObject = true
                 return result
             }
-            if search.scope != .one { add(LDAPEntry(contact: fields, container: contactsDN, dialPlan: dialPlan)) }
+            if search.scope != .one { _ = add(LDAPEntry(contact: fields, container: contactsDN, dialPlan: dialPlan)) }
             return result
         }
         guard baseRelative.isEmpty || atContacts?.isEmpty == true else {
@@ -131,84 +181,84 @@ struct LDAPDirectoryService: Sendable {
         }
         let container = LDAPEntry.container(dn: contactsDN, objectClasses: ["top", "organizationalUnit"])
         if search.scope == .base {
-            add(
+            _ = add(
                 baseRelative.isEmpty
                     ? LDAPEntry.container(dn: baseDN, objectClasses: ["top", "dcObject", "organization"]) : container)
             return result
         }
-        if baseRelative.isEmpty {
-            if cursor == nil { add(container) }
-            if search.scope == .one { return result }
-        }
-        // Contacts: each alternative of the filter is one of the list's searches; their pages merged in display order
-        // up to the first page end any of them reached (past it, an alternative may still have rows to come).
-        let alternatives = LDAPSearchPlan.alternatives(for: search.filter)
-        let (scope, access): (ContactSearch.Scope, ContactAccess) =
-            switch identity {
-            case .user(let actor): (.all, try await ContactService(db: db).access(for: actor))
-            case .group(let id): (.group(id), ContactAccess(role: .admin))
-            }
-        var after = cursor
+        // The container itself: a one-level search of the base, or a subtree search from it or of it.
+        if cursor == nil, baseRelative.isEmpty || search.scope == .sub { _ = add(container) }
+        if search.scope == .one, baseRelative.isEmpty { return result }
+        // Contacts: each alternative of the filter is one of the list's searches. Their pages are merged in the
+        // database's display order, up to the first page end any of them reached (past it, an alternative may still
+        // have rows to come).
+        let alternatives = LDAPSearchPlan.alternatives(for: search.filter, dialPlan: dialPlan)
+        // Rows per query: a page's worth (most searches stop at their size limit), at most `pageSize`.
+        let rowsPerQuery = min(Self.pageSize, max(limit + 1, 20))
+        var after = cursor == Self.start ? nil : cursor
         var examined = 0
-        let pageSize = min(limit + 1, 200)
-        while examined < Self.examineLimit {
-            var rows: [ContactSummary] = []
-            var bound: ContactSearch.Cursor?
-            for filters in alternatives {
-                var query = ContactSearch(scope: scope, filters: filters, after: after, limit: pageSize)
-                query.dialPlan = dialPlan
-                let page = try await query.run(on: db, access: access)
-                rows += page.contacts
-                if let next = page.next, bound.map({ Self.precedes(next, $0) }) ?? true { bound = next }
+        while true {
+            if ContinuousClock.now >= deadline || Task.isCancelled {
+                result.timedOut = true
+                return result
             }
-            var seen = Set<UUID>()
-            let batch = rows.sorted { Self.precedes(Self.cursor($0), Self.cursor($1)) }
-                .filter { row in
-                    seen.insert(row.id).inserted && !(bound.map { Self.precedes($0, Self.cursor(row)) } ?? false)
+            if examined >= Self.examineLimit {
+                result.adminLimit = true
+                result.next = after ?? Self.start
+                return result
+            }
+            var rows: [UUID: ContactSummary] = [:]
+            var bounds: [UUID: ContactSearch.Cursor] = [:]
+            for alternative in alternatives {
+                var query = ContactSearch(
+                    scope: reach.scope, filters: alternative.filters, after: after, limit: rowsPerQuery)
+                query.dialPlan = dialPlan
+                query.wordPrefix = alternative.wordPrefix
+                if let key = alternative.numberKey {
+                    query.ids = try await ContactStore.contacts(withNumberKey: key, on: db)
                 }
-            let names = try await ContactStore.names(of: batch.map(\.id), on: db)
-            for summary in batch {
+                let page = try await query.run(on: db, access: reach.access)
+                for row in page.contacts { rows[row.id] = row }
+                if let next = page.next { bounds[next.id] = next }
+            }
+            let details = try await ContactStore.directoryDetails(of: Array(rows.keys), on: db)
+            var boundReached: ContactSearch.Cursor?
+            for detail in details {
+                guard let summary = rows[detail.id] else { continue }
                 examined += 1
                 let fields = LDAPEntry.Fields(
-                    id: summary.id, displayName: summary.displayName, firstName: names[summary.id]?.first,
-                    lastName: names[summary.id]?.last, company: summary.company, jobTitle: summary.jobTitle,
+                    id: summary.id, displayName: summary.displayName, firstName: detail.first, lastName: detail.last,
+                    company: summary.company, department: detail.department, jobTitle: summary.jobTitle,
                     phones: summary.phones, emails: summary.emails, addresses: summary.addresses)
                 let entry = LDAPEntry(contact: fields, container: contactsDN, dialPlan: dialPlan)
-                guard entry.matches(search.filter) else { continue }
-                if result.entries.count == limit {
-                    result.next = after
-                    return result
+                if entry.matches(filter) {
+                    if result.entries.count >= limit {
+                        result.truncated = true
+                        result.next = after ?? Self.start
+                        return result
+                    }
+                    _ = add(entry)
                 }
-                add(entry)
-                after = Self.cursor(summary)
+                after = ContactSearch.Cursor(sortKey: summary.sortKey, id: summary.id)
+                if let bound = bounds[summary.id] {
+                    boundReached = bound
+                    break
+                }
             }
-            guard let bound else { return result }
-            after = bound
+            guard boundReached != nil else { return result }
         }
-        // Stopped by the examine limit: what was found, and where to go on.
-        result.next = after
-        return result
     }
 
-    private static func cursor(_ summary: ContactSummary) -> ContactSearch.Cursor {
-        ContactSearch.Cursor(sortKey: summary.sortKey, id: summary.id)
-    }
-
-    /// Display order: the sort key, then the id (as the list's indexes order them).
-    private static func precedes(_ a: ContactSearch.Cursor, _ b: ContactSearch.Cursor) -> Bool {
-        a.sortKey != b.sortKey ? a.sortKey < b.sortKey : a.id.uuidString.lowercased() < b.id.uuidString.lowercased()
-    }
-
-    /// One contact, if `identity` may read it.
-    private func contact(_ id: UUID, as identity: Identity) async throws -> LDAPEntry.Fields? {
+    /// One contact, if `reach` covers it.
+    private func contact(_ id: UUID, reach: Reach) async throws -> LDAPEntry.Fields? {
         let contacts = ContactService(db: db)
         let model: ContactModel
-        switch identity {
-        case .user(let actor):
+        if let actor = reach.actor {
             guard let found = try? await contacts.contact(id, by: actor) else { return nil }
             model = found.contact
-        case .group(let groupID):
-            guard try await contacts.groups(of: id).contains(where: { $0.id == groupID }),
+        } else {
+            guard case .group(let groupID) = reach.scope,
+                try await contacts.groups(of: id).contains(where: { $0.id == groupID }),
                 let found = try await ContactModel.find(id, on: db)
             else { return nil }
             model = found

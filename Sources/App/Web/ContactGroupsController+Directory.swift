@@ -1,3 +1,4 @@
+import Fluent
 import SwitchboardCore
 import Vapor
 
@@ -29,10 +30,19 @@ extension ContactGroupsController {
         let startTLS: Bool
         let baseDN: String
         let bindDN: String
+        /// Another published group binds with the same name: neither can bind until one is renamed.
+        let sharedBindName: Bool
         let nameFilter: String
         let numberFilter: String
         let nameAttributes: String
         let numberAttributes: String
+    }
+
+    private func sharesBindName(_ group: ContactGroupModel?, on db: any Database) async throws -> Bool {
+        guard let group else { return false }
+        let name = LDAPDirectoryService.bindName(of: group)
+        return try await GroupDirectoryModel.query(on: db).filter(\.$isEnabled == true).with(\.$group).all()
+            .contains { $0.group.id != group.id && LDAPDirectoryService.bindName(of: $0.group) == name }
     }
 
     struct DirectoryForm: Content {
@@ -86,9 +96,10 @@ extension ContactGroupsController {
         return LDAPSettings(
             server: host ?? req.application.config.host, port: settings.port, tlsPort: settings.tlsPort,
             startTLS: settings.tlsCertificate != nil && settings.port != nil, baseDN: settings.baseDN,
-            bindDN: "cn=\(LDAPName.slug(of: group?.name ?? "")),\(settings.baseDN)",
-            nameFilter: "(|(cn=%)(sn=%)(givenName=%)(o=%))",
-            numberFilter: "(|(telephoneNumber=%)(mobile=%)(homePhone=%))", nameAttributes: "cn sn givenName o",
+            bindDN: "cn=\(group.map(LDAPDirectoryService.bindName(of:)) ?? ""),\(settings.baseDN)",
+            sharedBindName: try await sharesBindName(group, on: req.db),
+            nameFilter: "(|(cn=%)(sn=%)(givenName=%))",
+            numberFilter: "(|(telephoneNumber=%)(mobile=%)(homePhone=%))", nameAttributes: "cn sn givenName",
             numberAttributes: "telephoneNumber mobile homePhone")
     }
 
