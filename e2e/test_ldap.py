@@ -255,3 +255,41 @@ def test_idle_slow_and_many_connections(server_factory):
         connection.close()
     code, _, _ = ldapsearch(server, "-b", BASE, "(cn=*)", "cn", bind="uid=admin," + BASE, password=ADMIN_PASSWORD)
     assert code == 0
+
+
+def test_random_and_mutated_messages_over_the_wire(directory):
+    """300 connections each send a mutated copy of what ldapsearch sends (a search with a nested filter and the paged
+    results control) or random bytes; each is answered or closed, and the server goes on serving."""
+    import random
+    search = bytes.fromhex(
+        "3081ba02010263818f040e64633d737769746368626f6172640a01020a0100020132020100010100a157a41f040f74656c6570686f6e65"
+        "4e756d626572300c820a30343738303030303032a41604066d6f62696c65300c820a30343738303030303032a01ca40d0402636e300780"
+        "026a6f81016ea20ba30904016f040441636d6530150402636e040f74656c6570686f6e654e756d626572a02330210416312e322e383430"
+        "2e3131333535362e312e342e333139040730050201140400")
+    rng = random.Random(20)
+    for round in range(300):
+        if round % 3 == 2:
+            data = bytearray(rng.randbytes(rng.randint(1, 200)))
+        else:
+            # Searches only: a mutated bind would count as a wrong password against this address.
+            data = bytearray(search + search if round % 2 else search)
+            for _ in range(rng.randint(1, 4)):
+                at = rng.randrange(len(data))
+                choice = rng.random()
+                if choice < 0.5:
+                    data[at] = rng.randrange(256)
+                elif choice < 0.75:
+                    del data[at]
+                else:
+                    data.insert(at, rng.randrange(256))
+        with socket.create_connection(("127.0.0.1", directory.ldap_port), timeout=10) as raw:
+            raw.sendall(bytes(data))
+            raw.shutdown(socket.SHUT_WR)
+            try:
+                while raw.recv(65536):
+                    pass
+            except ConnectionResetError:
+                pass
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(cn=jean*)", "cn", bind="cn=sales," + BASE,
+                                  password=GROUP_PASSWORD)
+    assert code == 0 and names(entries) == ["Jean Dupont"]
