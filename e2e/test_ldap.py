@@ -212,6 +212,22 @@ def test_ldaps_and_starttls(directory):
     code, entries, stderr = ldapsearch(directory, "-ZZ", "-b", BASE, "(cn=*jean*)", "cn", bind="cn=sales," + BASE,
                                        password=GROUP_PASSWORD, extra_env=trust)
     assert code == 0 and names(entries) == ["Jean Dupont"], stderr
+    # A request slipped in clear right behind StartTLS (an attacker in the path) is never answered: the connection
+    # closes (without the gate it was answered in clear, or inside the TLS session as if the client had sent it).
+    start_tls = bytes.fromhex("301d02010177188016") + b"1.3.6.1.4.1.1466.20037"
+    root_dse = bytes.fromhex("302502010263200400" "0a01000a0100020100020100010100" "870b") + b"objectClass" + b"\x30\x00"
+    with socket.create_connection(("127.0.0.1", directory.ldap_port), timeout=10) as raw:
+        raw.sendall(start_tls + root_dse)
+        received = b""
+        raw.settimeout(5)
+        try:
+            while chunk := raw.recv(65536):
+                received += chunk
+        except ConnectionResetError:
+            pass
+        except socket.timeout:
+            pytest.fail("the connection stayed open after a request slipped in behind StartTLS")
+    assert b"namingContexts" not in received and b"vendorName" not in received
     # ldap3 does the same.
     tls = ldap3.Tls(ca_certs_file=str(directory.certificate), validate=2)
     connection = ldap3.Connection(ldap3.Server(f"ldap://127.0.0.1:{directory.ldap_port}", tls=tls),
@@ -251,7 +267,22 @@ def test_idle_slow_and_many_connections(server_factory):
     slow.sendall(bytes.fromhex("302e0201016029020103"))
     for connection in [slow] + idle[:50]:
         assert connection.recv(4096) == b"", "an idle connection must be closed"
-    for connection in idle + [slow]:
+    # A client trickling a byte every half second (never idle) is closed once its message took the idle time.
+    trickle = socket.create_connection(("127.0.0.1", port), timeout=10)
+    started = time.monotonic()
+    closed = False
+    for byte in bytes.fromhex("302e020101602902010304"):
+        try:
+            trickle.sendall(bytes([byte]))
+            time.sleep(0.5)
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+            break
+    if not closed:
+        trickle.settimeout(5)
+        closed = trickle.recv(4096) == b""
+    assert closed and time.monotonic() - started < 8, "a trickling client must be closed"
+    for connection in idle + [slow, trickle]:
         connection.close()
     code, _, _ = ldapsearch(server, "-b", BASE, "(cn=*)", "cn", bind="uid=admin," + BASE, password=ADMIN_PASSWORD)
     assert code == 0

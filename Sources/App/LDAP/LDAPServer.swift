@@ -50,6 +50,7 @@ final class LDAPServer: LifecycleHandler, Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .bind(host: application.config.host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let gate = LDAPStartTLSGate(offered: startTLS != nil)
                     if let tlsFromStart {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsFromStart))
                     }
@@ -57,8 +58,11 @@ final class LDAPServer: LifecycleHandler, Sendable {
                         IdleStateHandler(readTimeout: .seconds(Int64(settings.idleSeconds))))
                     try channel.pipeline.syncOperations.addHandler(LDAPIdleCloser())
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LDAPFrameDecoder(maximumBytes: Self.maximumMessageBytes)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        ByteToMessageHandler(
+                            LDAPFrameDecoder(
+                                maximumBytes: Self.maximumMessageBytes, gate: gate,
+                                messageTime: .seconds(Int64(settings.idleSeconds)))))
+                    return (try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel), gate)
                 }
             }
         application.logger.notice(
@@ -69,7 +73,7 @@ final class LDAPServer: LifecycleHandler, Sendable {
             await withDiscardingTaskGroup { group in
                 do {
                     try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
+                        for try await (connection, gate) in inbound {
                             if self.connections.wrappingAdd(1, ordering: .relaxed).newValue > limit {
                                 self.connections.wrappingSubtract(1, ordering: .relaxed)
                                 try? await connection.channel.close()
@@ -77,7 +81,7 @@ final class LDAPServer: LifecycleHandler, Sendable {
                             }
                             group.addTask {
                                 await LDAPConnection(
-                                    application: application, channel: connection, startTLS: startTLS,
+                                    application: application, channel: connection, startTLS: startTLS, gate: gate,
                                     isTLS: tlsFromStart != nil
                                 ).run()
                                 self.connections.wrappingSubtract(1, ordering: .relaxed)
@@ -111,6 +115,7 @@ private struct LDAPConnection {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     /// The certificate StartTLS switches to; `nil` where it is not offered.
     let startTLS: NIOSSLContext?
+    let gate: LDAPStartTLSGate
     var isTLS: Bool
 
     var service: LDAPDirectoryService {
@@ -207,10 +212,12 @@ private struct LDAPConnection {
                             LDAPResponse.extended(.success, message: "", name: LDAPRequest.startTLSOID).ber(
                                 messageID: id))
                         let raw = channel.channel
+                        let gate = self.gate
                         try await raw.eventLoop.flatSubmit {
                             raw.writeAndFlush(answer).flatMapThrowing {
                                 try raw.pipeline.syncOperations.addHandler(
                                     NIOSSLServerHandler(context: startTLS), position: .first)
+                                gate.waiting = false
                             }
                         }.get()
                         isTLS = true
