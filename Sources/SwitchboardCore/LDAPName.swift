@@ -52,8 +52,8 @@ public struct LDAPName: Equatable, Sendable {
             switch byte {
             case UInt8(ascii: "\\"):
                 guard let next = bytes.popFirst() else { return nil }
-                if let high = Self.hex(next) {
-                    guard let second = bytes.popFirst(), let low = Self.hex(second) else { return nil }
+                if let high = next.hexDigitValue {
+                    guard let second = bytes.popFirst(), let low = second.hexDigitValue else { return nil }
                     valueBytes.append(high << 4 | low)
                 } else {
                     valueBytes.append(next)
@@ -74,15 +74,6 @@ public struct LDAPName: Equatable, Sendable {
 
     public init(parts: [Part]) {
         self.parts = parts
-    }
-
-    private static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The name compared as this directory compares names: types and values in lower case, no spaces around.

@@ -549,15 +549,21 @@ struct ContactPagesTests {
         }
     }
 
+    /// `world`, with a number for Cleo Gamma (in a group sid may not read).
+    private func worldWithCleosNumber(_ app: Application) async throws -> World {
+        let w = try await world(app)
+        _ = try await ContactService(db: app.db).update(
+            w.inC.id!,
+            with: Contact(
+                firstName: "Cleo", lastName: "Gamma", phones: [.init(type: .business, number: "+33 1 11 22 22 22")]),
+            groups: [w.c.id!], by: w.admin)
+        return w
+    }
+
     @Test("the dialpad lists the contacts a typed number matches, within the user's rights, each callable")
     func dialpadMatches() async throws {
         try await withApp { app in
-            let w = try await world(app)
-            _ = try await ContactService(db: app.db).update(
-                w.inC.id!,
-                with: Contact(
-                    firstName: "Cleo", lastName: "Gamma", phones: [.init(type: .business, number: "+33 1 11 22 22 22")]),
-                groups: [w.c.id!], by: w.admin)
+            _ = try await worldWithCleosNumber(app)
             let sid = try await signedIn(app, "sid")
             let page = try await sid.get(Paths.dialpad.path + "?number=01%2011").body.string
             #expect(page.contains("class=\"match-name\">Anne Alpha<"))
@@ -573,12 +579,7 @@ struct ContactPagesTests {
     @Test("the dialpad finds names through the letters on the keys, within the user's rights")
     func dialpadKeypadNames() async throws {
         try await withApp { app in
-            let w = try await world(app)
-            _ = try await ContactService(db: app.db).update(
-                w.inC.id!,
-                with: Contact(
-                    firstName: "Cleo", lastName: "Gamma", phones: [.init(type: .business, number: "+33 1 11 22 22 22")]),
-                groups: [w.c.id!], by: w.admin)
+            let w = try await worldWithCleosNumber(app)
             let sid = try await signedIn(app, "sid")
             // A-N-N-E, B-E-R-T, and a last name: the word's beginning, any word of the name.
             // Numbers shown grouped the way their country writes them, in the form they were written in.

@@ -46,7 +46,7 @@ enum LDAPDecodingError: Error {
 }
 
 extension LDAPRequest {
-    static func application(_ tag: UInt, constructed: Bool = true) -> ASN1Identifier {
+    static func application(_ tag: UInt) -> ASN1Identifier {
         ASN1Identifier(tagWithNumber: tag, tagClass: .application)
     }
 
