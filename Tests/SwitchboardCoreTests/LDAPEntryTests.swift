@@ -42,6 +42,23 @@ struct LDAPEntryTests {
         #expect(entry.attributes(["1.1"]).isEmpty)
     }
 
+    @Test("values without surrounding spaces (no-break and tabs too); a value of spaces only is no value")
+    func spaces() {
+        let spaced = LDAPEntry(
+            contact: .init(
+                id: UUID(), displayName: " Zoé Martin\u{00A0}", firstName: "\u{2009}\t", lastName: "Martin ",
+                company: "\tAcme", department: "   ", jobTitle: "Chef de projet",
+                phones: [], emails: [EmailEntry(type: .business, address: " zoe@example.fr")], addresses: []),
+            container: LDAPName("ou=contacts,dc=switchboard")!, dialPlan: DialPlan())
+        let attributes = Dictionary(uniqueKeysWithValues: spaced.attributes([]).map { ($0.0, $0.1) })
+        #expect(attributes["cn"] == ["Zoé Martin"] && attributes["displayName"] == ["Zoé Martin"])
+        #expect(
+            attributes["sn"] == ["Martin"] && attributes["o"] == ["Acme"] && attributes["mail"] == ["zoe@example.fr"])
+        #expect(attributes["givenName"] == nil && attributes["ou"] == nil)
+        #expect(attributes["title"] == ["Chef de projet"])
+        #expect(attributes["objectClass"] == ["top", "person", "organizationalPerson", "inetOrgPerson"])
+    }
+
     @Test(
         "filters: accents and case folded, numbers through the dial plan, absent and unknown attributes",
         arguments: [

@@ -191,9 +191,10 @@ private struct LDAPConnection {
                         } catch {
                             responses = [.searchDone(.busy, message: "Busy: try again.", controls: [])]
                         }
-                        for response in responses {
-                            try await outbound.write(buffer(response.ber(messageID: id)))
-                        }
+                        // One write for the whole answer (a write per entry cost a system call each).
+                        var answer = ByteBuffer()
+                        for response in responses { answer.writeBytes(response.ber(messageID: id)) }
+                        try await outbound.write(answer)
                     case .extended(let name) where name == LDAPRequest.startTLSOID:
                         guard let startTLS, !isTLS else {
                             let text =

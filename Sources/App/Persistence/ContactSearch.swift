@@ -79,8 +79,11 @@ struct ContactSearch: Sendable, Equatable {
     /// A word of the name as typed on a phone's keypad ("5646" finds John, Johnson, Kohl): the dialpad's suggestions.
     /// Only the keys 0–9 count.
     var keypad: String?
-    /// Only these contacts (found elsewhere: the caller-ID keys of a number), in display order.
+    /// Only these contacts, in display order.
     var ids: [UUID]?
+    /// Only contacts having a number with this caller-ID key (`contact_number_keys.key`, the last digits of a whole
+    /// number: `CallerIDMatcher.storageKey`): a directory's reverse lookup.
+    var numberKey: String?
     /// A word of the name begins with this (folded, one word): read from the words index when it names few enough
     /// words and contacts, else the search goes on with its filters (a directory's "cn=du*").
     var wordPrefix: String?
@@ -95,7 +98,10 @@ struct ContactSummary: Sendable {
         id = try column(.id, UUID.self)
         sortKey = try column(.sortKey, String.self)
         displayName = try column(.displayName, String.self)
+        firstName = try column(.firstName, String?.self)
+        lastName = try column(.lastName, String?.self)
         company = try column(.company, String?.self)
+        department = try column(.department, String?.self)
         jobTitle = try column(.jobTitle, String?.self)
         phones = try column(.phones, [PhoneEntry].self)
         emails = try column(.emails, [EmailEntry].self)
@@ -105,7 +111,10 @@ struct ContactSummary: Sendable {
     let id: UUID
     let sortKey: String
     let displayName: String
+    let firstName: String?
+    let lastName: String?
     let company: String?
+    let department: String?
     let jobTitle: String?
     let phones: [PhoneEntry]
     let emails: [EmailEntry]
@@ -174,13 +183,14 @@ extension ContactSearch {
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
             return ContactPage(contacts: [], next: nil)
         }
-        if let ids {
-            guard !ids.isEmpty else { return ContactPage(contacts: [], next: nil) }
-            let cursor = after.map { [plan.after($0)] } ?? []
-            return page(
-                try await fetch(
-                    sql, plan, plan.fixed + plan.filters + plan.checks + cursor + ["c.id IN (\(binds: ids))"],
-                    limit: limit + 1))
+        if ids != nil || numberKey != nil {
+            if ids?.isEmpty == true { return ContactPage(contacts: [], next: nil) }
+            var conditions = plan.fixed + plan.filters + plan.checks + (after.map { [plan.after($0)] } ?? [])
+            if let ids { conditions.append("c.id IN (\(binds: ids))") }
+            if let numberKey {
+                conditions.append("c.id IN (SELECT contact_id FROM contact_number_keys WHERE key = \(bind: numberKey))")
+            }
+            return page(try await fetch(sql, plan, conditions, limit: limit + 1))
         }
         if let wordPrefix, SearchFolding.isWordPart(wordPrefix) {
             let words = try await sql.raw(

@@ -150,31 +150,12 @@ enum ContactStore {
         return names
     }
 
-    /// The contacts having a number whose caller-ID key (`CallerIDMatcher.storageKey`) is `key`: a directory's reverse
-    /// lookup, from the keys' index.
-    static func contacts(withNumberKey key: String, on db: any Database) async throws -> [UUID] {
-        try await (db as! any SQLDatabase).raw(
-            "SELECT DISTINCT contact_id FROM contact_number_keys WHERE key = \(bind: key) LIMIT 1000"
-        ).all().map { try $0.decode(column: "contact_id", as: UUID.self) }
-    }
-
-    /// What an LDAP entry shows beyond a list row: first and last names and the department, by id, in the database's
-    /// own display order (`sort_key`, then id: its collation, which a comparison in Swift would not follow).
-    static func directoryDetails(of ids: [UUID], on db: any Database) async throws
-        -> [(id: UUID, first: String?, last: String?, department: String?)]
-    {
+    /// `ids` in the database's own display order (`sort_key`, then id: its collation, which a comparison in Swift
+    /// would not follow).
+    static func displayOrder(of ids: [UUID], on db: any Database) async throws -> [UUID] {
         guard !ids.isEmpty else { return [] }
         return try await (db as! any SQLDatabase).raw(
-            """
-            SELECT id, first_name, last_name, department FROM contacts WHERE id IN (\(binds: ids)) \
-            ORDER BY sort_key, id
-            """
-        ).all().map { row in
-            (
-                try row.decode(column: "id", as: UUID.self), try row.decode(column: "first_name", as: String?.self),
-                try row.decode(column: "last_name", as: String?.self),
-                try row.decode(column: "department", as: String?.self)
-            )
-        }
+            "SELECT id FROM contacts WHERE id IN (\(binds: ids)) ORDER BY sort_key, id"
+        ).all().map { try $0.decode(column: "id", as: UUID.self) }
     }
 }

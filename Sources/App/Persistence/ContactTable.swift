@@ -50,7 +50,8 @@ enum ContactColumn: String, CaseIterable, Sendable {
 
     /// What a row of the contacts list reads (`ContactSummary`).
     static let summary: [ContactColumn] = [
-        .id, .sortKey, .displayName, .company, .jobTitle, .phones, .emails, .addresses,
+        .id, .sortKey, .displayName, .firstName, .lastName, .company, .department, .jobTitle, .phones, .emails,
+        .addresses,
     ]
 
     /// `columns` as a select list, each one prefixed with `table.` when given.

@@ -193,6 +193,7 @@ struct LDAPDirectoryService: Sendable {
         // database's display order, up to the first page end any of them reached (past it, an alternative may still
         // have rows to come).
         let alternatives = LDAPSearchPlan.alternatives(for: search.filter, dialPlan: dialPlan)
+        let contactsDNText = contactsDN.normalized
         // Rows per query: a page's worth (most searches stop at their size limit), at most `pageSize`.
         let rowsPerQuery = min(Self.pageSize, max(limit + 1, 20))
         var after = cursor == Self.start ? nil : cursor
@@ -209,28 +210,29 @@ struct LDAPDirectoryService: Sendable {
             }
             var rows: [UUID: ContactSummary] = [:]
             var bounds: [UUID: ContactSearch.Cursor] = [:]
+            var order: [UUID] = []
             for alternative in alternatives {
                 var query = ContactSearch(
                     scope: reach.scope, filters: alternative.filters, after: after, limit: rowsPerQuery)
                 query.dialPlan = dialPlan
                 query.wordPrefix = alternative.wordPrefix
-                if let key = alternative.numberKey {
-                    query.ids = try await ContactStore.contacts(withNumberKey: key, on: db)
-                }
+                query.numberKey = alternative.numberKey
                 let page = try await query.run(on: db, access: reach.access)
-                for row in page.contacts { rows[row.id] = row }
+                for row in page.contacts where rows.updateValue(row, forKey: row.id) == nil { order.append(row.id) }
                 if let next = page.next { bounds[next.id] = next }
             }
-            let details = try await ContactStore.directoryDetails(of: Array(rows.keys), on: db)
+            // One alternative's rows come in display order; several are merged in it.
+            if alternatives.count > 1 { order = try await ContactStore.displayOrder(of: order, on: db) }
             var boundReached: ContactSearch.Cursor?
-            for detail in details {
-                guard let summary = rows[detail.id] else { continue }
+            for id in order {
+                guard let summary = rows[id] else { continue }
                 examined += 1
                 let fields = LDAPEntry.Fields(
-                    id: summary.id, displayName: summary.displayName, firstName: detail.first, lastName: detail.last,
-                    company: summary.company, department: detail.department, jobTitle: summary.jobTitle,
-                    phones: summary.phones, emails: summary.emails, addresses: summary.addresses)
-                let entry = LDAPEntry(contact: fields, container: contactsDN, dialPlan: dialPlan)
+                    id: summary.id, displayName: summary.displayName, firstName: summary.firstName,
+                    lastName: summary.lastName, company: summary.company, department: summary.department,
+                    jobTitle: summary.jobTitle, phones: summary.phones, emails: summary.emails,
+                    addresses: summary.addresses)
+                let entry = LDAPEntry(contact: fields, containerDN: contactsDNText, dialPlan: dialPlan)
                 if entry.matches(filter) {
                     if result.entries.count >= limit {
                         result.truncated = true
