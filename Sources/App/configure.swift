@@ -51,9 +51,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     // Outermost first. Static files are served before any session or database work.
     app.middleware = Middlewares()
+    app.middleware.use(ClientOriginMiddleware(trusted: config.trustedProxies, alwaysHTTPS: config.secureCookies))
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(MetricsMiddleware(registry: app.metrics))
-    app.middleware.use(SecurityHeadersMiddleware(secure: config.secureCookies))
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPagesMiddleware())
     app.middleware.use(ResponseHeaderGuardMiddleware())
     app.middleware.use(RequestLineMiddleware())

@@ -17,6 +17,11 @@ public struct AppConfig: Sendable {
     public var adminPassword: String?
     /// Adds `Secure` to the session cookie; turn on behind TLS.
     public var secureCookies: Bool
+    /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`SWITCHBOARD_TRUSTED_PROXIES`); none by default.
+    public var trustedProxies = AddressRanges.none
+    /// How long audit events are kept, in days (`SWITCHBOARD_AUDIT_RETENTION_DAYS`); `nil`: forever.
+    public var auditRetentionDays: Int?
     public var autoMigrate: Bool
     public var bcryptCost: Int
     public var throttle: LoginThrottleSettings
@@ -157,6 +162,16 @@ public struct AppConfig: Sendable {
             config.adminPassword = password
         }
         config.secureCookies = reader.bool("SWITCHBOARD_SECURE_COOKIES") ?? config.secureCookies
+        if let proxies = reader.string("SWITCHBOARD_TRUSTED_PROXIES") {
+            if let ranges = AddressRanges(proxies) {
+                config.trustedProxies = ranges
+            } else {
+                reader.problems.append(
+                    "SWITCHBOARD_TRUSTED_PROXIES must list addresses or ranges such as 127.0.0.1, 10.0.0.0/8, ::1, got \"\(proxies)\""
+                )
+            }
+        }
+        config.auditRetentionDays = reader.int("SWITCHBOARD_AUDIT_RETENTION_DAYS", in: 1...36_500)
         config.autoMigrate = reader.bool("SWITCHBOARD_AUTO_MIGRATE") ?? config.autoMigrate
         config.bcryptCost = reader.int("SWITCHBOARD_BCRYPT_COST", in: 4...31) ?? config.bcryptCost
         config.throttle.maxFailuresPerAccount =

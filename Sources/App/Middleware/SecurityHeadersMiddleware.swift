@@ -3,8 +3,6 @@ import Vapor
 /// Headers every response carries. The CSP allows no inline script or style: pages load
 /// `/js/app.js` and `/css/app.css` only.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
-    let secure: Bool
-
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
         "font-src 'self'", "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'",
@@ -24,7 +22,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         for (name, value) in headers where !response.headers.contains(name: name) {
             response.headers.replaceOrAdd(name: name, value: value)
         }
-        if secure {
+        // HSTS only over HTTPS (RFC 6797 §7.2: ignored, and pointless, over plain HTTP).
+        if request.isHTTPS {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
         }
         return response

@@ -14,8 +14,6 @@ struct Actor: Sendable {
 }
 
 extension Request {
-    var clientAddress: String? { remoteAddress?.ipAddress }
-
     /// The signed-in user as an `Actor`, or `.notSignedIn`.
     func actor() throws(SwitchboardError) -> Actor {
         guard let user = auth.get(UserModel.self) else { throw .notSignedIn }

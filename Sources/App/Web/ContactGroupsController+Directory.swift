@@ -105,8 +105,7 @@ extension ContactGroupsController {
 
     /// The address phones reach this server at, as the administrator's browser did.
     static func baseURL(_ req: Request) -> String {
-        let scheme =
-            req.headers.first(name: "X-Forwarded-Proto") ?? (req.application.config.secureCookies ? "https" : "http")
+        let scheme = req.isHTTPS ? "https" : "http"
         let host =
             req.headers.first(name: .host) ?? "\(req.application.config.host):\(req.application.config.port)"
         return "\(scheme)://\(host)"

@@ -12,6 +12,8 @@ final class Browser: @unchecked Sendable {
     var cookies: [String: String] = [:]
     var csrf: String?
     var acceptLanguage: String?
+    /// Sent with every request (a reverse proxy's headers).
+    var extraHeaders = HTTPHeaders()
     /// Through a real HTTP server on 127.0.0.1 (bodies stream as from a browser) instead of in memory.
     let live: Bool
 
@@ -96,6 +98,7 @@ final class Browser: @unchecked Sendable {
             headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let acceptLanguage { headers.add(name: .acceptLanguage, value: acceptLanguage) }
+        headers.add(contentsOf: extraHeaders)
         return headers
     }
 
