@@ -36,7 +36,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
     app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
-    if config.scheduledSync { app.lifecycle.use(LinkedSyncScheduler()) }
+    app.lifecycle.use(Scheduler(syncLinkedGroups: config.scheduledSync))
     if config.ldap.port != nil || config.ldap.tlsPort != nil { app.lifecycle.use(LDAPServer()) }
 
     let stored = ExpiringSessions(lifetime: config.sessionLifetime)
@@ -99,7 +99,8 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         app.numberKeys = NumberKeyReader(path: url.path)
         app.sqliteFile = url.path
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url), as: .psql)
+        app.databases.use(
+            try .postgres(url: url, maxConnectionsPerEventLoop: app.config.databaseConnectionsPerLoop), as: .psql)
     }
 }
 

@@ -20,6 +20,10 @@ public struct AppConfig: Sendable {
     /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`SWITCHBOARD_TRUSTED_PROXIES`); none by default.
     public var trustedProxies = AddressRanges.none
+    /// PostgreSQL connections per event loop (one loop per core; `SWITCHBOARD_DB_CONNECTIONS`). Fluent's default of
+    /// one left a two-core server two connections: a scheduled round holding one for its lock (`Database.exclusively`)
+    /// and a slow query starved every other request.
+    public var databaseConnectionsPerLoop = 4
     /// How long audit events are kept, in days (`SWITCHBOARD_AUDIT_RETENTION_DAYS`); `nil`: forever.
     public var auditRetentionDays: Int?
     public var autoMigrate: Bool
@@ -171,6 +175,8 @@ public struct AppConfig: Sendable {
                 )
             }
         }
+        config.databaseConnectionsPerLoop =
+            reader.int("SWITCHBOARD_DB_CONNECTIONS", in: 1...100) ?? config.databaseConnectionsPerLoop
         config.auditRetentionDays = reader.int("SWITCHBOARD_AUDIT_RETENTION_DAYS", in: 1...36_500)
         config.autoMigrate = reader.bool("SWITCHBOARD_AUTO_MIGRATE") ?? config.autoMigrate
         config.bcryptCost = reader.int("SWITCHBOARD_BCRYPT_COST", in: 4...31) ?? config.bcryptCost

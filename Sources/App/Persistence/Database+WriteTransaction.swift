@@ -33,3 +33,29 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Runs `body` unless another instance of Switchboard on the same database is running work of the same `name`;
+    /// `nil` when it is. On PostgreSQL a session advisory lock on a connection held for the time of `body` (two
+    /// instances behind a proxy: one runs a scheduled round, the other skips it; if the instance holding it dies, its
+    /// connection closes and the lock goes with it). SQLite serves one instance: `body` runs.
+    func exclusively<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        guard let sql = self as? any SQLDatabase, sql.dialect.name == "postgresql" else { return try await body() }
+        return try await withConnection { connection in
+            let held = connection as! any SQLDatabase
+            let key: SQLQueryString = "hashtext(\(bind: "switchboard:" + name))"
+            guard
+                try await held.raw("SELECT pg_try_advisory_lock(\(key)) AS taken").first()?
+                    .decode(column: "taken", as: Bool.self) == true
+            else { return nil }
+            do {
+                let result = try await body()
+                try await held.raw("SELECT pg_advisory_unlock(\(key))").run()
+                return result
+            } catch {
+                try? await held.raw("SELECT pg_advisory_unlock(\(key))").run()
+                throw error
+            }
+        }
+    }
+}

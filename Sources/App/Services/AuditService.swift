@@ -54,6 +54,25 @@ struct AuditService {
         ).create(on: db)
     }
 
+    /// Removes events older than `days` days (the retention), a few thousand per transaction so that writers are not
+    /// held back; how many were removed.
+    func purge(olderThanDays days: Int, now: Date = Date()) async throws -> Int {
+        let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+        var removed = 0
+        while true {
+            let batch = try await db.writeTransaction { db in
+                let ids = try await AuditEventModel.query(on: db).filter(\.$occurredAt < cutoff)
+                    .limit(Self.purgeBatch).all(\.$id)
+                if !ids.isEmpty { try await AuditEventModel.query(on: db).filter(\.$id ~~ ids).delete() }
+                return ids.count
+            }
+            removed += batch
+            if batch < Self.purgeBatch { return removed }
+        }
+    }
+
+    static let purgeBatch = 2_000
+
     struct Page {
         let events: [AuditEventModel]
         let page: Int
