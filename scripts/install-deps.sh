@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 purpose=${1:-run}
 packages=(libqrencode-dev libuchardet-dev libphonenumber-dev pkg-config libsqlite3-dev)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale ldap-utils)
+  packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale ldap-utils nginx)
   # Telephony tests: Kamailio (http_client is in the utils modules, json in the json modules) and SIPp.
   packages+=(kamailio kamailio-utils-modules kamailio-json-modules sip-tester)
 fi

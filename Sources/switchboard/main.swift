@@ -25,6 +25,8 @@ try LoggingSystem.bootstrap(from: &env) { level in
     let console = Terminal()
     return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
 }
+// Backup and restore work on the database file or server alone: no application, no migration, no open pool.
+if let status = await BackupCommand.runIfAsked(CommandLine.arguments) { exit(status) }
 let app = try await Application.make(env)
 var failed = false
 do {
