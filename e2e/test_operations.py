@@ -465,3 +465,24 @@ def test_a_postgresql_backup_taken_during_writes_restores_every_table(postgres, 
     check_snapshot(before, restored, after, names, written)
     result = subprocess.run([server.binary, "restore", str(backup)], env=server.env, capture_output=True, text=True)
     assert result.returncode == 1 and "not empty" in result.stderr
+
+
+def test_migrate_dry_run_lists_what_would_run_and_changes_nothing(tmp_path):
+    binary = os.environ.get("SWITCHBOARD_BIN", str(ROOT / ".build" / "debug" / "switchboard"))
+    database = tmp_path / "fresh.sqlite"
+    environment = dict(os.environ, DATABASE_URL=f"sqlite://{database}", SWITCHBOARD_ADMIN_PASSWORD=ADMIN_PASSWORD)
+
+    def migrate(*arguments):
+        result = subprocess.run([binary, "migrate", *arguments], cwd=ROOT, env=environment, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    listed = migrate("--dry-run")
+    assert "These migrations would run, in this order:" in listed and re.search(r"^\s+1\s+CreateUser$", listed, re.M)
+    tables = {name for (name,) in sqlite3.connect(database).execute("SELECT name FROM sqlite_master")}
+    assert "users" not in tables and "contacts" not in tables
+    migrate("--yes")
+    assert "The database is up to date." in migrate("--dry-run")
+    # The first administrator exists, though no server started (several instances migrate once, this way).
+    assert [name for (name,) in sqlite3.connect(database).execute("SELECT username FROM users")] == ["admin"]

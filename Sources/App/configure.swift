@@ -67,11 +67,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(DevCommand(), as: "dev")
     app.asyncCommands.use(PBXTokenCommand(), as: "pbx-token")
     app.asyncCommands.use(ContactsCommand(), as: "contacts")
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
 
     try routes(app)
     app.fixedRoutes = RequestLineMiddleware.fixedRoutes(of: app.routes)
 
-    if config.autoMigrate {
+    // `migrate` decides itself what runs (and `--dry-run` must change nothing).
+    if config.autoMigrate, app.environment.arguments.dropFirst().first != "migrate" {
         try await app.autoMigrate()
         try await FirstAdmin.ensure(on: app)
     }

@@ -98,6 +98,8 @@ struct CreateContactNameWords: AsyncMigration {
 
     /// Contacts stored before this migration get their words, a thousand per transaction.
     private func backfill(_ database: any Database) async throws {
+        let progress = MigrationProgress(
+            "Words of names", total: try await MigrationProgress.contacts(in: database), logger: database.logger)
         var last: UUID?
         repeat {
             last = try await database.transaction { [last] transaction in
@@ -106,7 +108,8 @@ struct CreateContactNameWords: AsyncMigration {
                 if let last { query += " WHERE id > \(bind: last)" }
                 query += " ORDER BY id LIMIT 1000"
                 var batchEnd: UUID?
-                for row in try await sql.raw(query).all() {
+                let rows = try await sql.raw(query).all()
+                for row in rows {
                     let id = try row.decode(column: "id", as: UUID.self)
                     let name = try row.decode(column: "search_name", as: String.self)
                     try await sql.raw(
@@ -114,9 +117,11 @@ struct CreateContactNameWords: AsyncMigration {
                     ).run()
                     batchEnd = id
                 }
+                progress.advance(by: rows.count)
                 return batchEnd
             }
         } while last != nil
+        progress.finish()
     }
 
     func revert(on database: any Database) async throws {

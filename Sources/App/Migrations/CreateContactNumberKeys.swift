@@ -76,6 +76,8 @@ struct CreateContactNumberKeys: AsyncMigration {
 
     /// Contacts stored before this migration get their keys, a thousand per transaction.
     private func backfill(_ database: any Database) async throws {
+        let progress = MigrationProgress(
+            "Caller-ID keys", total: try await MigrationProgress.contacts(in: database), logger: database.logger)
         var last: UUID?
         repeat {
             last = try await database.transaction { [last] transaction in
@@ -84,7 +86,8 @@ struct CreateContactNumberKeys: AsyncMigration {
                 if let last { query += " WHERE id > \(bind: last)" }
                 query += " ORDER BY id LIMIT 1000"
                 var batchEnd: UUID?
-                for row in try await sql.raw(query).all() {
+                let rows = try await sql.raw(query).all()
+                for row in rows {
                     let id = try row.decode(column: "id", as: UUID.self)
                     let phones = try row.decode(column: "phones", as: [PhoneEntry].self)
                     try await sql.raw(
@@ -92,9 +95,11 @@ struct CreateContactNumberKeys: AsyncMigration {
                     ).run()
                     batchEnd = id
                 }
+                progress.advance(by: rows.count)
                 return batchEnd
             }
         } while last != nil
+        progress.finish()
     }
 
     func revert(on database: any Database) async throws {
