@@ -19,7 +19,9 @@ struct MigrationProgressTests {
         progress.finish(now: start.addingTimeInterval(60))
         #expect(recorder.lines.count == 3)
         #expect(recorder.lines.first == "Caller-ID keys: 1000000 contacts to go through")
-        #expect(recorder.lines.dropFirst().first?.hasPrefix("Caller-ID keys: 100000 of 1000000 contacts (10 %), about ") == true)
+        #expect(
+            recorder.lines.dropFirst().first?.hasPrefix("Caller-ID keys: 100000 of 1000000 contacts (10 %), about ")
+                == true)
         #expect(recorder.lines.dropFirst().first?.hasSuffix("(10 %), about 54 s left") == true)
         #expect(recorder.lines.last == "Caller-ID keys: 1000000 contacts done in 60 s")
     }

@@ -21,7 +21,8 @@ struct MigrateCommand: AsyncCommand {
             signature.revert
             ? try await migrator.previewRevertLastBatch().get() : try await migrator.previewPrepareBatch().get()
         let numbers = Dictionary(
-            SwitchboardMigrations.numbered.map { ($0.migration.name, $0.number) }, uniquingKeysWith: { first, _ in first })
+            SwitchboardMigrations.numbered.map { ($0.migration.name, $0.number) },
+            uniquingKeysWith: { first, _ in first })
         guard !pending.isEmpty else {
             context.console.print(signature.revert ? "No migrations to revert." : "The database is up to date.")
             if !signature.revert, !signature.dryRun { _ = try await FirstAdmin.ensure(on: context.application) }

@@ -128,6 +128,7 @@ private struct LDAPConnection {
     func run() async {
         var isTLS = self.isTLS
         let clientAddress = channel.channel.remoteAddress?.ipAddress
+        let metrics = SwitchboardMetrics(registry: application.metrics)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var identity: LDAPDirectoryService.Identity?
@@ -162,6 +163,12 @@ private struct LDAPConnection {
                             continue
                         }
                         switch outcome {
+                        case .bound:
+                            metrics.ldapBind(result: "success")
+                        case .refused(let code, _):
+                            metrics.ldapBind(result: String(describing: code))
+                        }
+                        switch outcome {
                         case .bound(let bound):
                             identity = bound
                             try await outbound.write(
@@ -177,6 +184,8 @@ private struct LDAPConnection {
                         continue
                     case .search(let search):
                         var responses: [LDAPResponse]
+                        let started = ContinuousClock.now
+                        defer { Self.record(responses, since: started, into: metrics) }
                         do {
                             if let bound = identity,
                                 reach.map({ ContinuousClock.now - $0.1 > LDAPDirectoryService.reachLifetime }) ?? true
@@ -244,6 +253,15 @@ private struct LDAPConnection {
         } catch {
             application.logger.debug("LDAP connection closed: \(String(describing: error))")
         }
+    }
+
+    /// A search answered: its result and entries (`SwitchboardMetrics.ldapSearch`).
+    private static func record(
+        _ responses: [LDAPResponse], since start: ContinuousClock.Instant, into metrics: SwitchboardMetrics
+    ) {
+        var result = "success"
+        if case .searchDone(let code, _, _)? = responses.last { result = String(describing: code) }
+        metrics.ldapSearch(result: result, entries: responses.count - 1, elapsed: ContinuousClock.now - start)
     }
 
     private func buffer(_ bytes: [UInt8]) -> ByteBuffer {

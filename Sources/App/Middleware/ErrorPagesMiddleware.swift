@@ -10,6 +10,7 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let failure = Self.classify(error)
+            if Self.isPoolTimeout(error) { SwitchboardMetrics.current?.databasePoolTimeout() }
             if failure == .internalError {
                 request.logger.report(error: error)
             }
@@ -34,6 +35,13 @@ struct ErrorPagesMiddleware: AsyncMiddleware {
                 return Response(status: failure.status, body: .init(string: request.message(for: failure)))
             }
         }
+    }
+
+    /// No database connection came free in time (the pool's wait, possibly wrapped by the generated API server).
+    static func isPoolTimeout(_ error: any Error) -> Bool {
+        if error is ConnectionPoolTimeoutError { return true }
+        if let wrapped = error as? ServerError { return isPoolTimeout(wrapped.underlyingError) }
+        return false
     }
 
     struct ErrorPage: Encodable {

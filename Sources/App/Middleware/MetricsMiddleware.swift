@@ -16,7 +16,9 @@ struct MetricsMiddleware: AsyncMiddleware {
         let start = ContinuousClock.now
         var status: HTTPResponseStatus = .internalServerError
         defer { record(request, status: status, elapsed: ContinuousClock.now - start) }
-        let response = try await next.respond(to: request)
+        let response = try await SwitchboardMetrics.$current.withValue(SwitchboardMetrics(registry: registry)) {
+            try await next.respond(to: request)
+        }
         status = response.status
         return response
     }

@@ -47,7 +47,8 @@ final class MigrationProgress: @unchecked Sendable {
         var text = "\(done) of \(total) contacts (\(share) %)"
         if done > 0, done < total {
             let left = elapsed / Double(done) * Double(total - done)
-            text += left >= 90 ? ", about \(Int((left / 60).rounded())) min left" : ", about \(Int(left.rounded())) s left"
+            text +=
+                left >= 90 ? ", about \(Int((left / 60).rounded())) min left" : ", about \(Int(left.rounded())) s left"
         }
         return text
     }

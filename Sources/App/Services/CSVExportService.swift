@@ -78,6 +78,7 @@ struct CSVBatches: AsyncSequence, Sendable {
     let db: any Database
     /// Read with SQLite's own API when set (`SQLiteFileReader`, `ContactFlatColumns`).
     var sqliteFile: String? = nil
+    var meter = ExportMeter(format: "csv")
     static let batchSize = 1_000
 
     /// Reads batch after batch; the next batch is read (on SQLite's side, or NIO's thread pool for a
@@ -88,6 +89,7 @@ struct CSVBatches: AsyncSequence, Sendable {
         var ahead: ContactBatches.Reading?
         var headerWritten = false
         var done = false
+        var meter: ExportMeter
 
         mutating func next() async throws -> [UInt8]? {
             if !headerWritten {
@@ -98,11 +100,18 @@ struct CSVBatches: AsyncSequence, Sendable {
                 ahead = source.read(after: nil)
                 return bytes
             }
-            guard !done, let reading = ahead else { return nil }
+            guard !done, let reading = ahead else {
+                meter.finished()
+                return nil
+            }
             let batch = try await reading.batch()
             ahead = batch.next.map { source.read(after: $0) }
             done = batch.next == nil
-            guard !batch.contacts.isEmpty else { return nil }
+            meter.batch(batch.contacts.count)
+            guard !batch.contacts.isEmpty else {
+                meter.finished()
+                return nil
+            }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(batch.contacts.count * 160)
             for contact in batch.contacts {
@@ -120,6 +129,7 @@ struct CSVBatches: AsyncSequence, Sendable {
         // A file that cannot be opened read-only (it always should be) is read through Fluent instead.
         let reader = sqliteFile.flatMap { try? SQLiteFileReader(path: $0) }
         return AsyncIterator(
-            source: ContactBatches(search: search, access: access, db: db, reader: reader), delimiter: delimiter)
+            source: ContactBatches(search: search, access: access, db: db, reader: reader), delimiter: delimiter,
+            meter: meter)
     }
 }

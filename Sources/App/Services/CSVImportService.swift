@@ -247,6 +247,18 @@ struct CSVImportService {
     func importCSV(
         _ data: Data, options: Options, into groupIDs: [UUID], duplicates: DuplicateRule, by actor: Actor
     ) async throws -> Report {
+        let start = ContinuousClock.now
+        let report = try await importRows(data, options: options, into: groupIDs, duplicates: duplicates, by: actor)
+        SwitchboardMetrics.current?.imported(
+            format: "csv",
+            outcomes: Dictionary(uniqueKeysWithValues: report.counts.map { ($0.key.rawValue, $0.value) }),
+            elapsed: ContinuousClock.now - start)
+        return report
+    }
+
+    private func importRows(
+        _ data: Data, options: Options, into groupIDs: [UUID], duplicates: DuplicateRule, by actor: Actor
+    ) async throws -> Report {
         let access = try await ContactService(db: db).access(for: actor)
         guard access.keepsAddressBooks else { throw SwitchboardError.forbidden }
         defer { FreedMemory.giveBack() }

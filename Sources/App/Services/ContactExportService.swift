@@ -123,6 +123,7 @@ struct VCardBatches: AsyncSequence, Sendable {
     let version: VCardVersion
     let db: any Database
     var sqliteFile: String? = nil
+    var meter = ExportMeter(format: "vcard")
     static let batchSize = 500
 
     /// A batch's contacts and photos, by id.
@@ -141,11 +142,16 @@ struct VCardBatches: AsyncSequence, Sendable {
         let readers: [SQLiteFileReader]
         var ahead: [Task<Batch, any Error>] = []
         var started = 0
+        var meter: ExportMeter
 
         mutating func next() async throws -> ArraySlice<UInt8>? {
             while ahead.count < Swift.max(1, readers.count), let reading = read() { ahead.append(reading) }
-            guard !ahead.isEmpty else { return nil }
+            guard !ahead.isEmpty else {
+                meter.finished()
+                return nil
+            }
             let batch = try await ahead.removeFirst().value
+            meter.batch(batch.contacts.count)
             // The reader of the batch just read is free again.
             if let reading = read() { ahead.append(reading) }
             var bytes: [UInt8] = []
@@ -179,7 +185,7 @@ struct VCardBatches: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator {
         // A file that cannot be opened read-only (it always should be) is read through the database instead.
         let readers = sqliteFile.map { file in (0..<2).compactMap { _ in try? SQLiteFileReader(path: file) } } ?? []
-        return AsyncIterator(remaining: ids[...], version: version, db: db, readers: readers)
+        return AsyncIterator(remaining: ids[...], version: version, db: db, readers: readers, meter: meter)
     }
 }
 

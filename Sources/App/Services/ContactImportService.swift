@@ -52,6 +52,15 @@ struct ContactImportService {
     /// made into statements on Dispatch's threads (a large file kept an event loop busy, and the requests it serves
     /// waited). Memory holds the file and two batches, never every card.
     func importVCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
+        let start = ContinuousClock.now
+        let report = try await importCards(data, into: groupIDs, by: actor)
+        SwitchboardMetrics.current?.imported(
+            format: "vcard", outcomes: ["created": report.imported.count, "failed": report.refused.count],
+            elapsed: ContinuousClock.now - start)
+        return report
+    }
+
+    private func importCards(_ data: Data, into groupIDs: [UUID], by actor: Actor) async throws -> Report {
         defer { FreedMemory.giveBack() }
         let targets = try await targets(groupIDs, by: actor)
         // The file's character set, and whether it is a vCard at all, are worked out before the transaction: a file

@@ -199,7 +199,7 @@ struct LinkedSourceService {
         let (engine, db, name) = (engine, db, group.name)
         let started = await registry.start(groupID) {
             do {
-                let outcome = try await engine.sync(groupID: groupID)
+                let outcome = try await Self.measured(groupID, engine)
                 try await AuditService(db: db).record(
                     .linkedSyncRequested, by: actor, target: name, detail: Self.auditDetail(outcome))
             } catch {
@@ -207,6 +207,21 @@ struct LinkedSourceService {
             }
         }
         guard started else { throw SwitchboardError.syncRunning }
+    }
+
+    /// A synchronisation, timed and counted (`SwitchboardMetrics.linkedSync`): a failure is an error thrown or reported.
+    private static func measured(_ groupID: UUID, _ engine: CardDAVSync) async throws -> CardDAVSync.Outcome {
+        let start = ContinuousClock.now
+        do {
+            let outcome = try await engine.sync(groupID: groupID)
+            SwitchboardMetrics.current?.linkedSync(
+                group: groupID, succeeded: outcome.error == nil, elapsed: ContinuousClock.now - start)
+            return outcome
+        } catch {
+            SwitchboardMetrics.current?.linkedSync(
+                group: groupID, succeeded: false, elapsed: ContinuousClock.now - start)
+            throw error
+        }
     }
 
     static func auditDetail(_ outcome: CardDAVSync.Outcome) -> String {
@@ -243,7 +258,7 @@ struct LinkedSourceService {
     func sync(_ groupID: UUID) async throws -> CardDAVSync.Outcome {
         guard await registry.begin(groupID) else { throw SwitchboardError.syncRunning }
         do {
-            let outcome = try await engine.sync(groupID: groupID)
+            let outcome = try await Self.measured(groupID, engine)
             await registry.end(groupID)
             return outcome
         } catch {

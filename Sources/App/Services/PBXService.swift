@@ -36,7 +36,19 @@ struct PBXService {
     }
 
     /// Without `origin`, the call is internal when the caller is one of the users' extensions.
-    func route(callee rawCallee: String, caller: String?, origin rawOrigin: String?) async throws -> Route {
+    func route(callee: String, caller: String?, origin: String?) async throws -> Route {
+        let start = ContinuousClock.now
+        do {
+            let route = try await decide(callee: callee, caller: caller, origin: origin)
+            SwitchboardMetrics.current?.routingDecision(route.action, elapsed: ContinuousClock.now - start)
+            return route
+        } catch SwitchboardError.notFound {
+            SwitchboardMetrics.current?.routingDecision("unknown_callee", elapsed: ContinuousClock.now - start)
+            throw SwitchboardError.notFound
+        }
+    }
+
+    private func decide(callee rawCallee: String, caller: String?, origin rawOrigin: String?) async throws -> Route {
         guard let callee = PhoneNumber.cleaned(rawCallee), !callee.isEmpty else { throw SwitchboardError.badRequest }
         var origin: CallOrigin?
         if let rawOrigin, !rawOrigin.isEmpty {
@@ -101,6 +113,13 @@ struct PBXService {
 
     /// The name for a presented number, or `nil` when nobody has it.
     func lookup(_ presented: String) async throws -> Lookup? {
+        let start = ContinuousClock.now
+        let found = try await find(presented)
+        SwitchboardMetrics.current?.callerIDLookup(found: found != nil, elapsed: ContinuousClock.now - start)
+        return found
+    }
+
+    private func find(_ presented: String) async throws -> Lookup? {
         guard let understood = settings.dialPlan.understand(presented, fromPBX: true) else {
             throw SwitchboardError.numberInvalid
         }

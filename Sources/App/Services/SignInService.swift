@@ -31,6 +31,7 @@ struct SignInService {
         guard let user, verified else {
             try await AuditService(db: db).record(
                 .signInFailed, by: nil, target: username, clientAddress: clientAddress)
+            SwitchboardMetrics.current?.signInFailure("wrong")
             throw SwitchboardError.wrongCredentials
         }
         // With a second factor, the account's count is cleared by the right code, not by the password: else every
@@ -72,6 +73,7 @@ struct SignInService {
                     addressFailures: try await failures(for: addressKey, since: since, on: db), now: now) ?? 1
             try await AuditService(db: db).record(
                 .signInThrottled, by: nil, target: username, clientAddress: clientAddress)
+            SwitchboardMetrics.current?.signInFailure("throttled")
             throw SwitchboardError.tooManyAttempts(seconds: Int(wait.rounded(.up)))
         }
         return attempt

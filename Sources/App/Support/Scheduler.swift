@@ -15,10 +15,17 @@ final class Scheduler: LifecycleHandler, @unchecked Sendable {
         guard command == nil || command == "serve" else { return }
         let round = Self.round(application, syncLinkedGroups: syncLinkedGroups)
         let logger = application.logger
+        let metrics = SwitchboardMetrics(registry: application.metrics)
         task = Task {
             while !Task.isCancelled {
                 do {
-                    if try await application.db.exclusively("scheduler", round) == nil {
+                    let ran = try await SwitchboardMetrics.$current.withValue(metrics) {
+                        try await application.db.exclusively("scheduler") {
+                            try await round()
+                            return true
+                        }
+                    }
+                    if ran == nil {
                         logger.debug("Scheduled round skipped: another instance is running it")
                     }
                 } catch {

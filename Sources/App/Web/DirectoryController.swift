@@ -23,6 +23,7 @@ struct DirectoryController: RouteCollection {
         case .refused: return Self.challenge()
         case .throttled(let seconds): return Self.throttled(seconds)
         }
+        SwitchboardMetrics.current?.directoryDownload(format: format.rawValue)
         return Self.stream(
             format, title: group.name, entries: req.groupDirectoryService.entries(of: try group.requireID()))
     }
@@ -37,6 +38,7 @@ struct DirectoryController: RouteCollection {
         }
         let query = (try? req.query.get(String.self, at: "q")) ?? ""
         let format = ((try? req.query.get(String.self, at: "format")).flatMap(PhoneDirectoryFormat.init)) ?? .xml
+        SwitchboardMetrics.current?.directoryDownload(format: "search-\(format.rawValue)")
         let entries = try await req.groupDirectoryService.search(query, in: try group.requireID())
         var text = PhoneDirectoryXML.header(format, title: group.name)
         for entry in entries { text += PhoneDirectoryXML.entry(format, entry) }
