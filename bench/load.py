@@ -156,14 +156,14 @@ def main():
         postgres = Postgres()
         environment["DATABASE_URL"] = postgres.create_database("load")
     servers = [Server(environment)]
-    environment = dict(servers[0].env)
+    settings, environment = environment, dict(servers[0].env)
     started = time.time()
     seed = subprocess.run([binary, "dev", "seed", "--contacts", str(arguments.contacts)], env=environment,
                           capture_output=True, text=True)
     assert seed.returncode == 0, seed.stderr
     print(f"seeded {arguments.contacts} contacts in {time.time() - started:.0f} s", flush=True)
     if not arguments.sqlite:
-        servers.append(Server(environment))
+        servers.append(Server(settings))
     proxy = Nginx([server.port for server in servers] * (2 if len(servers) == 1 else 1))
     try:
         admin = Client(proxy.https_port, proxy.cert)

@@ -36,7 +36,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
     app.linkedSyncRegistry = LinkedSyncRegistry()
     app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
-    app.lifecycle.use(Scheduler(syncLinkedGroups: config.scheduledSync))
+    if config.scheduledSync || config.auditRetentionDays != nil {
+        app.lifecycle.use(Scheduler(syncLinkedGroups: config.scheduledSync))
+    }
     if config.ldap.port != nil || config.ldap.tlsPort != nil { app.lifecycle.use(LDAPServer()) }
 
     let stored = ExpiringSessions(lifetime: config.sessionLifetime)
@@ -74,8 +76,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     // `migrate` decides itself what runs (and `--dry-run` must change nothing).
     if config.autoMigrate, app.environment.arguments.dropFirst().first != "migrate" {
-        try await app.autoMigrate()
-        try await FirstAdmin.ensure(on: app)
+        // Two instances started at once on one PostgreSQL database: one migrates, the other waits, then finds nothing
+        // left to do (and the first account made).
+        try await app.db.oneAtATime("migrations") {
+            try await app.autoMigrate()
+            _ = try await FirstAdmin.ensure(on: app)
+        }
     }
 }
 

@@ -125,9 +125,7 @@ public struct LDAPEntry: Sendable {
         guard let value, let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else {
             return nil
         }
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == " " || scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
-        }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { CharacterSet.whitespaces.contains(scalar) }
         guard isSpace(first) || isSpace(last) else { return value }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? nil : trimmed

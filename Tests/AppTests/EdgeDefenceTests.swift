@@ -134,6 +134,8 @@ struct EdgeDefenceTests {
     /// and holds no request input unchecked (numbers, fixed names, file names made of `[A-Za-z0-9 ._-]`, targets
     /// passed through `Paths.safeRedirect`). A new one fails here until someone has read it and added it.
     static let reviewedHeaderLines: Set<String> = [
+        // The response's own Set-Cookie lines (made by the application), with "; Secure" added over HTTPS.
+        #"Middleware/ClientOriginMiddleware.swift: response.headers.add(name: .setCookie, value: Self.isSecure(cookie) ? cookie : cookie + "; Secure")"#,
         "Middleware/ErrorPagesMiddleware.swift: response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))",
         #"Middleware/ErrorPagesMiddleware.swift: response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))"#,
         "Middleware/SecurityHeadersMiddleware.swift: response.headers.replaceOrAdd(name: name, value: value)",

@@ -47,7 +47,7 @@ struct LDAPEntryTests {
         let spaced = LDAPEntry(
             contact: .init(
                 id: UUID(), displayName: " Zoé Martin\u{00A0}", firstName: "\u{2009}\t", lastName: "Martin ",
-                company: "\tAcme", department: "   ", jobTitle: "Chef de projet",
+                company: "\tAcme", department: "\u{200B} ", jobTitle: "Chef de projet",
                 phones: [], emails: [EmailEntry(type: .business, address: " zoe@example.fr")], addresses: []),
             container: LDAPName("ou=contacts,dc=switchboard")!, dialPlan: DialPlan())
         let attributes = Dictionary(uniqueKeysWithValues: spaced.attributes([]).map { ($0.0, $0.1) })

@@ -3,6 +3,10 @@ import Logging
 import NIOConcurrencyHelpers
 import SQLiteNIO
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `switchboard backup FILE` and `switchboard restore FILE`: run before the application is made (no migration, no
 /// first account, no open pool on the database being replaced).
 ///
@@ -26,6 +30,9 @@ public enum BackupCommand {
                 """)
             return arguments.contains("--help") || arguments.contains("-h") ? 0 : 64
         }
+        // A backup holds sessions, password hashes and two-factor secrets: only its owner may read it (and a restored
+        // SQLite file likewise).
+        umask(0o077)
         do {
             let config = try AppConfig.fromEnvironment()
             let file = URL(fileURLWithPath: arguments[2]).standardizedFileURL.path
@@ -95,9 +102,15 @@ public enum BackupCommand {
                     throw CommandFailure(description: "\(file) is damaged (PRAGMA quick_check failed)")
                 }
                 let contacts = try await count("contacts", on: source)
-                _ = try await source.query("VACUUM INTO ?", [.text(path)]).get()
+                do {
+                    _ = try await source.query("VACUUM INTO ?", [.text(path)]).get()
+                } catch let error as SQLiteError {
+                    throw CommandFailure(description: "Could not write \(path): \(error.message)")
+                }
                 try await source.close()
-                return "Restored \(file) into \(path) (\(contacts) contacts); start the server to use it"
+                return
+                    "Restored \(file) into \(path) (\(contacts) contacts). It is readable by this user only: if the "
+                    + "service runs as another, give it the file (chown), then start the server"
             } catch let error as SQLiteError {
                 try? await source.close()
                 throw CommandFailure(description: "\(file) is not a Switchboard backup (\(error.message))")
@@ -136,21 +149,31 @@ public enum BackupCommand {
         return ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
     }
 
-    /// libpq's environment for `url` (the password never on a command line, where `ps` shows it).
+    /// libpq's environment for `url` (the password never on a command line, where `ps` shows it), read as the server
+    /// reads it (PostgresKit): user and password percent-decoded once, an IPv6 host without its brackets, the TLS
+    /// mode under any of the names PostgresKit accepts.
     static func environment(for url: String) throws -> [String: String] {
-        guard let parts = URLComponents(string: url), let host = parts.host else {
+        guard let parts = URLComponents(string: url), var host = parts.host, !host.isEmpty else {
             throw CommandFailure(description: "DATABASE_URL is not a PostgreSQL URL")
         }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         var environment = ProcessInfo.processInfo.environment
         environment["PGHOST"] = host
         environment["PGPORT"] = String(parts.port ?? 5432)
-        if let user = parts.user { environment["PGUSER"] = user.removingPercentEncoding ?? user }
-        if let password = parts.password { environment["PGPASSWORD"] = password.removingPercentEncoding ?? password }
+        // `URLComponents` gives them decoded already.
+        if let user = parts.user { environment["PGUSER"] = user }
+        if let password = parts.password { environment["PGPASSWORD"] = password }
         let name = String(parts.path.drop { $0 == "/" })
-        if !name.isEmpty { environment["PGDATABASE"] = name }
-        if let mode = parts.queryItems?.first(where: { $0.name == "sslmode" })?.value {
-            environment["PGSSLMODE"] = mode
+        if !name.isEmpty { environment["PGDATABASE"] = name.removingPercentEncoding ?? name }
+        let tls = parts.queryItems?.first { ["sslmode", "tlsmode", "ssl", "tls"].contains($0.name) }?.value?
+            .lowercased()
+        switch tls {
+        case "disable", "false": environment["PGSSLMODE"] = "disable"
+        case "prefer", "allow": environment["PGSSLMODE"] = "prefer"
+        case "require", "true", "verify-ca", "verify-full": environment["PGSSLMODE"] = "require"
+        default: break
         }
+        environment.removeValue(forKey: "PGSERVICE")
         return environment
     }
 
@@ -159,8 +182,10 @@ public enum BackupCommand {
     }
 
     private static func run(_ tool: String, _ arguments: [String], url: String, database: Bool = false) throws {
-        // pg_restore names its target database explicitly (else it writes SQL to standard output).
-        let extra = database ? ["--dbname=\(try environment(for: url)["PGDATABASE"] ?? "postgres")"] : []
+        // pg_restore names its target database explicitly (else it writes SQL to standard output); libpq's default
+        // is the user's name.
+        let environment = try environment(for: url)
+        let extra = database ? ["--dbname=\(environment["PGDATABASE"] ?? environment["PGUSER"] ?? "")"] : []
         _ = try launch(tool, extra + arguments, url: url, capture: false)
     }
 

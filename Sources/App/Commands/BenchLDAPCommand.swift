@@ -97,14 +97,22 @@ struct BenchLDAPCommand: AsyncCommand {
             // Sixteen binds at once can find the password hashing busy (51) or the sign-in throttle counting them
             // (53, each attempt is counted before it is checked): a phone would bind again a moment later.
             var bound = false
-            for _ in 0..<50 where !bound {
-                try await outbound.write(ByteBuffer(bytes: bind))
-                guard let answer = try await frames.next() else { break }
-                switch Self.resultCode(answer) {
-                case 0: bound = true
-                case 51, 53: try await Task.sleep(for: .milliseconds(200 + 50 * offset))
-                default: throw CommandFailure(description: "The bind was refused")
+            do {
+                for _ in 0..<50 where !bound {
+                    try await outbound.write(ByteBuffer(bytes: bind))
+                    guard let answer = try await frames.next(), let code = Self.resultCode(answer) else { break }
+                    if code == 0 {
+                        bound = true
+                    } else if code == 51 || code == 53 {
+                        try await Task.sleep(for: .milliseconds(200 + 50 * offset))
+                    } else {
+                        break
+                    }
                 }
+            } catch {
+                // The others must not wait for this one for ever.
+                await startLine.arrive()
+                throw error
             }
             await startLine.arrive()
             guard bound else { throw CommandFailure(description: "The bind was refused") }

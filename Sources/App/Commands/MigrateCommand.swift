@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `switchboard migrate`: Fluent's command (prepare, `--revert`, with its confirmation; `--yes` answers it), plus
@@ -16,10 +17,16 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let migrator = context.application.migrator
-        try await migrator.setupIfNeeded().get()
-        let pending =
-            signature.revert
-            ? try await migrator.previewRevertLastBatch().get() : try await migrator.previewPrepareBatch().get()
+        let pending: [(any Migration, DatabaseID?)]
+        if signature.dryRun, !signature.revert, try await !Self.hasMigrationTable(context.application.db) {
+            // A database never migrated: everything would run (and a dry run does not create Fluent's table).
+            pending = SwitchboardMigrations.numbered.map { ($0.migration, nil) }
+        } else {
+            try await migrator.setupIfNeeded().get()
+            pending =
+                signature.revert
+                ? try await migrator.previewRevertLastBatch().get() : try await migrator.previewPrepareBatch().get()
+        }
         let numbers = Dictionary(
             SwitchboardMigrations.numbered.map { ($0.migration.name, $0.number) },
             uniquingKeysWith: { first, _ in first })
@@ -46,5 +53,15 @@ struct MigrateCommand: AsyncCommand {
             _ = try await FirstAdmin.ensure(on: context.application)
         }
         context.console.print("Done.")
+    }
+
+    /// Whether Fluent's record of the migrations run exists.
+    static func hasMigrationTable(_ db: any Database) async throws -> Bool {
+        let sql = db as! any SQLDatabase
+        let query: SQLQueryString =
+            sql.dialect.name == "sqlite"
+            ? "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'"
+            : "SELECT count(*) AS n FROM pg_tables WHERE tablename = '_fluent_migrations' AND schemaname = current_schema()"
+        return try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
     }
 }

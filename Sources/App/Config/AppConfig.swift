@@ -20,9 +20,9 @@ public struct AppConfig: Sendable {
     /// The reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`SWITCHBOARD_TRUSTED_PROXIES`); none by default.
     public var trustedProxies = AddressRanges.none
-    /// PostgreSQL connections per event loop (one loop per core; `SWITCHBOARD_DB_CONNECTIONS`). Fluent's default of
-    /// one left a two-core server two connections: a scheduled round holding one for its lock (`Database.exclusively`)
-    /// and a slow query starved every other request.
+    /// PostgreSQL connections per event loop (one loop per core; `SWITCHBOARD_DB_CONNECTIONS`, at least 2). Fluent's
+    /// default of one left a two-core server two connections: a scheduled round holds one for its lock
+    /// (`Database.exclusively`) while its own queries need another, and a slow query starved every other request.
     public var databaseConnectionsPerLoop = 4
     /// How long audit events are kept, in days (`SWITCHBOARD_AUDIT_RETENTION_DAYS`); `nil`: forever.
     public var auditRetentionDays: Int?
@@ -82,6 +82,9 @@ public struct AppConfig: Sendable {
     public struct LDAP: Sendable {
         /// `SWITCHBOARD_LDAP_PORT`: 1389 unprivileged, or 389/636 with a capability; `nil`: no LDAP.
         public var port: Int?
+        /// `SWITCHBOARD_LDAP_HOST`: the address LDAP listens on, which desk phones must reach; `nil`: `HOST` (behind
+        /// nginx the web server listens on 127.0.0.1, phones need the network's address).
+        public var host: String?
         /// `SWITCHBOARD_LDAP_BASE_DN`: the entries' suffix, lower case (`dc=switchboard`).
         public var baseDN = "dc=switchboard"
         /// `SWITCHBOARD_LDAPS_PORT`: LDAP over TLS from the first byte (636 by convention), with the certificate.
@@ -176,7 +179,7 @@ public struct AppConfig: Sendable {
             }
         }
         config.databaseConnectionsPerLoop =
-            reader.int("SWITCHBOARD_DB_CONNECTIONS", in: 1...100) ?? config.databaseConnectionsPerLoop
+            reader.int("SWITCHBOARD_DB_CONNECTIONS", in: 2...100) ?? config.databaseConnectionsPerLoop
         config.auditRetentionDays = reader.int("SWITCHBOARD_AUDIT_RETENTION_DAYS", in: 1...36_500)
         config.autoMigrate = reader.bool("SWITCHBOARD_AUTO_MIGRATE") ?? config.autoMigrate
         config.bcryptCost = reader.int("SWITCHBOARD_BCRYPT_COST", in: 4...31) ?? config.bcryptCost
@@ -207,6 +210,7 @@ public struct AppConfig: Sendable {
             config.apiMaximumBytes = kilobytes * 1000
         }
         config.ldap.port = reader.int("SWITCHBOARD_LDAP_PORT", in: 1...65535)
+        config.ldap.host = reader.string("SWITCHBOARD_LDAP_HOST")
         if let base = reader.string("SWITCHBOARD_LDAP_BASE_DN") {
             if let dn = LDAPName(base) {
                 config.ldap.baseDN = dn.normalized

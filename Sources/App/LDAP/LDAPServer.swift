@@ -48,7 +48,7 @@ final class LDAPServer: LifecycleHandler, Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
-            .bind(host: application.config.host, port: port) { channel in
+            .bind(host: application.config.ldap.host ?? application.config.host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let gate = LDAPStartTLSGate(offered: startTLS != nil)
                     if let tlsFromStart {
@@ -66,7 +66,7 @@ final class LDAPServer: LifecycleHandler, Sendable {
                 }
             }
         application.logger.notice(
-            "LDAP directory on \(application.config.host):\(port)\(tlsFromStart == nil ? "" : " (LDAPS)"), base \(settings.baseDN)"
+            "LDAP directory on \(application.config.ldap.host ?? application.config.host):\(port)\(tlsFromStart == nil ? "" : " (LDAPS)"), base \(settings.baseDN)"
         )
         let limit = settings.maximumConnections
         let task = Task { [self] in
@@ -126,6 +126,14 @@ private struct LDAPConnection {
     }
 
     func run() async {
+        // The services a connection calls record into this application's metrics (a user's refused bind is a sign-in
+        // failure).
+        await SwitchboardMetrics.$current.withValue(SwitchboardMetrics(registry: application.metrics)) {
+            await serve()
+        }
+    }
+
+    private func serve() async {
         var isTLS = self.isTLS
         let clientAddress = channel.channel.remoteAddress?.ipAddress
         let metrics = SwitchboardMetrics(registry: application.metrics)

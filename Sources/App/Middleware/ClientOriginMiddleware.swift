@@ -17,15 +17,25 @@ struct ClientOriginMiddleware: AsyncMiddleware {
         origin.isHTTPS = origin.isHTTPS || alwaysHTTPS
         request.storage[ClientOriginKey.self] = origin
         let response = try await next.respond(to: request)
-        if origin.isHTTPS, !response.headers[.setCookie].isEmpty {
-            var cookies = response.cookies
-            for (name, var value) in cookies.all where !value.isSecure {
-                value.isSecure = true
-                cookies[name] = value
+        if origin.isHTTPS {
+            // On the headers as written: parsing and writing them again would drop attributes Vapor does not know.
+            let cookies = response.headers[.setCookie]
+            if cookies.contains(where: { !Self.isSecure($0) }) {
+                response.headers.remove(name: .setCookie)
+                for cookie in cookies {
+                    response.headers.add(name: .setCookie, value: Self.isSecure(cookie) ? cookie : cookie + "; Secure")
+                }
             }
-            response.cookies = cookies
         }
         return response
+    }
+}
+
+extension ClientOriginMiddleware {
+    static func isSecure(_ setCookie: String) -> Bool {
+        setCookie.split(separator: ";").dropFirst().contains {
+            $0.trimmingCharacters(in: .whitespaces).lowercased() == "secure"
+        }
     }
 }
 

@@ -40,22 +40,45 @@ extension Database {
     /// instances behind a proxy: one runs a scheduled round, the other skips it; if the instance holding it dies, its
     /// connection closes and the lock goes with it). SQLite serves one instance: `body` runs.
     func exclusively<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await advisoryLocked(name, waiting: false, body)
+    }
+
+    /// Runs `body` when no other instance on the same database runs work of the same `name`, waiting for its turn
+    /// (PostgreSQL; SQLite serves one instance): two instances started at once migrate one after the other.
+    func oneAtATime<T: Sendable>(_ name: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await advisoryLocked(name, waiting: true, body)!
+    }
+
+    private func advisoryLocked<T: Sendable>(
+        _ name: String, waiting: Bool, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         guard let sql = self as? any SQLDatabase, sql.dialect.name == "postgresql" else { return try await body() }
+        // The body runs in a task of its own (Fluent's connection hand-over): task-local values are passed on.
+        let metrics = SwitchboardMetrics.current
         return try await withConnection { connection in
             let held = connection as! any SQLDatabase
             let key: SQLQueryString = "hashtext(\(bind: "switchboard:" + name))"
-            guard
-                try await held.raw("SELECT pg_try_advisory_lock(\(key)) AS taken").first()?
-                    .decode(column: "taken", as: Bool.self) == true
-            else { return nil }
-            do {
-                let result = try await body()
-                try await held.raw("SELECT pg_advisory_unlock(\(key))").run()
-                return result
-            } catch {
-                try? await held.raw("SELECT pg_advisory_unlock(\(key))").run()
-                throw error
+            if waiting {
+                try await held.raw("SELECT pg_advisory_lock(\(key))").run()
+            } else {
+                guard
+                    try await held.raw("SELECT pg_try_advisory_lock(\(key)) AS taken").first()?
+                        .decode(column: "taken", as: Bool.self) == true
+                else { return nil }
             }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await SwitchboardMetrics.$current.withValue(metrics) { try await body() })
+            } catch {
+                result = .failure(error)
+            }
+            // The connection goes back to the pool: it must not keep the lock (a pooled connection would hold it for
+            // ever, and the other instances would skip every round). If unlocking fails, every lock of the session goes.
+            let released =
+                (try? await held.raw("SELECT pg_advisory_unlock(\(key)) AS released").first()?
+                    .decode(column: "released", as: Bool.self)) ?? false
+            if !released { try await held.raw("SELECT pg_advisory_unlock_all()").run() }
+            return try result.get()
         }
     }
 }

@@ -67,7 +67,8 @@ struct AuditService {
                 return ids.count
             }
             removed += batch
-            if batch < Self.purgeBatch { return removed }
+            // Stopping the server does not wait for a long first purge: the next round goes on.
+            if batch < Self.purgeBatch || Task.isCancelled { return removed }
         }
     }
 
