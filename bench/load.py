@@ -155,17 +155,18 @@ def main():
     if not arguments.sqlite:
         postgres = Postgres()
         environment["DATABASE_URL"] = postgres.create_database("load")
-    servers = [Server(environment)]
-    settings, environment = environment, dict(servers[0].env)
-    started = time.time()
-    seed = subprocess.run([binary, "dev", "seed", "--contacts", str(arguments.contacts)], env=environment,
-                          capture_output=True, text=True)
-    assert seed.returncode == 0, seed.stderr
-    print(f"seeded {arguments.contacts} contacts in {time.time() - started:.0f} s", flush=True)
-    if not arguments.sqlite:
-        servers.append(Server(settings))
-    proxy = Nginx([server.port for server in servers] * (2 if len(servers) == 1 else 1))
+    servers, proxy = [], None
     try:
+        servers.append(Server(environment))
+        settings, environment = environment, dict(servers[0].env)
+        started = time.time()
+        seed = subprocess.run([binary, "dev", "seed", "--contacts", str(arguments.contacts)], env=environment,
+                              capture_output=True, text=True)
+        assert seed.returncode == 0, seed.stderr
+        print(f"seeded {arguments.contacts} contacts in {time.time() - started:.0f} s", flush=True)
+        if not arguments.sqlite:
+            servers.append(Server(settings))
+        proxy = Nginx([server.port for server in servers] * (2 if len(servers) == 1 else 1))
         admin = Client(proxy.https_port, proxy.cert)
         admin.form("/sign-in", {"username": "admin", "password": ADMIN_PASSWORD, "next": "/"}, "/sign-in")
         _, _, page = admin.form("/settings/tokens", {"name": "load"}, "/settings")
@@ -208,11 +209,13 @@ def main():
         for index, thread in enumerate(people):
             thread.start()
             time.sleep(10.0 / arguments.users)  # everyone arrives within 10 s
-        connections, samples = [], 0
+        connections, samples, memory = [], 0, []
         deadline = time.time() + arguments.seconds
         while time.time() < deadline:
             time.sleep(10)
             samples += 1
+            if samples % 6 == 0:
+                memory.append([rss(server) for server in servers])
             if postgres:
                 connections.append(int(postgres.psql(
                     "postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = 'load'").strip()))
@@ -234,10 +237,12 @@ def main():
                   f"{errors:>8}")
         print("errors:", dict(recorder.errors) or 0)
         print("RSS MB at start / end:", ", ".join(f"{a} / {b}" for a, b in zip(memory_start, memory_end)))
+        print("RSS MB each minute:", "; ".join(" ".join(str(value) for value in sample) for sample in memory))
         if connections:
             print(f"PostgreSQL connections: max {max(connections)}, last {connections[-1]}")
     finally:
-        proxy.stop()
+        if proxy:
+            proxy.stop()
         for server in servers:
             server.stop()
         if postgres:
