@@ -8,6 +8,7 @@ import json
 import os
 import random
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -194,7 +195,6 @@ def main():
         if postgres:
             numbers = postgres.psql("load", "SELECT number FROM contact_number_keys LIMIT 200").splitlines() or numbers
         else:
-            import sqlite3
             database = environment["DATABASE_URL"][len("sqlite://"):]
             numbers = [row[0] for row in sqlite3.connect(database).execute(
                 "SELECT number FROM contact_number_keys LIMIT 200")] or numbers

@@ -3,6 +3,7 @@ backups taken while contacts are being written, restored and compared table by t
 import collections
 import glob
 import http.client
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -161,7 +163,6 @@ class Client:
         return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
     def api(self, method, path, token, body=None):
-        import json
         status, _, text = self.request(method, path, json.dumps(body) if body is not None else None,
                                        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         return status, (json.loads(text) if text.strip().startswith(("{", "[")) else text)
@@ -278,8 +279,6 @@ def test_a_csv_import_on_one_instance_while_the_other_serves_pages(pair):
     report = {}
 
     def run_import():
-        import json
-        import urllib.request
         request = urllib.request.Request(first.url + "/api/v1/contacts/csv/import?duplicates=keep", data=csv,
                                          method="POST")
         request.add_header("Authorization", f"Bearer {token}")

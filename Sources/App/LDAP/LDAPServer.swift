@@ -128,15 +128,13 @@ private struct LDAPConnection {
     func run() async {
         // The services a connection calls record into this application's metrics (a user's refused bind is a sign-in
         // failure).
-        await SwitchboardMetrics.$current.withValue(SwitchboardMetrics(registry: application.metrics)) {
-            await serve()
-        }
+        let metrics = SwitchboardMetrics(registry: application.metrics)
+        await SwitchboardMetrics.$current.withValue(metrics) { await serve(metrics) }
     }
 
-    private func serve() async {
+    private func serve(_ metrics: SwitchboardMetrics) async {
         var isTLS = self.isTLS
         let clientAddress = channel.channel.remoteAddress?.ipAddress
-        let metrics = SwitchboardMetrics(registry: application.metrics)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var identity: LDAPDirectoryService.Identity?
