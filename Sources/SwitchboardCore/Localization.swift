@@ -22,9 +22,27 @@ public struct Localization: Sendable {
     /// The text for `key`; an unknown key comes back as itself so that it shows, and a test catches it.
     public func text(_ key: String, in language: Language, _ arguments: [String: String] = [:]) -> String {
         let template = tables[language]?[key] ?? tables[Language.fallback]?[key] ?? key
-        return arguments.reduce(template) { text, argument in
-            text.replacingOccurrences(of: "{\(argument.key)}", with: argument.value)
+        return arguments.isEmpty ? template : Self.fill(template, arguments)
+    }
+
+    /// `template` with each `{name}` that `arguments` names replaced by its value, in one pass: a value is never
+    /// read for placeholders itself (a contact named "{count}" stays as written), and an unknown one stays as is.
+    static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            result += rest[..<open]
+            if let value = arguments[String(rest[rest.index(after: open)..<close])] {
+                result += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                result += "{"
+                rest = rest[rest.index(after: open)...]
+            }
         }
+        result += rest
+        return result
     }
 
     public func contains(_ key: String) -> Bool {

@@ -499,6 +499,33 @@ struct ContactPagesTests {
         }
     }
 
+    @Test("the list's rows show what a contact holds as text: markup and quotes in any field are escaped")
+    func rowsEscapeWhatContactsHold() async throws {
+        try await withApp { app in
+            let hostile = #"<script>alert("x")</script> O'Brien & <b>Co</b>"#
+            let contact = ContactModel(
+                Contact(
+                    displayName: hostile, company: hostile, jobTitle: hostile,
+                    phones: [
+                        .init(type: .mobile, number: "+49 151 1111111"), .init(type: .business, number: "0301234"),
+                    ],
+                    emails: [.init(type: .business, address: #"a"b@example.com"#)],
+                    addresses: [PostalAddress(type: .business, city: hostile)]))
+            try await contact.create(on: app.db)
+            let admin = try await signedIn(app, "admin")
+            let html = try await admin.get(Paths.contacts.path).body.string
+            let escaped = #"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien &amp; &lt;b&gt;Co&lt;/b&gt;"#
+            #expect(!html.contains("<script>") && !html.contains("<b>Co"))
+            let row = try #require(html.components(separatedBy: "data-id=\"\(contact.id!)\"").dropFirst().first)
+                .components(separatedBy: "</tr>")[0]
+            // Name (attribute and link), company, job title, city, labels: all escaped, none raw.
+            #expect(row.components(separatedBy: escaped).count - 1 >= 5)
+            #expect(row.contains(#"a&quot;b@example.com"#))
+            #expect(row.contains("aria-label=\"View \(escaped)\""))
+            #expect(row.contains("+1</span>"))
+        }
+    }
+
     @Test("New contact only for those who may add one; a refused form comes back as typed, without extra rows")
     func newContactOffer() async throws {
         try await withApp { app in

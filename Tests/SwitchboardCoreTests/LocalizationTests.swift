@@ -13,6 +13,14 @@ struct LocalizationTests {
         #expect(localization.text("greeting", in: .fr, ["name": "Émile"]) == "Bonjour Émile")
     }
 
+    @Test func fillsEachPlaceholderOnceFromTheTemplateOnly() {
+        let localization = Localization(tables: [.en: ["pair": "{a} and {b}, {unknown}, {a}, {open", "nest": "{x{a}}"]])
+        // A value holding a placeholder's spelling is shown as written, not filled in turn.
+        #expect(localization.text("pair", in: .en, ["a": "{b}", "b": "Bob"]) == "{b} and Bob, {unknown}, {b}, {open")
+        #expect(localization.text("nest", in: .en, ["a": "1"]) == "{x1}")
+        #expect(localization.text("pair", in: .en) == "{a} and {b}, {unknown}, {a}, {open")
+    }
+
     @Test func fallsBackToEnglishThenToTheKey() {
         #expect(localization.text("only.en", in: .fr) == "English only")
         #expect(localization.text("missing", in: .fr) == "missing")

@@ -87,6 +87,8 @@ struct ContactSearch: Sendable, Equatable {
     /// A word of the name begins with this (folded, one word): read from the words index when it names few enough
     /// words and contacts, else the search goes on with its filters (a directory's "cn=du*").
     var wordPrefix: String?
+    /// Where the search changes its way (`Limits`).
+    var limits = Limits()
 }
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
@@ -138,8 +140,8 @@ extension ContactSearch {
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
         var indexedFilter: (index: String, condition: SQLQueryString, length: Int)?
-        /// A name filter of letters and digits only: it matches inside one word of a name, so the
-        /// words index (`contact_words`, `contact_name_words`) finds its contacts.
+        /// The longest run of letters and digits of a name filter: it matches inside one word of every name the
+        /// filter matches, so the words index (`contact_words`, `contact_name_words`) finds their contacts.
         var wordFilter: String?
         let key: String
         let id: String
@@ -157,27 +159,38 @@ extension ContactSearch {
         }
     }
 
-    /// How many rows, in display order, are examined before a filter is deemed rare.
-    static let window = 1_000
-    /// The most matches the scan of a rare filter collects before walking the order instead:
-    /// each is then read by its id, and past this many the walk finds a page sooner.
-    static let scanLimit = 2_000
-    /// The most words a name filter may match for the words index to be used: past this many the
-    /// filter is common and walking the order finds a page sooner.
-    static let wordLimit = 1_000
-    /// The most contacts the words index may name for a filter: up to this many, reading them
-    /// in display order from the index beats walking the order (they may all sit under one letter).
-    static let wordCandidateLimit = 50_000
+    /// Where the search changes its way: how far the walk in display order goes before a filter is deemed rare (a
+    /// short first window, where most filters fill a page, then a long one), and how many matches, words and
+    /// candidates the indexes may name before walking on is quicker. Tests make them small, to take every path on a
+    /// few thousand contacts.
+    struct Limits: Sendable, Equatable {
+        /// Rows of the first window.
+        var window = 1_000
+        /// Rows of both windows together.
+        var longWindow = 20_000
+        /// The most matches the scan of a rare filter collects: each is then read by its id, and past this many the
+        /// walk finds a page sooner.
+        var scan = 2_000
+        /// The most words a name filter may match for the words index to be used: past this many the filter is
+        /// common and walking the order finds a page sooner.
+        var words = 1_000
+        /// The most contacts the words index may name for a filter: up to this many, reading them in display order
+        /// from the index beats walking the order (they may all sit under one letter).
+        var candidates = 50_000
+    }
+
+    static let window = Limits().window
+    static let scanLimit = Limits().scan
 
     /// One page of contacts `access` may read.
     ///
     /// Without filters this is one query walking an index in display order. With filters, the
-    /// walk is tried on the next `window` rows first: common substrings fill a page there. When
-    /// they do not, the substring is rare, and walking on could visit every contact (3 s at a
-    /// million); instead a name filter of letters and digits is looked up in the words of every
-    /// name (a few thousand words, then their contacts by index), and any other rare filter is
-    /// found by scanning its narrow covering index; the few matches are then read by id and
-    /// ordered (see `bench/`).
+    /// walk is tried on the next `limits.window` rows first, then up to `limits.longWindow`: common
+    /// substrings fill a page there. When they do not, the substring is rare, and walking on could
+    /// visit every contact; instead a name filter is looked up in the words of every name (by its
+    /// longest run of letters and digits: a few thousand words, then their contacts by index), and
+    /// a rare number is found by scanning its narrow covering index; the few matches are then read
+    /// by id and ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
@@ -196,17 +209,17 @@ extension ContactSearch {
             let words = try await sql.raw(
                 """
                 SELECT word FROM contact_words WHERE \(Self.startsWith(wordPrefix)) \
-                LIMIT \(literal: Self.wordLimit + 1)
+                LIMIT \(literal: limits.words + 1)
                 """
             ).all().map { try $0.decode(column: "word", as: String.self) }
             if words.isEmpty { return ContactPage(contacts: [], next: nil) }
-            if words.count <= Self.wordLimit, try await candidateCount(sql, words) <= Self.wordCandidateLimit {
+            if words.count <= limits.words, try await candidateCount(sql, words) <= limits.candidates {
                 return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
             }
         }
         if let keypad {
             guard let words = try await keypadWords(sql, keypad), !words.isEmpty,
-                try await candidateCount(sql, words) <= Self.wordCandidateLimit
+                try await candidateCount(sql, words) <= limits.candidates
             else { return ContactPage(contacts: [], next: nil) }
             return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
         }
@@ -215,13 +228,22 @@ extension ContactSearch {
             return page(
                 try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
         }
-        let conditions = plan.fixed + plan.filters + plan.checks + (cursor.map { [$0] } ?? [])
-        // The walk, bounded: up to the `window`-th row in display order.
-        guard let windowEnd = try await boundary(sql, plan, cursor: cursor) else {
-            return page(try await fetch(sql, plan, conditions, limit: limit + 1))
+        // The walk, bounded: up to the `window`-th row in display order, then on to the `longWindow`-th (the walk
+        // reads only the sort index, a fraction of a microsecond per row; a common filter fills a page there).
+        var windowed: [ContactSummary] = []
+        var start = cursor
+        var windowEnd: Cursor?
+        for size in [limits.window, limits.longWindow - limits.window] {
+            let conditions = plan.fixed + plan.filters + plan.checks + (start.map { [$0] } ?? [])
+            guard let end = try await boundary(sql, plan, cursor: start, offset: size - 1) else {
+                return page(windowed + (try await fetch(sql, plan, conditions, limit: limit + 1 - windowed.count)))
+            }
+            windowed += try await fetch(sql, plan, conditions + [plan.upTo(end)], limit: limit + 1 - windowed.count)
+            if windowed.count > limit { return page(windowed) }
+            start = plan.after(end)
+            windowEnd = end
         }
-        let windowed = try await fetch(sql, plan, conditions + [plan.upTo(windowEnd)], limit: limit + 1)
-        if windowed.count > limit { return page(windowed) }
+        guard let windowEnd else { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
         if let word = plan.wordFilter,
@@ -284,7 +306,17 @@ extension ContactSearch {
                 // The sort key is the folded name (with "~" before names outside A–Z), and the
                 // index walked holds it: no row is read to test the filter.
                 plan.filters.append(Self.contains(plan.key, text, isSQLite: isSQLite))
-                if SearchFolding.isWordPart(text) { plan.wordFilter = text }
+                // Each run of letters and digits of the filter lies inside one word of a name that holds the filter:
+                // its longest one finds the candidates in the words index ("jean dup" by "jean"), the filter itself
+                // is then checked on them.
+                // A filter of several runs whose longest is one letter ("n d") names half the words of every name:
+                // no use looking them up.
+                let parts = SearchFolding.words(ofFolded: text)
+                if let longest = parts.max(by: { $0.unicodeScalars.count < $1.unicodeScalars.count }),
+                    parts.count == 1 || longest.unicodeScalars.count > 1
+                {
+                    plan.wordFilter = longest
+                }
             } else if field == .number {
                 let filter = dialPlan?.numberFilter(raw) ?? NumberFilter(anywhere: text)
                 plan.filters.append(Self.matches("c.\(field.column)", filter, isSQLite: isSQLite))
@@ -300,24 +332,35 @@ extension ContactSearch {
     }
 
     /// Rows of `plan` matching `conditions`, in display order.
+    ///
+    /// The walk selects only the sort key and id, so that PostgreSQL answers it from the sort index alone (an
+    /// index-only scan, the filters tested on the index's sort key) and reads the table for the page's rows only: a
+    /// plain index scan read a table row for every row the walk passed (0.6 s to find a rare filter at a million).
     private func fetch(_ sql: any SQLDatabase, _ plan: Plan, _ conditions: [SQLQueryString], limit: Int)
         async throws -> [ContactSummary]
     {
-        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM \(plan.from)"
-        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
-        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
+        var walk: SQLQueryString =
+            "SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
+        if !conditions.isEmpty { walk += " WHERE " + conditions.joined(separator: " AND ") }
+        walk += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT \(literal: limit)"
+        let query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.columns) FROM (\(walk)) k JOIN contacts c ON c.id = k.k_id \
+            ORDER BY k.k_key, k.k_id
+            """
         return try await sql.raw(query).all().map(ContactSummary.init(row:))
     }
 
     /// The last row of the window, or `nil` when the window reaches the end of the list. The window
     /// counts rows of the walked index, not rows passing the checks: a subscriber who may read one
     /// contact in ten would otherwise walk ten times as far before deciding.
-    private func boundary(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?) async throws -> Cursor? {
+    private func boundary(_ sql: any SQLDatabase, _ plan: Plan, cursor: SQLQueryString?, offset: Int) async throws
+        -> Cursor?
+    {
         var query: SQLQueryString =
             "SELECT \(unsafeRaw: plan.key) AS k_key, \(unsafeRaw: plan.id) AS k_id FROM \(plan.from)"
         let conditions = plan.fixed + (cursor.map { [$0] } ?? [])
         if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
-        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT 1 OFFSET \(literal: Self.window - 1)"
+        query += " ORDER BY \(unsafeRaw: plan.key), \(unsafeRaw: plan.id) LIMIT 1 OFFSET \(literal: offset)"
         guard let row = try await sql.raw(query).first() else { return nil }
         return Cursor(
             sortKey: try row.decode(column: "k_key", as: String.self), id: try row.decode(column: "k_id", as: UUID.self)
@@ -325,7 +368,7 @@ extension ContactSearch {
     }
 
     /// Ids of the contacts after `start` whose indexed field matches, from the field's narrow
-    /// covering index; `nil` when there are more than `scanLimit` (then walking the order is
+    /// covering index; `nil` when there are more than `limits.scan` (then walking the order is
     /// quicker: matches are dense enough).
     private func scan(
         _ sql: any SQLDatabase, _ filter: (index: String, condition: SQLQueryString, length: Int), after start: Cursor,
@@ -343,14 +386,14 @@ extension ContactSearch {
             let next = String(UnicodeScalar(letter.value + 1)!)
             query += " AND sort_key >= \(bind: String(letter)) AND sort_key < \(bind: next)"
         }
-        query += " LIMIT \(literal: Self.scanLimit + 1)"
+        query += " LIMIT \(literal: limits.scan + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
-        return ids.count > Self.scanLimit ? nil : ids
+        return ids.count > limits.scan ? nil : ids
     }
 
     /// The next `needed` rows after `start` whose name has a word holding `text`, read from the
     /// words index in display order; `nil` when the filter is too common for it (more than
-    /// `wordLimit` words or `wordCandidateLimit` contacts). Candidates come in growing chunks,
+    /// `limits.words` words or `limits.candidates` contacts). Candidates come in growing chunks,
     /// each checked against every condition of the page (rights, tab, other filters).
     private func wordMatches(_ sql: any SQLDatabase, _ plan: Plan, _ text: String, after start: Cursor, needed: Int)
         async throws -> [ContactSummary]?
@@ -358,21 +401,21 @@ extension ContactSearch {
         let words = try await sql.raw(
             """
             SELECT word FROM contact_words WHERE \(Self.contains("word", text, isSQLite: plan.isSQLite)) \
-            LIMIT \(literal: Self.wordLimit + 1)
+            LIMIT \(literal: limits.words + 1)
             """
         ).all().map { try $0.decode(column: "word", as: String.self) }
-        guard words.count <= Self.wordLimit else { return nil }
+        guard words.count <= limits.words else { return nil }
         guard !words.isEmpty else { return [] }
-        guard try await candidateCount(sql, words) <= Self.wordCandidateLimit else { return nil }
+        guard try await candidateCount(sql, words) <= limits.candidates else { return nil }
         return try await rows(sql, plan, withWords: words, after: start, needed: needed)
     }
 
-    /// How many contacts have one of `words`, counted up to `wordCandidateLimit` + 1.
+    /// How many contacts have one of `words`, counted up to `limits.candidates` + 1.
     private func candidateCount(_ sql: any SQLDatabase, _ words: [String]) async throws -> Int {
         try await sql.raw(
             """
             SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
-            LIMIT \(literal: Self.wordCandidateLimit + 1)) t
+            LIMIT \(literal: limits.candidates + 1)) t
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -416,7 +459,7 @@ extension ContactSearch {
 
     /// The words of names that begin with what `keys` type, found by following, key after key, only the beginnings
     /// some word has (one query per key, each a handful of index probes); `nil` when too ambiguous (more than
-    /// `keypadBranchLimit` beginnings or `wordLimit` words).
+    /// `keypadBranchLimit` beginnings or `limits.words` words).
     private func keypadWords(_ sql: any SQLDatabase, _ keys: String) async throws -> [String]? {
         let keys = keys.filter { $0.isASCII && $0.isNumber }
         guard !keys.isEmpty else { return [] }
@@ -435,9 +478,9 @@ extension ContactSearch {
         }
         let ranges = beginnings.map { "(\(Self.startsWith($0)))" as SQLQueryString }
         let words = try await sql.raw(
-            "SELECT word FROM contact_words WHERE \(ranges.joined(separator: " OR ")) LIMIT \(literal: Self.wordLimit + 1)"
+            "SELECT word FROM contact_words WHERE \(ranges.joined(separator: " OR ")) LIMIT \(literal: limits.words + 1)"
         ).all().map { try $0.decode(column: "word", as: String.self) }
-        guard words.count <= Self.wordLimit else { return nil }
+        guard words.count <= limits.words else { return nil }
         // Exactly the words those keys type (a database's collation may order some other word into a range).
         return words.filter { Keypad.word($0, startsWith: keys) }
     }
@@ -463,11 +506,22 @@ extension ContactSearch {
 
     private static let columns = ContactColumn.list(ContactColumn.summary, table: "c")
 
-    /// `column` holds `text` anywhere: a plain substring search (both are folded already), quicker
-    /// than `LIKE '%…%'` and with no wildcard to escape.
+    /// `column` holds `text` anywhere (both are folded already): SQLite's `instr`, quicker there than `LIKE '%…%'`;
+    /// PostgreSQL's `LIKE`, its wildcards escaped, quicker there than `strpos` (132 against 168 ms to walk a million
+    /// sort keys).
     static func contains(_ column: String, _ text: String, isSQLite: Bool) -> SQLQueryString {
-        isSQLite
-            ? "instr(\(unsafeRaw: column), \(bind: text)) > 0" : "strpos(\(unsafeRaw: column), \(bind: text)) > 0"
+        if isSQLite { return "instr(\(unsafeRaw: column), \(bind: text)) > 0" }
+        return "\(unsafeRaw: column) LIKE \(bind: "%" + likeEscaped(text) + "%")"
+    }
+
+    /// `text` matched literally by PostgreSQL's `LIKE` (whose escape character is the backslash).
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// A number filter on `column` (each number's digits, separated by spaces): digits anywhere, or a number that

@@ -116,7 +116,8 @@ struct ContactsListController: RouteCollection {
         let inputMode: String
     }
 
-    struct Row: Encodable {
+    /// A row of the list, written by `ContactRowsHTML`.
+    struct Row {
         let id: String
         let displayName: String
         let company: String?
@@ -167,7 +168,9 @@ struct ContactsListController: RouteCollection {
         let tab: String?
         let hasFilters: Bool
         let clearURL: String
-        let rows: [Row]
+        let rowCount: Int
+        /// The rows, escaped HTML (`ContactRowsHTML`).
+        let rowsHTML: String
         let nextURL: String?
         let firstURL: String?
         let canDeleteSelected: Bool
@@ -279,7 +282,13 @@ struct ContactsListController: RouteCollection {
             hasFilters: ListQuery.filterNames.contains { query.value(of: $0.1) != nil },
             clearURL: ListQuery.url(
                 (query.group.map { [("group", $0)] } ?? []) + (query.validTab.map { [("tab", $0)] } ?? [])),
-            rows: rows, nextURL: next, firstURL: query.after == nil ? nil : query.url(),
+            rowCount: rows.count,
+            rowsHTML: ContactRowsHTML.render(
+                rows,
+                labels: .init(
+                    view: req.text("contacts.view"), edit: req.text("contacts.edit"),
+                    qrCode: req.text("contact.qr_code"), softCall: req.text("contact.soft_call"))),
+            nextURL: next, firstURL: query.after == nil ? nil : query.url(),
             canDeleteSelected: scope == .all && !editable.isEmpty,
             assignableGroups: groups.filter { access.canWrite(group: $0.ref) }.map {
                 Option(id: $0.id!.uuidString, name: $0.name)
