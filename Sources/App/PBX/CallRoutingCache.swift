@@ -28,14 +28,14 @@ final class CallRoutingCache: @unchecked Sendable {
 
     init(lifetime: Duration = .seconds(2)) { self.lifetime = lifetime }
 
-    func current(on db: any Database) async throws -> Snapshot {
+    func current(on db: @autoclosure () -> any Database) async throws -> Snapshot {
         let (cached, generation): (Snapshot?, Int) = lock.withLock {
             if let snapshot, ContinuousClock.now - loadedAt < lifetime { return (snapshot, self.generation) }
             return (nil, self.generation)
         }
         if let cached { return cached }
         let started = ContinuousClock.now
-        let loaded = try await Self.load(on: db)
+        let loaded = try await Self.load(on: db())
         lock.withLock {
             if self.generation == generation {
                 snapshot = loaded

@@ -6,13 +6,27 @@ import Vapor
 /// What the PBX asks at call time: the routing decision for a call to an extension, and the
 /// caller-ID name of a number.
 struct PBXService {
-    let db: any Database
+    /// Made when first needed: most answers come from memory and the SQLite file, and making a request's database
+    /// handle was a few per cent of a lookup's time.
+    private let database: @Sendable () -> any Database
+    var db: any Database { database() }
     let settings: AppConfig.PBXSettings
     let ringSeconds: Int
     /// The users' extensions and forwarding rules, in memory.
     let routing: CallRoutingCache
     /// Reads number keys straight from an SQLite file; `nil` on PostgreSQL and in-memory SQLite.
     var numberKeys: NumberKeyReader? = nil
+
+    init(
+        db: @autoclosure @escaping @Sendable () -> any Database, settings: AppConfig.PBXSettings, ringSeconds: Int,
+        routing: CallRoutingCache, numberKeys: NumberKeyReader? = nil
+    ) {
+        database = db
+        self.settings = settings
+        self.ringSeconds = ringSeconds
+        self.routing = routing
+        self.numberKeys = numberKeys
+    }
 
     var matcher: CallerIDMatcher { CallerIDMatcher(plan: settings.dialPlan) }
 

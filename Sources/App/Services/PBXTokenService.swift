@@ -39,6 +39,12 @@ struct PBXTokenService {
         cache.forget(token.tokenHash)
     }
 
+    /// Whether a presented secret is a PBX token checked lately (`authenticate` remembers them for a few seconds):
+    /// answered without a database handle, as most of a PBX's questions are.
+    static func isRecentlyChecked(secret: String, in cache: PBXTokenCache) -> Bool {
+        secret.hasPrefix(secretPrefix) && secret.count < 200 && cache.knows(TokenService.digest(secret))
+    }
+
     /// Whether a presented secret is a PBX token; answered from memory for a few seconds.
     func authenticate(secret: String) async throws -> Bool {
         guard secret.hasPrefix(Self.secretPrefix), secret.count < 200 else { return false }

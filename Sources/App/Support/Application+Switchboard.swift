@@ -140,7 +140,7 @@ extension Request {
     }
     var pbxService: PBXService {
         PBXService(
-            db: db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds,
+            db: self.db, settings: application.config.pbx, ringSeconds: application.config.ringSeconds,
             routing: application.callRouting, numberKeys: application.numberKeys)
     }
     var pbxTokenService: PBXTokenService { PBXTokenService(db: db, cache: application.pbxTokenCache) }
