@@ -64,6 +64,7 @@ struct ContactSearchEquivalenceTests {
                 Contact(displayName: "Ωmega Services"), Contact(firstName: "Jean", lastName: "Dupont"),
                 Contact(firstName: "Jean", lastName: "Dupont"), Contact(firstName: "Ÿvonne", lastName: "Weiß"),
                 Contact(displayName: "100% Bio_Shop"), Contact(displayName: "Back\\slash & Co"),
+                Contact(displayName: "Zoo Bio_\u{200D}Shop"), Contact(displayName: "Zoo BioX\u{200D}Shop"),
             ]
             var members: [ContactGroupMemberModel] = []
             var models: [ContactModel] = []
@@ -91,7 +92,7 @@ struct ContactSearchEquivalenceTests {
             for name in [
                 "an", "AN", "  an ", "e", "é", "émile", "EMILE", "muller", "müller", "weiss", "weiß", "ß", "son", "zq",
                 "zqorn", "quennevat", "n d", "é d", "jean dup", "jean dupont", "le z", "brown & co", "d'arcy", "o'b",
-                "ωmega", "123", "xyzzy", "a b c", "%", "_", "0% b", "o_s", "\\", "k\\s",
+                "ωmega", "123", "xyzzy", "a b c", "%", "_", "0% b", "o_s", "\\", "k\\s", "o_\u{200D}s",
             ] {
                 searches.append(("name \(name)", ContactSearch(filters: [.name: name])))
             }

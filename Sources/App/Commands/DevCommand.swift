@@ -125,13 +125,20 @@ struct BenchContactsCommand: AsyncCommand {
             ("Name filter \"mb\" (two companies, under M and T)", ContactSearch(filters: [.name: "mb"]), adminAccess),
             ("Name filter \"ngs\" (2% of names, spread A to Z)", ContactSearch(filters: [.name: "ngs"]), adminAccess),
             ("Name filter \"n d\" (two words, one letter each)", ContactSearch(filters: [.name: "n d"]), adminAccess),
-            ("Name filter \"jean dup\" (two words)", ContactSearch(filters: [.name: "jean dup"]), adminAccess),
+            ("Name filter \"emile dup\" (two words)", ContactSearch(filters: [.name: "emile dup"]), adminAccess),
+            (
+                "Number filter \"0478\" (rare)", ContactSearch(filters: [.number: "0478"], dialPlan: DialPlan()),
+                adminAccess
+            ),
             ("Tab E + name \"mi\"", ContactSearch(tab: "E", filters: [.name: "mi"]), adminAccess),
             (
                 "One group + name \"an\"", ContactSearch(scope: .group(groups[0].id!), filters: [.name: "an"]),
                 adminAccess
             ),
-            ("Number \"0478\" + tab M", ContactSearch(tab: "M", filters: [.number: "0478"]), adminAccess),
+            (
+                "Number \"0478\" + tab M", ContactSearch(tab: "M", filters: [.number: "0478"], dialPlan: DialPlan()),
+                adminAccess
+            ),
             ("Name \"n d\", subscriber", ContactSearch(filters: [.name: "n d"]), subscriberAccess),
             ("Without group", ContactSearch(scope: .withoutGroup), adminAccess),
             ("Dialpad keys \"56\" (names: jo…, ko…, lo…), 8 matches", keypad("56"), adminAccess),
