@@ -208,7 +208,8 @@ struct ContactServiceTests {
     func rareSubstringBeyondTheWindow() async throws {
         try await withApp { app in
             let w = try await world(app)
-            // More rows than the walk examines before deeming a filter rare.
+            // More rows than the first window (the indexes take over after both windows: every path with small
+            // limits is in ContactSearchEquivalenceTests).
             let filler = (0..<(ContactSearch.window + 500)).map { index in
                 ContactModel(Contact(firstName: "Person", lastName: String(format: "M%05d", index)))
             }
