@@ -233,12 +233,8 @@ extension ContactSearch {
             return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
         }
         let cursor = after.map { plan.after($0) }
-        if plan.filters.isEmpty {
-            return page(
-                try await fetch(sql, plan, plan.fixed + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
-        }
-        if plan.wordFilter == nil, plan.indexedFilter == nil {
-            // No index could take over from the walk: walk at once, without counting windows.
+        if plan.filters.isEmpty || (plan.wordFilter == nil && plan.indexedFilter == nil) {
+            // Every row walked is on the page, or no index could take over from the walk: walk at once, no windows.
             return page(
                 try await fetch(
                     sql, plan, plan.fixed + plan.filters + plan.checks + (cursor.map { [$0] } ?? []), limit: limit + 1))
@@ -429,8 +425,8 @@ extension ContactSearch {
     private func wordMatches(
         _ sql: any SQLDatabase, _ plan: Plan, _ text: String, words known: [String]?, after start: Cursor, needed: Int
     ) async throws -> [ContactSummary]? {
-        var words = known ?? []
-        if known == nil { words = try await wordsContaining(sql, text, isSQLite: plan.isSQLite) }
+        let words: [String]
+        if let known { words = known } else { words = try await wordsContaining(sql, text, isSQLite: plan.isSQLite) }
         guard words.count <= limits.words else { return nil }
         guard !words.isEmpty else { return [] }
         guard try await candidateCount(sql, words) <= limits.candidates else { return nil }

@@ -42,13 +42,18 @@ struct PBXTokenService {
     /// Whether a presented secret is a PBX token checked lately (`authenticate` remembers them for a few seconds):
     /// answered without a database handle, as most of a PBX's questions are.
     static func isRecentlyChecked(secret: String, in cache: PBXTokenCache) -> Bool {
-        secret.hasPrefix(secretPrefix) && secret.count < 200 && cache.knows(TokenService.digest(secret))
+        digest(of: secret).map(cache.knows) ?? false
+    }
+
+    /// The stored digest of a presented secret; `nil` when it cannot be a PBX token.
+    private static func digest(of secret: String) -> String? {
+        guard secret.hasPrefix(secretPrefix), secret.count < 200 else { return nil }
+        return TokenService.digest(secret)
     }
 
     /// Whether a presented secret is a PBX token; answered from memory for a few seconds.
     func authenticate(secret: String) async throws -> Bool {
-        guard secret.hasPrefix(Self.secretPrefix), secret.count < 200 else { return false }
-        let digest = TokenService.digest(secret)
+        guard let digest = Self.digest(of: secret) else { return false }
         if cache.knows(digest) { return true }
         guard let token = try await PBXTokenModel.query(on: db).filter(\.$tokenHash == digest).first() else {
             return false
