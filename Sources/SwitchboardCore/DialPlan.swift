@@ -44,7 +44,8 @@ public struct DialPlan: Equatable, Sendable {
             var number = PhoneNumber.cleaned(raw)
                 ?? PhoneNumber.withExtension(raw).flatMap({ PhoneNumber.cleaned($0.main) })
         else { return nil }
-        if number.contains("*") || number.contains("#") { return .internal(number) }
+        // Characters, not Foundation's substring search (`contains("*")`): this runs for every number a lookup reads.
+        if number.contains(where: { $0 == "*" || $0 == "#" }) { return .internal(number) }
         if number.hasPrefix("+") { return .external(number) }
         if fromPBX, !outsideLinePrefix.isEmpty, number.hasPrefix(outsideLinePrefix),
             number.count - outsideLinePrefix.count > longestExtension

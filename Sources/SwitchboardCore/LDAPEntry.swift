@@ -125,9 +125,10 @@ public struct LDAPEntry: Sendable {
         guard let value, let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else {
             return nil
         }
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool { CharacterSet.whitespaces.contains(scalar) }
+        // `CharacterSet.whitespaces`, without Foundation (every value of every entry a search returns comes here).
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { WhitespaceTrimming.isWhitespace(scalar.value) }
         guard isSpace(first) || isSpace(last) else { return value }
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = WhitespaceTrimming.trimmed(value, newlines: false)
         return trimmed.isEmpty ? nil : trimmed
     }
 
@@ -164,15 +165,23 @@ public struct LDAPEntry: Sendable {
         self.dialPlan = dialPlan
     }
 
+    /// The order attributes are returned in (lower case, each once), before any other in alphabetical order.
+    private static let attributeOrder: [String] = {
+        var seen = Set<String>()
+        return (contactAttributes + ["uid", "o", "ou", "dc"]).map { $0.lowercased() }.filter {
+            seen.insert($0).inserted
+        }
+    }()
+    private static let attributeOrderSet = Set(attributeOrder)
+
     /// The attributes asked for (none or "*": all user attributes; "1.1": none), in a stable order.
     public func attributes(_ requested: [String]) -> [(String, [String])] {
         let wanted = Set(requested.map { $0.lowercased() })
         let all = wanted.isEmpty || wanted.contains("*")
         if wanted == ["1.1"] { return [] }
-        let order = (Self.contactAttributes + ["uid", "o", "ou", "dc"]).map { $0.lowercased() }
-        var seen = Set<String>()
-        return (order + values.keys.sorted()).compactMap { key in
-            guard seen.insert(key).inserted, let list = values[key], all || wanted.contains(key) else { return nil }
+        let others = values.keys.filter { !Self.attributeOrderSet.contains($0) }.sorted()
+        return (Self.attributeOrder + others).compactMap { key in
+            guard let list = values[key], all || wanted.contains(key) else { return nil }
             return (names[key] ?? key, list)
         }
     }

@@ -415,6 +415,17 @@ struct CSVBulkInsertTests {
             #expect(
                 try await strings("SELECT contact_id AS a, \"key\" AS b, number AS c FROM contact_number_keys")
                     == expectedKeys)
+            // Each number's digits, from `search_number` split here (the fan-out splits it in SQL).
+            let expectedDigits = try await sql.raw("SELECT id, search_number FROM contacts").all().flatMap { row in
+                let id = try row.decode(column: "id", as: UUID.self).uuidString
+                let numbers = Set(try row.decode(column: "search_number", as: String.self).split(separator: " "))
+                return numbers.map { "\($0)|\(id)" }
+            }.sorted()
+            #expect(expectedDigits.count == 1_200 + 2 + 2)
+            #expect(
+                try await sql.raw("SELECT digits, contact_id FROM contact_number_digits").all().map { row in
+                    "\(try row.decode(column: "digits", as: String.self))|\(try row.decode(column: "contact_id", as: UUID.self).uuidString)"
+                }.sorted() == expectedDigits)
             let words = try await sql.raw("SELECT word FROM contact_words").all()
                 .map { try $0.decode(column: "word", as: String.self) }
             #expect(Set(words).isSuperset(of: Set(expectedWords.map { String($0.split(separator: "|")[0]) })))

@@ -111,6 +111,14 @@ struct ContactSearchEquivalenceTests {
                 ("tab M + name mu", ContactSearch(tab: "M", filters: [.name: "mu"])),
                 ("tab E + name mi", ContactSearch(tab: "E", filters: [.name: "mi"])),
                 ("name an + number 12", ContactSearch(filters: [.name: "an", .number: "12"], dialPlan: plan)),
+                ("tab M + number 0478", ContactSearch(tab: "M", filters: [.number: "0478"], dialPlan: plan)),
+                ("tab # + number +33", ContactSearch(tab: "#", filters: [.number: "+33"], dialPlan: plan)),
+                ("name e + number 06", ContactSearch(filters: [.name: "e", .number: "06"], dialPlan: plan)),
+                ("number 06 + city", ContactSearch(filters: [.number: "06", .city: "a"], dialPlan: plan)),
+                (
+                    "group 1 + number +49",
+                    ContactSearch(scope: .group(groups[1].id!), filters: [.number: "+49"], dialPlan: plan)
+                ),
                 ("name n d + company", ContactSearch(filters: [.name: "n d", .company: "a"])),
                 ("group 0 + name an", ContactSearch(scope: .group(groups[0].id!), filters: [.name: "an"])),
                 ("group 2 + name zq", ContactSearch(scope: .group(groups[2].id!), filters: [.name: "zq"])),
@@ -119,8 +127,10 @@ struct ContactSearchEquivalenceTests {
                 ("everything", ContactSearch()),
             ]
             // Small: the words index and the scan answer rare filters. Tiny: they give up at once, the walk goes on.
-            let small = ContactSearch.Limits(window: 100, longWindow: 400, scan: 60, words: 40, candidates: 400)
-            let tiny = ContactSearch.Limits(window: 10, longWindow: 30, scan: 1, words: 1, candidates: 5)
+            let small = ContactSearch.Limits(
+                window: 100, longWindow: 400, scan: 60, words: 40, candidates: 400, numberStarts: 20)
+            let tiny = ContactSearch.Limits(
+                window: 10, longWindow: 30, scan: 1, words: 1, candidates: 5, numberStarts: 1)
             var checked = 0
             for (label, search) in searches {
                 for (who, access) in [("admin", admin), ("subscriber", subscriber)] {
@@ -158,6 +168,56 @@ struct ContactSearchEquivalenceTests {
             let readable = Set(
                 members.filter { [groups[0].id!, groups[1].id!].contains($0.$group.id) }.map(\.$contact.id))
             #expect(subscriberSees == readable)
+        }
+    }
+    @Test("a number's beginning is found in the digits index, which follows every change of the contact's numbers")
+    func numberDigitsFollowChanges() async throws {
+        try await withApp { app in
+            let adminUser = try #require(try await UserModel.find(username: "admin", on: app.db))
+            let admin = Actor(user: adminUser, clientAddress: nil)
+            let contacts = ContactService(db: app.db)
+            for index in 0..<40 {
+                _ = try await contacts.create(
+                    Contact(
+                        displayName: "Filler \(index)",
+                        phones: [.init(type: .business, number: "01 23 45 67 \(10 + index)")]),
+                    in: [], by: admin)
+            }
+            let rare = try await contacts.create(
+                Contact(displayName: "Zed Rare", phones: [.init(type: .mobile, number: "+33 4 78 12 34 56")]), in: [],
+                by: admin)
+            let id = try rare.requireID()
+            // Limits that leave the walk after two rows, the rest from the digits index; and limits that read it at once.
+            let afterWalk = ContactSearch.Limits(
+                window: 2, longWindow: 4, scan: 10, words: 10, candidates: 10, numberStarts: 0)
+            var atOnce = afterWalk
+            atOnce.numberStarts = 10
+            func found(_ number: String) async throws -> [String] {
+                var names: [[String]] = []
+                for limits in [afterWalk, atOnce] {
+                    var search = ContactSearch(filters: [.number: number], dialPlan: DialPlan())
+                    search.limits = limits
+                    names.append(try await contacts.search(search, by: admin).contacts.map(\.displayName))
+                }
+                #expect(names[0] == names[1])
+                return names[0]
+            }
+            #expect(try await found("04 78") == ["Zed Rare"])
+            #expect(try await found("+33 4 78 12") == ["Zed Rare"])
+            _ = try await contacts.update(
+                id, with: Contact(displayName: "Zed Rare", phones: [.init(type: .mobile, number: "05 12 00 00 00")]),
+                by: admin)
+            #expect(try await found("04 78").isEmpty)
+            #expect(try await found("0512") == ["Zed Rare"])
+            _ = try await contacts.delete([id], by: admin)
+            #expect(try await found("0512").isEmpty)
+            let left = try await (app.db as! any SQLDatabase).raw(
+                "SELECT count(*) AS n FROM contact_number_digits WHERE contact_id = \(bind: id)"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(left == 0)
+            let all = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM contact_number_digits")
+                .first()?.decode(column: "n", as: Int.self)
+            #expect(all == 40)
         }
     }
 }

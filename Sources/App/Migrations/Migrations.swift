@@ -25,6 +25,7 @@ enum SwitchboardMigrations {
         (17, CreateSessions()),
         (18, CreateTwoFactor()),
         (19, UpdateContactsAddNameParts()),
+        (20, CreateContactNumberDigits()),
     ]
 
     static func add(to migrations: Migrations) {

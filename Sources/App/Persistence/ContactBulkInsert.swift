@@ -126,7 +126,7 @@ enum ContactBulkInsert {
             column: "last", as: Int.self) ?? 0
     }
 
-    /// On SQLite, what the insert triggers of `CreateContactNameWords` and `CreateContactNumberKeys` do for each new
+    /// On SQLite, what the insert triggers of `CreateContactNameWords`, `CreateContactNumberKeys` and `CreateContactNumberDigits` do for each new
     /// contact, for every contact after rowid `last` at once: an import of a large file turns the triggers off and
     /// calls this after each batch's inserts. SQLite fanned 100 000 contacts out in 2.4 s this way and took 4.3 s more
     /// to insert them with the triggers.
@@ -148,6 +148,13 @@ enum ContactBulkInsert {
             INSERT INTO contact_number_keys (contact_id, "key", number)
                 SELECT c.id, json_extract(value, '$[0]'), json_extract(value, '$[1]')
                 FROM contacts AS c, json_each(c.number_keys) WHERE c.rowid > \(bind: last)
+            """
+        ).run()
+        try await db.raw(
+            """
+            INSERT OR IGNORE INTO contact_number_digits (digits, sort_key, contact_id)
+                SELECT value, c.sort_key, c.id FROM contacts AS c, json_each(\(unsafeRaw: CreateContactNumberDigits.digitsArray("c")))
+                WHERE c.rowid > \(bind: last) AND value <> ''
             """
         ).run()
     }

@@ -93,7 +93,9 @@ struct ContactSearch: Sendable, Equatable {
 
 /// A row of the contacts list: what the list shows, read straight from the search query.
 struct ContactSummary: Sendable {
-    init(row: any SQLRow) throws {
+    /// `sqlite`: the lists are JSON text there, which `ContactFlatColumns` reads without `JSONDecoder` (three lists
+    /// a row: a fifth of a directory search's time went to `JSONDecoder`).
+    init(row: any SQLRow, sqlite: Bool) throws {
         func column<T: Decodable>(_ column: ContactColumn, _ type: T.Type) throws -> T {
             try row.decode(column: column.rawValue, as: type)
         }
@@ -105,9 +107,9 @@ struct ContactSummary: Sendable {
         company = try column(.company, String?.self)
         department = try column(.department, String?.self)
         jobTitle = try column(.jobTitle, String?.self)
-        phones = try column(.phones, [PhoneEntry].self)
-        emails = try column(.emails, [EmailEntry].self)
-        addresses = try column(.addresses, [PostalAddress].self)
+        phones = try ContactFlatColumns.list(row, .phones, sqlite: sqlite, ContactFlatColumns.phone)
+        emails = try ContactFlatColumns.list(row, .emails, sqlite: sqlite, ContactFlatColumns.email)
+        addresses = try ContactFlatColumns.list(row, .addresses, sqlite: sqlite, ContactFlatColumns.address)
     }
 
     let id: UUID
@@ -143,9 +145,14 @@ extension ContactSearch {
         var filters: [SQLQueryString]
         /// The most selective filter that has a covering index (name or number), for the scan.
         var indexedFilter: (index: String, condition: SQLQueryString, length: Int)?
+        /// The beginnings a number filter names (`NumberFilter.starts`, digits), which the numbers' digits index
+        /// (`contact_number_digits`) finds as ranges; `nil` when the filter looks for digits anywhere.
+        var numberStarts: [String]?
         /// A filter reads the contact's row (a number, a company…), not only the sort key the walked index holds:
         /// then walking is no longer cheap, and only the first window is walked.
-        var filtersReadRows = false
+        var filtersReadRows: Bool { rowFilters > 0 }
+        /// How many filters read the contact's row.
+        var rowFilters = 0
         /// The longest run of letters and digits of a name filter: it matches inside one word of every name the
         /// filter matches, so the words index (`contact_words`, `contact_name_words`) finds their contacts.
         var wordFilter: String?
@@ -183,9 +190,12 @@ extension ContactSearch {
         /// The most words a name filter may match for the words index to be used: past this many the filter is
         /// common and walking the order finds a page sooner.
         var words = 1_000
-        /// The most contacts the words index may name for a filter: up to this many, reading them in display order
-        /// from the index beats walking the order (they may all sit under one letter).
+        /// The most contacts the words index (or the numbers' digits index) may name for a filter: up to this many,
+        /// reading them in display order from the index beats walking the order (they may all sit under one letter).
         var candidates = 50_000
+        /// The most contacts the numbers' digits index may name for a number's beginning to be read from it at once,
+        /// before any walk: counting that many index entries costs less than the first window's reading of rows.
+        var numberStarts = 5_000
     }
 
     static let window = Limits().window
@@ -198,8 +208,9 @@ extension ContactSearch {
     /// substrings fill a page there. When they do not, the substring is rare, and walking on could
     /// visit every contact; instead a name filter is looked up in the words of every name (by its
     /// longest run of letters and digits: a few thousand words, then their contacts by index), and
-    /// a rare number is found by scanning its narrow covering index; the few matches are then read
-    /// by id and ordered (see `bench/`).
+    /// a rare number is found in the numbers' digits index when the filter names a number's beginning
+    /// ("04 78", "+33 4 78"), else by scanning its narrow covering index; the few matches are then
+    /// read by id and ordered (see `bench/`).
     func run(on db: any Database, access: ContactAccess) async throws -> ContactPage {
         let sql = db as! any SQLDatabase
         guard let plan = plan(access, isSQLite: sql.dialect.name == "sqlite") else {
@@ -222,15 +233,22 @@ extension ContactSearch {
                 """
             ).all().map { try $0.decode(column: "word", as: String.self) }
             if words.isEmpty { return ContactPage(contacts: [], next: nil) }
-            if words.count <= limits.words, try await candidateCount(sql, words) <= limits.candidates {
-                return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
+            if words.count <= limits.words, try await fewCandidates(sql, words) {
+                return page(try await rows(sql, plan, .words(words), after: after, needed: limit + 1))
             }
         }
         if let keypad {
             guard let words = try await keypadWords(sql, keypad), !words.isEmpty,
-                try await candidateCount(sql, words) <= limits.candidates
+                try await candidateCount(sql, .words(words)) <= limits.candidates
             else { return ContactPage(contacts: [], next: nil) }
-            return page(try await rows(sql, plan, withWords: words, after: after, needed: limit + 1))
+            return page(try await rows(sql, plan, .words(words), after: after, needed: limit + 1))
+        }
+        if let starts = plan.numberStarts,
+            try await candidateCount(sql, .numberStarts(starts), upTo: limits.numberStarts) <= limits.numberStarts
+        {
+            // A number's beginning few contacts have: from the digits index at once (walking the order would read
+            // rows, most of them not matching).
+            return page(try await rows(sql, plan, .numberStarts(starts), after: after, needed: limit + 1))
         }
         let cursor = after.map { plan.after($0) }
         if plan.filters.isEmpty || (plan.wordFilter == nil && plan.indexedFilter == nil) {
@@ -265,6 +283,11 @@ extension ContactSearch {
         guard let windowEnd else { return page(windowed) }
         let rest = plan.after(windowEnd)
         let needed = limit + 1 - windowed.count
+        if let starts = plan.numberStarts,
+            try await candidateCount(sql, .numberStarts(starts)) <= limits.candidates
+        {
+            return page(windowed + (try await rows(sql, plan, .numberStarts(starts), after: windowEnd, needed: needed)))
+        }
         if let word = plan.wordFilter,
             let found = try await wordMatches(sql, plan, word, words: words, after: windowEnd, needed: needed)
         {
@@ -339,15 +362,16 @@ extension ContactSearch {
                     plan.wordFilter = longest
                 }
             } else if field == .number {
-                plan.filtersReadRows = true
+                plan.rowFilters += 1
                 let filter = dialPlan?.numberFilter(raw) ?? NumberFilter(anywhere: text)
                 plan.filters.append(Self.matches("c.\(field.column)", filter, isSQLite: isSQLite))
+                if filter.anywhere == nil, !filter.starts.isEmpty { plan.numberStarts = filter.starts }
                 // The narrow index holding the numbers, scanned for a rare one.
                 if let index = field.coveringIndex, (plan.indexedFilter?.length ?? 0) < text.count {
                     plan.indexedFilter = (index, Self.matches(field.column, filter, isSQLite: isSQLite), text.count)
                 }
             } else {
-                plan.filtersReadRows = true
+                plan.rowFilters += 1
                 plan.filters.append(Self.contains("c.\(field.column)", text, isSQLite: isSQLite))
             }
         }
@@ -374,7 +398,7 @@ extension ContactSearch {
                 ORDER BY k.k_key, k.k_id
                 """
         }
-        return try await sql.raw(query).all().map(ContactSummary.init(row:))
+        return try await sql.raw(query).all().map { try ContactSummary(row: $0, sqlite: plan.isSQLite) }
     }
 
     /// The last row of the window, or `nil` when the window reaches the end of the list. The window
@@ -408,14 +432,20 @@ extension ContactSearch {
             SELECT id FROM \(source) WHERE \(filter.condition) \
             AND (sort_key, id) > (\(bind: start.sortKey), \(bind: start.id))
             """
-        // A letter tab is a range of sort keys, which the index holds: only that letter's matches.
-        if let tab, let letter = tab.lowercased().unicodeScalars.first, ("a"..."z").contains(letter) {
-            let next = String(UnicodeScalar(letter.value + 1)!)
-            query += " AND sort_key >= \(bind: String(letter)) AND sort_key < \(bind: next)"
-        }
+        if let range = Self.sortKeyRange(ofTab: tab) { query += " AND " + range }
         query += " LIMIT \(literal: limits.scan + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         return ids.count > limits.scan ? nil : ids
+    }
+
+    /// A letter tab as a range of sort keys, which the indexes hold: a superset of the tab (it is then checked on each
+    /// contact), so that only that letter's entries are read; `nil` for all and for "#".
+    static func sortKeyRange(ofTab tab: String?) -> SQLQueryString? {
+        guard let tab, let letter = tab.lowercased().unicodeScalars.first, ("a"..."z").contains(letter) else {
+            return nil
+        }
+        let next = String(UnicodeScalar(letter.value + 1)!)
+        return "sort_key >= \(bind: String(letter)) AND sort_key < \(bind: next)"
     }
 
     /// The next `needed` rows after `start` whose name has a word holding `text`, read from the
@@ -429,8 +459,8 @@ extension ContactSearch {
         if let known { words = known } else { words = try await wordsContaining(sql, text, isSQLite: plan.isSQLite) }
         guard words.count <= limits.words else { return nil }
         guard !words.isEmpty else { return [] }
-        guard try await candidateCount(sql, words) <= limits.candidates else { return nil }
-        return try await rows(sql, plan, withWords: words, after: start, needed: needed)
+        guard try await fewCandidates(sql, words) else { return nil }
+        return try await rows(sql, plan, .words(words), after: start, needed: needed)
     }
 
     /// The words of names that hold `text`, up to `limits.words` + 1.
@@ -443,30 +473,75 @@ extension ContactSearch {
         ).all().map { try $0.decode(column: "word", as: String.self) }
     }
 
-    /// How many contacts have one of `words`, counted up to `limits.candidates` + 1.
-    private func candidateCount(_ sql: any SQLDatabase, _ words: [String]) async throws -> Int {
+    /// Reading the contacts having one of `words` in display order is quick: one word's come in that order straight
+    /// from the index (no count needed); several words' are sorted, so at most `limits.candidates` of them.
+    private func fewCandidates(_ sql: any SQLDatabase, _ words: [String]) async throws -> Bool {
+        if words.count == 1 { return true }
+        return try await candidateCount(sql, .words(words)) <= limits.candidates
+    }
+
+    /// Contacts an index names in display order: each of its entries is (value, sort key, contact).
+    private enum Candidates {
+        /// Contacts whose name has one of these words (`contact_name_words`).
+        case words([String])
+        /// Contacts having a number that begins with one of these digits (`contact_number_digits`), a range each.
+        case numberStarts([String])
+
+        /// Where the index's entries that name a candidate come from, and the condition that picks them.
+        var source: (from: SQLQueryString, condition: SQLQueryString?) {
+            switch self {
+            case .words(let words):
+                return ("contact_name_words", "word IN (\(binds: words))")
+            case .numberStarts(let starts):
+                // A range of the index each, put together: PostgreSQL answers each from the index alone, where an OR
+                // of the ranges made it read a table row per entry (4 ms to count 2 600 of them at a million).
+                let ranges = starts.map {
+                    "SELECT sort_key, contact_id FROM contact_number_digits WHERE \(ContactSearch.startsWith($0, column: "digits"))"
+                        as SQLQueryString
+                }
+                return ("(" + ranges.joined(separator: " UNION ALL ") + ") d", nil)
+            }
+        }
+    }
+
+    /// How many entries name a candidate, counted up to `bound` (`limits.candidates` by default) + 1.
+    private func candidateCount(_ sql: any SQLDatabase, _ candidates: Candidates, upTo bound: Int? = nil)
+        async throws -> Int
+    {
         try await sql.raw(
             """
-            SELECT count(*) AS n FROM (SELECT 1 FROM contact_name_words WHERE word IN (\(binds: words)) \
-            LIMIT \(literal: limits.candidates + 1)) t
+            SELECT count(*) AS n FROM (SELECT 1 FROM \(candidates.source.from)\
+            \(candidates.source.condition.map { " WHERE " + $0 } ?? "") \
+            LIMIT \(literal: (bound ?? limits.candidates) + 1)) t
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
-    /// The next `needed` rows after `start` (from the first when `nil`) whose name has one of `words`, read from the
-    /// words index in display order. Candidates come in growing chunks, each checked against every condition of the
+    /// The next `needed` rows after `start` (from the first when `nil`) among the contacts `source` names, read from
+    /// its index in display order. Candidates come in growing chunks, each checked against every condition of the
     /// page (rights, tab, other filters).
     private func rows(
-        _ sql: any SQLDatabase, _ plan: Plan, withWords words: [String], after start: Cursor?, needed: Int
+        _ sql: any SQLDatabase, _ plan: Plan, _ source: Candidates, after start: Cursor?, needed: Int
     ) async throws -> [ContactSummary] {
         var found: [ContactSummary] = []
         var from = start
-        var chunk = 4 * needed
+        // When the index answers every condition (no rights to check, no group or tab, no filter but the name's), each
+        // candidate is on the page: a chunk of what is needed. Else four times it, for those the checks turn away.
+        let indexAnswersFilters: Bool
+        switch source {
+        case .words: indexAnswersFilters = !plan.filtersReadRows
+        // The digits index answers the number filter exactly (a name filter is tested on its sort key).
+        case .numberStarts: indexAnswersFilters = plan.rowFilters <= 1
+        }
+        let everyCandidatePasses = plan.checks.isEmpty && plan.fixed.isEmpty && indexAnswersFilters
+        var chunk = everyCandidatePasses ? needed : 4 * needed
         while true {
-            var query: SQLQueryString =
-                "SELECT contact_id, sort_key FROM contact_name_words WHERE word IN (\(binds: words))"
-            if let from { query += " AND (sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id))" }
-            if let text = plan.nameText { query += " AND " + Self.contains("sort_key", text, isSQLite: plan.isSQLite) }
+            var picked = source.source.condition.map { [$0] } ?? []
+            if let from { picked.append("(sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id))") }
+            if let text = plan.nameText { picked.append(Self.contains("sort_key", text, isSQLite: plan.isSQLite)) }
+            if let range = Self.sortKeyRange(ofTab: tab) { picked.append(range) }
+            var query: SQLQueryString = "SELECT contact_id, sort_key FROM \(source.source.from)"
+            if !picked.isEmpty { query += " WHERE " + picked.joined(separator: " AND ") }
             query += " ORDER BY sort_key, contact_id LIMIT \(literal: chunk)"
             let candidates = try await sql.raw(query).all().map {
                 Cursor(
@@ -519,10 +594,10 @@ extension ContactSearch {
         return words.filter { Keypad.word($0, startsWith: keys) }
     }
 
-    /// `word` begins with `prefix` (letters a–z and digits), as an index range.
-    static func startsWith(_ prefix: String) -> SQLQueryString {
-        guard let end = prefixEnd(prefix) else { return "word >= \(bind: prefix)" }
-        return "word >= \(bind: prefix) AND word < \(bind: end)"
+    /// `column` (a word by default) begins with `prefix` (letters a–z and digits), as an index range.
+    static func startsWith(_ prefix: String, column: String = "word") -> SQLQueryString {
+        guard let end = prefixEnd(prefix) else { return "\(unsafeRaw: column) >= \(bind: prefix)" }
+        return "\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: end)"
     }
 
     /// The first text after every word beginning with `prefix` (letters a–z and digits): the next prefix ("jo" → "jp",
