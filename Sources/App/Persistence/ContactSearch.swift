@@ -432,20 +432,22 @@ extension ContactSearch {
             SELECT id FROM \(source) WHERE \(filter.condition) \
             AND (sort_key, id) > (\(bind: start.sortKey), \(bind: start.id))
             """
-        if let range = Self.sortKeyRange(ofTab: tab) { query += " AND " + range }
+        if let range = Self.sortKeyRange(ofTab: tab, isSQLite: isSQLite) { query += " AND " + range }
         query += " LIMIT \(literal: limits.scan + 1)"
         let ids = try await sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         return ids.count > limits.scan ? nil : ids
     }
 
-    /// A letter tab as a range of sort keys, which the indexes hold: a superset of the tab (it is then checked on each
-    /// contact), so that only that letter's entries are read; `nil` for all and for "#".
-    static func sortKeyRange(ofTab tab: String?) -> SQLQueryString? {
+    /// A letter tab as a range of sort keys, tested on the entries an index gives: a superset of the tab (it is then
+    /// checked on each contact), so that only that letter's entries are read; `nil` for all and for "#". Compared by
+    /// bytes: in a linguistic collation a letter pair may sort as another letter (Czech "ch" after "h").
+    static func sortKeyRange(ofTab tab: String?, isSQLite: Bool) -> SQLQueryString? {
         guard let tab, let letter = tab.lowercased().unicodeScalars.first, ("a"..."z").contains(letter) else {
             return nil
         }
         let next = String(UnicodeScalar(letter.value + 1)!)
-        return "sort_key >= \(bind: String(letter)) AND sort_key < \(bind: next)"
+        let key: SQLQueryString = isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
+        return "\(key) >= \(bind: String(letter)) AND \(key) < \(bind: next)"
     }
 
     /// The next `needed` rows after `start` whose name has a word holding `text`, read from the
@@ -539,7 +541,7 @@ extension ContactSearch {
             var picked = source.source.condition.map { [$0] } ?? []
             if let from { picked.append("(sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id))") }
             if let text = plan.nameText { picked.append(Self.contains("sort_key", text, isSQLite: plan.isSQLite)) }
-            if let range = Self.sortKeyRange(ofTab: tab) { picked.append(range) }
+            if let range = Self.sortKeyRange(ofTab: tab, isSQLite: plan.isSQLite) { picked.append(range) }
             var query: SQLQueryString = "SELECT contact_id, sort_key FROM \(source.source.from)"
             if !picked.isEmpty { query += " WHERE " + picked.joined(separator: " AND ") }
             query += " ORDER BY sort_key, contact_id LIMIT \(literal: chunk)"
