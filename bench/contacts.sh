@@ -2,12 +2,15 @@
 # Seeds N contacts into a fresh database, then prints the contacts-list figures twice: the
 # queries in process (`switchboard dev bench-contacts`) and the pages over HTTP on a running
 # release server (bench/contacts-http.sh). Usage:
-#   bench/contacts.sh N [--postgres]
+#   bench/contacts.sh N [--postgres]         (SWITCHBOARD_BIN=PATH: that build instead of building one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
-swift build -c release --product switchboard >/dev/null
-bin=$(swift build -c release --show-bin-path)/switchboard
+bin=${SWITCHBOARD_BIN:-}
+if [ -z "$bin" ]; then
+  swift build -c release --product switchboard >/dev/null
+  bin=$(swift build -c release --show-bin-path)/switchboard
+fi
 export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning
 
 run() {

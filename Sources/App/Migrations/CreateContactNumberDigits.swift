@@ -80,6 +80,9 @@ struct CreateContactNumberDigits: AsyncMigration {
                     ON CONFLICT DO NOTHING
                 """
             ).run()
+            // The planner's statistics now rather than when autovacuum comes by: without them it read the whole
+            // index for a rare number (13 ms instead of 3.5 at 100 000 contacts).
+            try await sql.raw("ANALYZE contact_number_digits").run()
         }
     }
 
