@@ -174,16 +174,41 @@ public struct LDAPEntry: Sendable {
     }()
     private static let attributeOrderSet = Set(attributeOrder)
 
+    /// Which attributes a search asks for (none or "*": all user attributes; "1.1": none), worked out once for all the
+    /// entries it returns.
+    public struct AttributeSelection: Sendable {
+        let none: Bool
+        let all: Bool
+        /// The wanted attributes of the fixed order, in it (all of it for `all`).
+        let ordered: [String]
+        /// The wanted attributes outside the fixed order, in alphabetical order (unused for `all`).
+        let others: [String]
+
+        public init(_ requested: [String]) {
+            let wanted = Set(requested.map { $0.lowercased() })
+            all = wanted.isEmpty || wanted.contains("*")
+            none = wanted == ["1.1"]
+            ordered = all ? LDAPEntry.attributeOrder : LDAPEntry.attributeOrder.filter { wanted.contains($0) }
+            others = all ? [] : wanted.subtracting(LDAPEntry.attributeOrderSet).sorted()
+        }
+    }
+
     /// The attributes asked for (none or "*": all user attributes; "1.1": none), in a stable order.
     public func attributes(_ requested: [String]) -> [(String, [String])] {
-        let wanted = Set(requested.map { $0.lowercased() })
-        let all = wanted.isEmpty || wanted.contains("*")
-        if wanted == ["1.1"] { return [] }
-        let others = values.keys.filter { !Self.attributeOrderSet.contains($0) }.sorted()
-        return (Self.attributeOrder + others).compactMap { key in
-            guard let list = values[key], all || wanted.contains(key) else { return nil }
-            return (names[key] ?? key, list)
+        attributes(AttributeSelection(requested))
+    }
+
+    /// The attributes `selection` asks for: those of the fixed order first, then the others alphabetically.
+    public func attributes(_ selection: AttributeSelection) -> [(String, [String])] {
+        if selection.none { return [] }
+        let others =
+            selection.all ? values.keys.filter { !Self.attributeOrderSet.contains($0) }.sorted() : selection.others
+        var result: [(String, [String])] = []
+        result.reserveCapacity(selection.ordered.count + others.count)
+        for key in selection.ordered + others {
+            if let list = values[key] { result.append((names[key] ?? key, list)) }
         }
+        return result
     }
 
     /// Whether the filter matches this entry (RFC 4511 semantics; an attribute this directory does not know is

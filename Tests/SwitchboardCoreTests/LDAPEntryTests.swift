@@ -40,6 +40,15 @@ struct LDAPEntryTests {
         #expect(attributes["sn"] == ["Martin"] && attributes["givenName"] == ["Zoé"])
         #expect(entry.attributes(["cn", "MAIL"]).map(\.0) == ["cn", "mail"])
         #expect(entry.attributes(["1.1"]).isEmpty)
+        // In the fixed order whatever order they are asked in, each once, unknown names left out; all of them for "*".
+        #expect(
+            entry.attributes(["mobile", "UID", "cn", "nosuch", "CN", "objectclass"]).map(\.0) == [
+                "objectClass", "cn", "mobile", "uid",
+            ])
+        #expect(
+            entry.attributes(["*"]).map(\.0) == [
+                "objectClass", "cn", "displayName", "givenName", "sn", "o", "telephoneNumber", "mobile", "mail", "uid",
+            ])
     }
 
     @Test("values without surrounding spaces (no-break and tabs too); a value of spaces only is no value")

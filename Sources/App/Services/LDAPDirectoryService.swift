@@ -158,10 +158,14 @@ struct LDAPDirectoryService: Sendable {
         }
         let atContacts = base.relative(to: contactsDN)
         let filter = search.filter
+        let selection = LDAPEntry.AttributeSelection(search.attributes)
+        func append(_ entry: LDAPEntry) {
+            let attributes = entry.attributes(selection)
+            result.entries.append((entry.dn, search.typesOnly ? attributes.map { ($0.0, []) } : attributes))
+        }
         func add(_ entry: LDAPEntry) -> Bool {
             guard entry.matches(filter) else { return false }
-            let attributes = entry.attributes(search.attributes)
-            result.entries.append((entry.dn, search.typesOnly ? attributes.map { ($0.0, []) } : attributes))
+            append(entry)
             return true
         }
         if let atContacts, atContacts.count == 1 {
@@ -239,7 +243,7 @@ struct LDAPDirectoryService: Sendable {
                         result.next = after ?? Self.start
                         return result
                     }
-                    _ = add(entry)
+                    append(entry)
                 }
                 after = ContactSearch.Cursor(sortKey: summary.sortKey, id: summary.id)
                 if let bound = bounds[summary.id] {
