@@ -233,7 +233,7 @@ extension ContactSearch {
                 """
             ).all().map { try $0.decode(column: "word", as: String.self) }
             if words.isEmpty { return ContactPage(contacts: [], next: nil) }
-            if words.count <= limits.words, try await fewCandidates(sql, words) {
+            if words.count <= limits.words, try await fewCandidates(sql, plan, words) {
                 return page(try await rows(sql, plan, .words(words), after: after, needed: limit + 1))
             }
         }
@@ -461,7 +461,7 @@ extension ContactSearch {
         if let known { words = known } else { words = try await wordsContaining(sql, text, isSQLite: plan.isSQLite) }
         guard words.count <= limits.words else { return nil }
         guard !words.isEmpty else { return [] }
-        guard try await fewCandidates(sql, words) else { return nil }
+        guard try await fewCandidates(sql, plan, words) else { return nil }
         return try await rows(sql, plan, .words(words), after: start, needed: needed)
     }
 
@@ -476,9 +476,11 @@ extension ContactSearch {
     }
 
     /// Reading the contacts having one of `words` in display order is quick: one word's come in that order straight
-    /// from the index (no count needed); several words' are sorted, so at most `limits.candidates` of them.
-    private func fewCandidates(_ sql: any SQLDatabase, _ words: [String]) async throws -> Bool {
-        if words.count == 1 { return true }
+    /// from the index, and without rights to check, a group or a tab few of them are turned away — no count needed;
+    /// else (several words' are sorted; a group or narrow rights may turn most away) at most `limits.candidates` of
+    /// them.
+    private func fewCandidates(_ sql: any SQLDatabase, _ plan: Plan, _ words: [String]) async throws -> Bool {
+        if words.count == 1, plan.checks.isEmpty, plan.fixed.isEmpty { return true }
         return try await candidateCount(sql, .words(words)) <= limits.candidates
     }
 
