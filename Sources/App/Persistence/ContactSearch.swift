@@ -492,7 +492,7 @@ extension ContactSearch {
         case numberStarts([String])
 
         /// Where the index's entries that name a candidate come from, and the condition that picks them.
-        var source: (from: SQLQueryString, condition: SQLQueryString?) {
+        var entries: (from: SQLQueryString, condition: SQLQueryString?) {
             switch self {
             case .words(let words):
                 return ("contact_name_words", "word IN (\(binds: words))")
@@ -512,10 +512,11 @@ extension ContactSearch {
     private func candidateCount(_ sql: any SQLDatabase, _ candidates: Candidates, upTo bound: Int? = nil)
         async throws -> Int
     {
-        try await sql.raw(
+        let entries = candidates.entries
+        return try await sql.raw(
             """
-            SELECT count(*) AS n FROM (SELECT 1 FROM \(candidates.source.from)\
-            \(candidates.source.condition.map { " WHERE " + $0 } ?? "") \
+            SELECT count(*) AS n FROM (SELECT 1 FROM \(entries.from)\
+            \(entries.condition.map { " WHERE " + $0 } ?? "") \
             LIMIT \(literal: (bound ?? limits.candidates) + 1)) t
             """
         ).first()?.decode(column: "n", as: Int.self) ?? 0
@@ -539,12 +540,14 @@ extension ContactSearch {
         }
         let everyCandidatePasses = plan.checks.isEmpty && plan.fixed.isEmpty && indexAnswersFilters
         var chunk = everyCandidatePasses ? needed : 4 * needed
+        let entries = source.entries
+        let tabRange = Self.sortKeyRange(ofTab: tab, isSQLite: plan.isSQLite)
         while true {
-            var picked = source.source.condition.map { [$0] } ?? []
+            var picked = entries.condition.map { [$0] } ?? []
             if let from { picked.append("(sort_key, contact_id) > (\(bind: from.sortKey), \(bind: from.id))") }
             if let text = plan.nameText { picked.append(Self.contains("sort_key", text, isSQLite: plan.isSQLite)) }
-            if let range = Self.sortKeyRange(ofTab: tab, isSQLite: plan.isSQLite) { picked.append(range) }
-            var query: SQLQueryString = "SELECT contact_id, sort_key FROM \(source.source.from)"
+            if let tabRange { picked.append(tabRange) }
+            var query: SQLQueryString = "SELECT contact_id, sort_key FROM \(entries.from)"
             if !picked.isEmpty { query += " WHERE " + picked.joined(separator: " AND ") }
             query += " ORDER BY sort_key, contact_id LIMIT \(literal: chunk)"
             let candidates = try await sql.raw(query).all().map {
