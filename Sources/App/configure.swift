@@ -34,6 +34,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.databases.middleware.use(CallRoutingCache.Invalidation<UserModel>(cache: app.callRouting))
     app.databases.middleware.use(CallRoutingCache.Invalidation<ForwardingRuleModel>(cache: app.callRouting))
     app.directoryCredentials = PBXTokenCache(lifetime: 60)
+    if config.ldap.answerCacheMegabytes > 0 {
+        app.ldapAnswers = LDAPAnswerCache(budget: config.ldap.answerCacheMegabytes << 20)
+    }
     app.linkedSyncRegistry = LinkedSyncRegistry()
     app.lifecycle.use(LinkedSyncDrain(registry: app.linkedSyncRegistry))
     if config.scheduledSync || config.auditRetentionDays != nil {

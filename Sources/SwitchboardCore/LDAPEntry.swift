@@ -1,7 +1,7 @@
 import Foundation
 
 /// An LDAP search filter (RFC 4511 §4.5.1), attribute names in lower case.
-public indirect enum LDAPFilter: Equatable, Sendable {
+public indirect enum LDAPFilter: Hashable, Sendable {
     case and([LDAPFilter])
     case or([LDAPFilter])
     case not(LDAPFilter)

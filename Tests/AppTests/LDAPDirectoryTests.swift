@@ -68,4 +68,100 @@ struct LDAPDirectoryTests {
             #expect(try await service(app).reach(of: identity) == nil)
         }
     }
+
+    /// The names a search by `reach` finds for `(cn=d*)`.
+    func names(_ service: LDAPDirectoryService, _ reach: LDAPDirectoryService.Reach) async throws -> [String] {
+        let filter = LDAPFilter.substrings("cn", initial: "d", any: [], final: nil)
+        let answer = try await service.search(
+            search(filter), reach: reach, limit: 50, after: nil, deadline: .now + .seconds(30))
+        return answer.entries.compactMap { $0.attributes.first { $0.0 == "cn" }?.1.first }.sorted()
+    }
+
+    @Test(
+        "kept answers: a second search is answered from memory; any change to a contact or a membership is seen at once; two reaches never share an answer"
+    )
+    func keptAnswers() async throws {
+        try await withApp { app in
+            let admin = try await app.givenAdmin()
+            let sales = try await app.givenGroup("Sales", by: admin)
+            let board = try await app.givenGroup("Board", by: admin)
+            let dan = try await app.givenContact("Dan One", in: [sales], by: admin)
+            let dora = try await app.givenContact("Dora Two", in: [board], by: admin)
+            let subscriber = try await app.givenSubscriber("sid", rights: [sales: .read]).user
+            let answers = LDAPAnswerCache(budget: 1 << 20)
+            var service = service(app)
+            service.answers = answers
+            let identity = LDAPDirectoryService.Identity.user(
+                id: try subscriber.requireID(), epoch: subscriber.sessionEpoch, passwordHash: subscriber.passwordHash,
+                clientAddress: nil)
+            let reach = try #require(try await service.reach(of: identity))
+            let boardReach = LDAPDirectoryService.Reach(
+                scope: .group(board), access: ContactAccess(role: .admin), actor: nil)
+
+            #expect(try await names(service, reach) == ["Dan One"])
+            #expect(try await names(service, reach) == ["Dan One"])
+            #expect(answers.statistics.hits == 1 && answers.statistics.misses == 1)
+            // Another reach, the same search: its own answer.
+            #expect(try await names(service, boardReach) == ["Dora Two"])
+            #expect(answers.statistics.hits == 1 && answers.statistics.misses == 2)
+
+            let generation = try await ContactStore.generation(on: app.db)
+            let contacts = ContactService(db: app.db)
+            _ = try await contacts.update(dan, with: Contact(firstName: "Dan", lastName: "Renamed"), by: admin)
+            #expect(try await ContactStore.generation(on: app.db) > generation)
+            #expect(try await names(service, reach) == ["Dan Renamed"])
+            // A membership added, then removed.
+            try await ContactGroupService(db: app.db).add([dora], to: sales, by: admin)
+            #expect(try await names(service, reach) == ["Dan Renamed", "Dora Two"])
+            try await ContactGroupService(db: app.db).remove([dora], from: sales, by: admin)
+            #expect(try await names(service, reach) == ["Dan Renamed"])
+            // A new contact, then a deleted one.
+            let dina = try await app.givenContact("Dina Three", in: [sales], by: admin)
+            #expect(try await names(service, reach) == ["Dan Renamed", "Dina Three"])
+            _ = try await contacts.delete([dina], by: admin)
+            #expect(try await names(service, reach) == ["Dan Renamed"])
+            // A group deleted takes its memberships: its contacts are no longer found through it.
+            #expect(try await names(service, boardReach) == ["Dora Two"])
+            let before = try await ContactStore.generation(on: app.db)
+            try await ContactGroupService(db: app.db).delete(board, by: admin)
+            #expect(try await ContactStore.generation(on: app.db) > before)
+            #expect(try await names(service, boardReach) == [])
+            // Nothing changed since the last search: answered from memory.
+            #expect(try await names(service, reach) == ["Dan Renamed"])
+            let hits = answers.statistics.hits
+            #expect(try await names(service, reach) == ["Dan Renamed"])
+            #expect(answers.statistics.hits == hits + 1)
+        }
+    }
+
+    @Test("kept answers stay within their budget, the least recently used going first")
+    func keptAnswersBudget() throws {
+        let search = LDAPRequest.Search(
+            base: "dc=switchboard", scope: .sub, sizeLimit: 0, timeLimit: 0, typesOnly: false,
+            filter: .present("cn"), attributes: ["cn"])
+        func key(_ limit: Int) -> LDAPAnswerCache.Key {
+            LDAPAnswerCache.Key(search: search, limit: limit, after: nil, scope: .all, role: .admin, readable: nil)
+        }
+        var answer = LDAPDirectoryService.SearchResult()
+        answer.entries = (0..<10).map { ("uid=\($0),dc=switchboard", [("cn", [String(repeating: "x", count: 100)])]) }
+        let size = LDAPAnswerCache.size(of: answer, key: key(1))
+        let answers = LDAPAnswerCache(budget: size * 10)
+        for limit in 1...10 { answers.keep(answer, for: key(limit), generation: 1) }
+        // All ten fit; the first is used again, so the eleventh pushes out the second and others, never the first.
+        #expect(answers.answer(for: key(1), generation: 1) != nil)
+        answers.keep(answer, for: key(11), generation: 1)
+        #expect(answers.answer(for: key(1), generation: 1) != nil)
+        #expect(answers.answer(for: key(11), generation: 1) != nil)
+        #expect(answers.answer(for: key(2), generation: 1) == nil)
+        // An answer from before a change is neither kept nor found.
+        #expect(answers.answer(for: key(1), generation: 2) == nil)
+        answers.keep(answer, for: key(3), generation: 1)
+        #expect(answers.answer(for: key(3), generation: 2) == nil)
+        #expect(answers.answer(for: key(3), generation: 1) == nil)
+        // A timed-out answer is not kept.
+        var late = answer
+        late.timedOut = true
+        answers.keep(late, for: key(4), generation: 2)
+        #expect(answers.answer(for: key(4), generation: 2) == nil)
+    }
 }

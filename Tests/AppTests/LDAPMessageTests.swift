@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SwitchboardCore
 import Testing
 
@@ -103,5 +104,18 @@ struct LDAPMessageTests {
         let operation: [UInt8] = [0x63, 0x81, UInt8(body.count)] + body
         let message: [UInt8] = [0x30, 0x81, UInt8(operation.count + 3), 0x02, 0x01, 0x05] + operation
         #expect((try? LDAPRequest(ber: message[...])) == nil)
+    }
+
+    @Test("the bench's client reads a response's operation from its first bytes: an entry, the search's end")
+    func benchOperationTag() {
+        let entry = LDAPResponse.entry(
+            dn: "uid=1,dc=switchboard", attributes: [("cn", [String(repeating: "Long name ", count: 40)])])
+        for id in [1, 127, 128, 70_000] {
+            #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: entry.ber(messageID: id))) == 4)
+            let done = LDAPResponse.searchDone(.success, message: "", controls: [])
+            #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: done.ber(messageID: id))) == 5)
+        }
+        #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: [0x30, 0x03, 0x02, 0x01])) == nil)
+        #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: [0x04, 0x00])) == nil)
     }
 }

@@ -96,6 +96,9 @@ public struct AppConfig: Sendable {
         public var idleSeconds = 120
         /// Connections open at once, beyond which new ones are closed at once.
         public var maximumConnections = 2_000
+        /// `SWITCHBOARD_LDAP_CACHE_MB`: memory for search answers kept until a contact changes (`LDAPAnswerCache`);
+        /// 0 keeps none.
+        public var answerCacheMegabytes = 8
     }
     /// Asterisk Manager Interface settings, used when `pbx` is `.asterisk`.
     public var asterisk = Asterisk()
@@ -230,6 +233,8 @@ public struct AppConfig: Sendable {
                 "SWITCHBOARD_LDAPS_PORT needs SWITCHBOARD_LDAP_TLS_CERT and SWITCHBOARD_LDAP_TLS_KEY")
         }
         config.ldap.idleSeconds = reader.int("SWITCHBOARD_LDAP_IDLE_SECONDS", in: 1...86_400) ?? config.ldap.idleSeconds
+        config.ldap.answerCacheMegabytes =
+            reader.int("SWITCHBOARD_LDAP_CACHE_MB", in: 0...4_096) ?? config.ldap.answerCacheMegabytes
         config.pbx.connector = reader.string("SWITCHBOARD_PBX")?.lowercased() ?? config.pbx.connector
         if !["log", "kamailio", "asterisk"].contains(config.pbx.connector) {
             reader.problems.append("SWITCHBOARD_PBX must be log, kamailio or asterisk, got \"\(config.pbx.connector)\"")

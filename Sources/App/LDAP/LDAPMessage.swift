@@ -19,7 +19,7 @@ struct LDAPRequest: Equatable, Sendable {
         case other(tag: UInt)
     }
 
-    struct Search: Equatable, Sendable {
+    struct Search: Hashable, Sendable {
         enum Scope: Int, Sendable { case base = 0, one = 1, sub = 2 }
         let base: String
         let scope: Scope

@@ -122,7 +122,8 @@ private struct LDAPConnection {
         LDAPDirectoryService(
             db: application.db, hasher: application.passwordHashing, throttle: application.loginThrottle,
             decoyDigest: application.signInDecoyDigest, verified: application.directoryCredentials,
-            dialPlan: application.config.pbx.dialPlan, baseDN: LDAPName(application.config.ldap.baseDN)!)
+            dialPlan: application.config.pbx.dialPlan, baseDN: LDAPName(application.config.ldap.baseDN)!,
+            answers: application.ldapAnswers)
     }
 
     func run() async {

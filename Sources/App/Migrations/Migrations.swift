@@ -26,6 +26,7 @@ enum SwitchboardMigrations {
         (18, CreateTwoFactor()),
         (19, UpdateContactsAddNameParts()),
         (20, CreateContactNumberDigits()),
+        (21, CreateContactGeneration()),
     ]
 
     static func add(to migrations: Migrations) {

@@ -157,6 +157,7 @@ enum ContactBulkInsert {
                 WHERE c.rowid > \(bind: last) AND value <> ''
             """
         ).run()
+        try await db.raw("\(unsafeRaw: CreateContactGeneration.bump)").run()
     }
 
     // MARK: reading back

@@ -15,9 +15,11 @@ enum ContactBulkSchema {
     ]
 
     /// The triggers that fan a new contact's name words, caller-ID keys and numbers' digits out (`CreateContactNameWords`,
-    /// `CreateContactNumberKeys`, `CreateContactNumberDigits`); those of updates and deletes stay.
+    /// `CreateContactNumberKeys`, `CreateContactNumberDigits`) and move the contacts' generation
+    /// (`CreateContactGeneration`) for each row; those of updates and deletes stay.
     static let insertTriggers = [
         "contacts_name_words_insert", "contacts_number_keys_insert", "contacts_number_digits_insert",
+        CreateContactGeneration.triggerName("contacts", "INSERT"),
     ]
 
     /// On SQLite, when `large`, runs `body` with `listIndexes` and `insertTriggers` dropped and makes them again
@@ -26,7 +28,7 @@ enum ContactBulkSchema {
     /// is far cheaper than inserting 100 000 rows at random places in it; for a file small next to the stored contacts
     /// it is not, so it is only done when the file has at least half as many lines as there are contacts. `body` is
     /// told whether the triggers are off: the import then fans each batch's new contacts out itself
-    /// (`ContactBulkInsert.fanOut`), in four statements for the batch instead of a trigger program per row.
+    /// (`ContactBulkInsert.fanOut`), in five statements for the batch instead of a trigger program per row.
     static func withBulkSchema(
         on db: any Database, if large: Bool, _ body: (_ triggersOff: Bool) async throws -> Void
     ) async throws {

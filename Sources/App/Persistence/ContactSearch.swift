@@ -7,7 +7,7 @@ import SwitchboardCore
 /// filters, and a keyset cursor. Pages come from an index in sort order; filters are folded
 /// substrings of the `search_*` columns (`instr`/`strpos`).
 struct ContactSearch: Sendable, Equatable {
-    enum Scope: Sendable, Equatable {
+    enum Scope: Sendable, Hashable {
         case all
         case group(UUID)
         case withoutGroup
@@ -43,7 +43,7 @@ struct ContactSearch: Sendable, Equatable {
     }
 
     /// Where the previous page ended.
-    struct Cursor: Sendable, Equatable {
+    struct Cursor: Sendable, Hashable {
         let sortKey: String
         let id: UUID
 

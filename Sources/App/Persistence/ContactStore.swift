@@ -150,6 +150,14 @@ enum ContactStore {
         return names
     }
 
+    /// The contacts' generation: moves whenever a contact or a membership is written or deleted
+    /// (`CreateContactGeneration`).
+    static func generation(on db: any Database) async throws -> Int64 {
+        let row = try await (db as! any SQLDatabase).raw("SELECT generation FROM contact_generation WHERE id = 1")
+            .first()
+        return try row?.decode(column: "generation", as: Int64.self) ?? 0
+    }
+
     /// `ids` in the database's own display order (`sort_key`, then id: its collation, which a comparison in Swift
     /// would not follow).
     static func displayOrder(of ids: [UUID], on db: any Database) async throws -> [UUID] {

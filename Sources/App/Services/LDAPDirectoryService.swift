@@ -14,6 +14,8 @@ struct LDAPDirectoryService: Sendable {
     let verified: PBXTokenCache
     let dialPlan: DialPlan
     let baseDN: LDAPName
+    /// Answers kept until a contact changes; `nil`: every search runs.
+    var answers: LDAPAnswerCache?
 
     /// Who is bound, as it was at the bind: each search checks it still holds (the account not deleted, its
     /// password not changed or reset, the group still published with the same password), else the connection is
@@ -146,8 +148,27 @@ struct LDAPDirectoryService: Sendable {
     }
 
     /// The entries `search` finds within `reach`, at most `limit`, after `cursor` (a paged search's cookie), until
-    /// `deadline`.
+    /// `deadline`: the answer kept for the same search by the same reach if no contact changed since, else the
+    /// search's.
     func search(
+        _ search: LDAPRequest.Search, reach: Reach, limit: Int, after cursor: ContactSearch.Cursor?,
+        deadline: ContinuousClock.Instant
+    ) async throws -> SearchResult {
+        guard let answers else {
+            return try await run(search, reach: reach, limit: limit, after: cursor, deadline: deadline)
+        }
+        let key = LDAPAnswerCache.Key(
+            search: search, limit: limit, after: cursor, scope: reach.scope, role: reach.access.role,
+            readable: reach.access.readableGroupIDs)
+        // Read before the search: a change committed while it runs moves the generation past this one.
+        let generation = try await ContactStore.generation(on: db)
+        if let kept = answers.answer(for: key, generation: generation) { return kept }
+        let result = try await run(search, reach: reach, limit: limit, after: cursor, deadline: deadline)
+        answers.keep(result, for: key, generation: generation)
+        return result
+    }
+
+    private func run(
         _ search: LDAPRequest.Search, reach: Reach, limit: Int, after cursor: ContactSearch.Cursor?,
         deadline: ContinuousClock.Instant
     ) async throws -> SearchResult {

@@ -88,6 +88,14 @@ extension Application {
     }
 
     private struct DirectoryCredentialsKey: StorageKey { typealias Value = PBXTokenCache }
+    private struct LDAPAnswersKey: StorageKey { typealias Value = LDAPAnswerCache }
+
+    /// The LDAP directory's search answers kept until a contact changes (`SWITCHBOARD_LDAP_CACHE_MB`); `nil` when
+    /// none are kept. Set once by `configure`.
+    var ldapAnswers: LDAPAnswerCache? {
+        get { storage[LDAPAnswersKey.self] }
+        set { storage[LDAPAnswersKey.self] = newValue }
+    }
 
     /// Desk-phone directory credentials verified lately (digests that include the password hash,
     /// so a new password or unpublishing ends them): a phone searching as its user types pays the
