@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # LDAP directory searches per second and latency (switchboard dev bench-ldap: N connections, each bound once, searching
 # back to back as desk phones do), next to the HTTP caller-ID lookup's figures in the same run (wrk), on a release
-# build and N seeded contacts in a fresh SQLite file.
+# build and N seeded contacts in a fresh SQLite file; the LDAP figures with every search run, then with answers kept.
 #   bench/ldap.sh [CONTACTS] [SECONDS]        (defaults: 100000 contacts, 10 s per measure; 16 connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,14 +28,20 @@ hit=$(head -1 "$work/numbers" | python3 -c 'import sys, urllib.parse; print(urll
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ldap_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-HOST=127.0.0.1 PORT=$port SWITCHBOARD_LDAP_PORT=$ldap_port nice -n 10 "$bin" serve >"$work/server.log" 2>&1 &
-server=$!
 base=http://127.0.0.1:$port
-for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
-
-echo "$contacts contacts, SQLite, $connections connections, ${seconds}s each; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$bin" dev bench-ldap --port "$ldap_port" --password bench-password-1 --connections "$connections" \
-  --seconds "$seconds" --names "$work/names" --numbers "$work/numbers"
+# Twice: with every search run (no answers kept), then as served by default (answers kept until a contact changes:
+# the names and numbers repeat, as phones' searches do).
+for cache in 0 ""; do
+  [ -n "$server" ] && { kill "$server"; wait "$server" 2>/dev/null || true; }
+  env HOST=127.0.0.1 PORT="$port" SWITCHBOARD_LDAP_PORT="$ldap_port" ${cache:+SWITCHBOARD_LDAP_CACHE_MB=$cache} \
+    nice -n 10 "$bin" serve >>"$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+  if [ "$cache" = 0 ]; then kept="every search run (SWITCHBOARD_LDAP_CACHE_MB=0)"; else kept="answers kept (default)"; fi
+  echo "$contacts contacts, SQLite, $connections connections, ${seconds}s each, $kept; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$bin" dev bench-ldap --port "$ldap_port" --password bench-password-1 --connections "$connections" \
+    --seconds "$seconds" --names "$work/names" --numbers "$work/numbers"
+done
 wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" \
   "$base/api/v1/pbx/lookup?number=$hit" | python3 -c '
 import re, sys

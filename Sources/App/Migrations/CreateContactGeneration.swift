@@ -10,8 +10,9 @@ import SQLKit
 /// SQLite runs one writer at a time: a row trigger adds one in the writer's transaction. On PostgreSQL a row lock
 /// on the counter held from a transaction's first change to its commit would serialize every writer of contacts
 /// and could deadlock two of them; there the trigger is deferred to the commit and moves the counter once per
-/// transaction (a transaction-local setting remembers it did), so the lock is taken last and held only while
-/// committing. Either way the counter moves in the same transaction as the change: a reader sees both or neither.
+/// transaction (a transaction-local setting remembers it is queued), so the lock is taken last and held only while
+/// committing — transactions that change contacts commit one after the other. Either way the counter moves in the
+/// same transaction as the change: a reader sees both or neither.
 struct CreateContactGeneration: AsyncMigration {
     /// The tables whose rows decide what a search finds.
     static let tables = ["contacts", "contact_group_members"]
@@ -38,24 +39,39 @@ struct CreateContactGeneration: AsyncMigration {
                 "CREATE TABLE contact_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation BIGINT NOT NULL)"
             ).run()
             try await sql.raw("INSERT INTO contact_generation (id, generation) VALUES (1, 0)").run()
+            // Whether this transaction has queued its move yet: true once per transaction (the setting is local to
+            // it, and to a savepoint rolled back with the change that set it). Checked as each row changes, so a
+            // million-row import queues one event for its commit, not a million.
+            try await sql.raw(
+                """
+                CREATE FUNCTION contact_generation_first() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+                BEGIN
+                    IF current_setting('switchboard.contact_generation_queued', true) = 'yes' THEN
+                        RETURN false;
+                    END IF;
+                    PERFORM set_config('switchboard.contact_generation_queued', 'yes', true);
+                    RETURN true;
+                END
+                $$
+                """
+            ).run()
             try await sql.raw(
                 """
                 CREATE FUNCTION contact_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF current_setting('switchboard.contact_generation_moved', true) IS DISTINCT FROM 'yes' THEN
-                        PERFORM set_config('switchboard.contact_generation_moved', 'yes', true);
-                        UPDATE contact_generation SET generation = generation + 1 WHERE id = 1;
-                    END IF;
+                    UPDATE contact_generation SET generation = generation + 1 WHERE id = 1;
                     RETURN NULL;
                 END
                 $$
                 """
             ).run()
             for table in Self.tables {
+                // A constraint trigger's condition is checked at once; its function runs at the commit.
                 try await sql.raw(
                     """
                     CREATE CONSTRAINT TRIGGER \(unsafeRaw: table)_generation AFTER INSERT OR UPDATE OR DELETE ON \(ident: table) \
-                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION contact_generation_bump()
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (contact_generation_first()) \
+                    EXECUTE FUNCTION contact_generation_bump()
                     """
                 ).run()
             }
@@ -75,6 +91,7 @@ struct CreateContactGeneration: AsyncMigration {
                 try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_generation ON \(ident: table)").run()
             }
             try await sql.raw("DROP FUNCTION IF EXISTS contact_generation_bump()").run()
+            try await sql.raw("DROP FUNCTION IF EXISTS contact_generation_first()").run()
         }
         try await sql.raw("DROP TABLE IF EXISTS contact_generation").run()
     }

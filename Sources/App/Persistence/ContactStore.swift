@@ -151,11 +151,11 @@ enum ContactStore {
     }
 
     /// The contacts' generation: moves whenever a contact or a membership is written or deleted
-    /// (`CreateContactGeneration`).
-    static func generation(on db: any Database) async throws -> Int64 {
+    /// (`CreateContactGeneration`); `nil` if its row is missing (then nothing may be taken as unchanged).
+    static func generation(on db: any Database) async throws -> Int64? {
         let row = try await (db as! any SQLDatabase).raw("SELECT generation FROM contact_generation WHERE id = 1")
             .first()
-        return try row?.decode(column: "generation", as: Int64.self) ?? 0
+        return try row?.decode(column: "generation", as: Int64.self)
     }
 
     /// `ids` in the database's own display order (`sort_key`, then id: its collation, which a comparison in Swift

@@ -154,17 +154,21 @@ struct LDAPDirectoryService: Sendable {
         _ search: LDAPRequest.Search, reach: Reach, limit: Int, after cursor: ContactSearch.Cursor?,
         deadline: ContinuousClock.Instant
     ) async throws -> SearchResult {
-        guard let answers else {
+        // Kept: lists of contacts (one entry read by its name costs little to find again), for a filter of a sensible
+        // size (a key holds its filter).
+        guard let answers, search.scope != .base,
+            LDAPAnswerCache.size(of: search.filter) <= LDAPAnswerCache.filterBytes,
+            // Read before the search: a change committed while it runs moves the generation past this one.
+            let generation = try await ContactStore.generation(on: db)
+        else {
             return try await run(search, reach: reach, limit: limit, after: cursor, deadline: deadline)
         }
         let key = LDAPAnswerCache.Key(
             search: search, limit: limit, after: cursor, scope: reach.scope, role: reach.access.role,
             readable: reach.access.readableGroupIDs)
-        // Read before the search: a change committed while it runs moves the generation past this one.
-        let generation = try await ContactStore.generation(on: db)
         if let kept = answers.answer(for: key, generation: generation) { return kept }
         let result = try await run(search, reach: reach, limit: limit, after: cursor, deadline: deadline)
-        answers.keep(result, for: key, generation: generation)
+        if !result.noSuchObject { answers.keep(result, for: key, generation: generation) }
         return result
     }
 
@@ -276,19 +280,16 @@ struct LDAPDirectoryService: Sendable {
         }
     }
 
-    /// One contact, if `reach` covers it.
+    /// One contact, if `reach` covers it: in the bound group, or in a group the user could read when `reach` was
+    /// checked (the same rights as the searches, which a kept answer is found by).
     private func contact(_ id: UUID, reach: Reach) async throws -> LDAPEntry.Fields? {
-        let contacts = ContactService(db: db)
-        let model: ContactModel
-        if let actor = reach.actor {
-            guard let found = try? await contacts.contact(id, by: actor) else { return nil }
-            model = found.contact
-        } else {
-            guard case .group(let groupID) = reach.scope,
-                try await contacts.groups(of: id).contains(where: { $0.id == groupID }),
-                let found = try await ContactModel.find(id, on: db)
-            else { return nil }
-            model = found
+        guard let model = try await ContactModel.find(id, on: db) else { return nil }
+        let groups = try await ContactService(db: db).groups(of: id)
+        switch reach.scope {
+        case .group(let groupID):
+            guard groups.contains(where: { $0.id == groupID }) else { return nil }
+        case .all, .withoutGroup:
+            guard reach.access.canRead(contactIn: groups.map(\.ref)) else { return nil }
         }
         let contact = model.toDomain()
         return LDAPEntry.Fields(
