@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "App",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             exclude: ["Fixtures"]
         ),

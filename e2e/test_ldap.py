@@ -252,6 +252,23 @@ def test_the_group_page_says_what_to_type_into_a_phone(directory):
         assert code == 0 and names(entries) == ["Jean Dupont"], query
 
 
+def test_a_change_is_seen_by_the_next_search(directory):
+    """Answers are kept until a contact or a membership changes, whoever writes it: here the command line, another
+    process on the same database file."""
+    group = ("cn=sales," + BASE, GROUP_PASSWORD)
+    for _ in range(2):  # the second answer comes from memory
+        code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=dara*)(sn=dara*))", "cn", "telephoneNumber",
+                                      bind=group[0], password=group[1])
+        assert code == 0 and entries == []
+    added = os.path.join(directory.dir, "dara.csv")
+    with open(added, "w", encoding="utf-8") as handle:
+        handle.write("first_name;last_name;phone.business\nDara;Kept;+33 4 78 55 55 55\n")
+    directory.cli("contacts", "import", added, "--group", "Sales")
+    code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=dara*)(sn=dara*))", "cn", "telephoneNumber",
+                                  bind=group[0], password=group[1])
+    assert code == 0 and names(entries) == ["Dara Kept"] and entries[0]["telephoneNumber"] == ["+33478555555"]
+
+
 def test_idle_slow_and_many_connections(server_factory):
     port = free_port()
     server = server_factory({"SWITCHBOARD_ADMIN_PASSWORD": ADMIN_PASSWORD, "SWITCHBOARD_LDAP_PORT": str(port),

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SwiftASN1
 import SwitchboardCore
 import Testing
 import Vapor
@@ -14,6 +15,26 @@ struct LDAPDirectoryTests {
         LDAPDirectoryService(
             db: app.db, hasher: app.passwordHashing, throttle: app.loginThrottle, decoyDigest: app.signInDecoyDigest,
             verified: app.directoryCredentials, dialPlan: DialPlan(), baseDN: LDAPName("dc=switchboard")!)
+    }
+
+    /// The first `cn` of an encoded entry (SearchResultEntry: the DN, then a sequence of attributes, each a name and
+    /// a set of values).
+    static func name(of entry: [UInt8]) -> String? {
+        guard let node = try? BER.parse(entry), case .constructed(let parts) = node.content else { return nil }
+        var fields = parts.makeIterator()
+        _ = fields.next()
+        guard let list = fields.next(), case .constructed(let attributes) = list.content else { return nil }
+        for attribute in attributes {
+            guard case .constructed(let pair) = attribute.content else { continue }
+            var items = pair.makeIterator()
+            guard let type = items.next().flatMap({ try? ASN1OctetString(berEncoded: $0) }),
+                String(decoding: type.bytes, as: UTF8.self) == "cn",
+                let set = items.next(), case .constructed(let values) = set.content,
+                let first = values.first(where: { _ in true }).flatMap({ try? ASN1OctetString(berEncoded: $0) })
+            else { continue }
+            return String(decoding: first.bytes, as: UTF8.self)
+        }
+        return nil
     }
 
     func search(_ filter: LDAPFilter) -> LDAPRequest.Search {
@@ -54,7 +75,7 @@ struct LDAPDirectoryTests {
             repeat {
                 let page = try await service(app).search(
                     search(filter), reach: reach, limit: 7, after: cursor, deadline: .now + .seconds(30))
-                found += page.entries.compactMap { $0.attributes.first { $0.0 == "cn" }?.1.first }
+                found += page.entries.compactMap { Self.name(of: $0) }
                 cursor = page.next
                 pages += 1
             } while cursor != nil && pages < 20
@@ -74,7 +95,7 @@ struct LDAPDirectoryTests {
         let filter = LDAPFilter.substrings("cn", initial: "d", any: [], final: nil)
         let answer = try await service.search(
             search(filter), reach: reach, limit: 50, after: nil, deadline: .now + .seconds(30))
-        return answer.entries.compactMap { $0.attributes.first { $0.0 == "cn" }?.1.first }.sorted()
+        return answer.entries.compactMap { Self.name(of: $0) }.sorted()
     }
 
     @Test(
@@ -143,7 +164,10 @@ struct LDAPDirectoryTests {
             LDAPAnswerCache.Key(search: search, limit: limit, after: nil, scope: .all, role: .admin, readable: nil)
         }
         var answer = LDAPDirectoryService.SearchResult()
-        answer.entries = (0..<10).map { ("uid=\($0),dc=switchboard", [("cn", [String(repeating: "x", count: 100)])]) }
+        answer.entries = (0..<10).map {
+            LDAPResponse.entryOperation(
+                dn: "uid=\($0),dc=switchboard", attributes: [("cn", [String(repeating: "x", count: 100)])])
+        }
         let size = LDAPAnswerCache.size(of: answer, key: key(1))
         // Room for ten: five in the recent half, five in the older one.
         let answers = LDAPAnswerCache(budget: size * 10)

@@ -267,6 +267,8 @@ enum LDAPResponse {
 
     case bindResult(Code, message: String)
     case entry(dn: String, attributes: [(String, [String])])
+    /// An entry whose operation is already encoded (`entryOperation`): a kept answer's, written again as it is.
+    case encodedEntry([UInt8])
     case searchDone(Code, message: String, controls: [LDAPRequest.Control])
     case extended(Code, message: String, name: String?)
     /// A result for an operation this server does not do, with its response tag.
@@ -282,21 +284,9 @@ enum LDAPResponse {
             case .bindResult(let code, let text):
                 try Self.result(&message, tag: 1, code, text)
             case .entry(let dn, let attributes):
-                try message.appendConstructedNode(identifier: LDAPRequest.application(4)) { entry in
-                    try entry.serialize(ASN1OctetString(contentBytes: Array(dn.utf8)[...]))
-                    try entry.appendConstructedNode(identifier: .sequence) { list in
-                        for (name, values) in attributes {
-                            try list.appendConstructedNode(identifier: .sequence) { attribute in
-                                try attribute.serialize(ASN1OctetString(contentBytes: Array(name.utf8)[...]))
-                                try attribute.appendConstructedNode(identifier: .set) { set in
-                                    for value in values {
-                                        try set.serialize(ASN1OctetString(contentBytes: Array(value.utf8)[...]))
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                try Self.entry(&message, dn: dn, attributes: attributes)
+            case .encodedEntry(let operation):
+                message.serializeRawBytes(operation)
             case .searchDone(let code, let text, let controls):
                 try Self.result(&message, tag: 5, code, text)
                 if !controls.isEmpty {
@@ -330,6 +320,31 @@ enum LDAPResponse {
             }
         }
         return serializer.serializedBytes
+    }
+
+    /// A SearchResultEntry operation on its own (without the message around it, which holds the request's id).
+    static func entryOperation(dn: String, attributes: [(String, [String])]) -> [UInt8] {
+        var serializer = DER.Serializer()
+        try? entry(&serializer, dn: dn, attributes: attributes)
+        return serializer.serializedBytes
+    }
+
+    private static func entry(_ message: inout DER.Serializer, dn: String, attributes: [(String, [String])]) throws {
+        try message.appendConstructedNode(identifier: LDAPRequest.application(4)) { entry in
+            try entry.serialize(ASN1OctetString(contentBytes: Array(dn.utf8)[...]))
+            try entry.appendConstructedNode(identifier: .sequence) { list in
+                for (name, values) in attributes {
+                    try list.appendConstructedNode(identifier: .sequence) { attribute in
+                        try attribute.serialize(ASN1OctetString(contentBytes: Array(name.utf8)[...]))
+                        try attribute.appendConstructedNode(identifier: .set) { set in
+                            for value in values {
+                                try set.serialize(ASN1OctetString(contentBytes: Array(value.utf8)[...]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static func result(_ message: inout DER.Serializer, tag: UInt, _ code: Code, _ text: String) throws {

@@ -333,7 +333,7 @@ private struct LDAPConnection {
         let found = try await service.search(
             search, reach: reach, limit: limit, after: cursor, deadline: .now + .seconds(seconds))
         if found.noSuchObject { return [.searchDone(.noSuchObject, message: "No such object.", controls: [])] }
-        var responses = found.entries.map { LDAPResponse.entry(dn: $0.dn, attributes: $0.attributes) }
+        var responses = found.entries.map { LDAPResponse.encodedEntry($0) }
         let code: LDAPResponse.Code
         let message: String
         if found.timedOut {

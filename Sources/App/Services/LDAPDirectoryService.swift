@@ -98,7 +98,9 @@ struct LDAPDirectoryService: Sendable {
     }
 
     struct SearchResult: Sendable {
-        var entries: [(dn: String, attributes: [(String, [String])])] = []
+        /// Each entry's SearchResultEntry operation, encoded (`LDAPResponse.entryOperation`): what a kept answer holds,
+        /// a third of the memory of its text and lists, and written again without encoding it again.
+        var entries: [[UInt8]] = []
         /// Where a paged search resumes; `nil` at the end.
         var next: ContactSearch.Cursor?
         /// More entries would follow: the size limit (or the page) is reached.
@@ -186,7 +188,9 @@ struct LDAPDirectoryService: Sendable {
         let selection = LDAPEntry.AttributeSelection(search.attributes)
         func append(_ entry: LDAPEntry) {
             let attributes = entry.attributes(selection)
-            result.entries.append((entry.dn, search.typesOnly ? attributes.map { ($0.0, []) } : attributes))
+            result.entries.append(
+                LDAPResponse.entryOperation(
+                    dn: entry.dn, attributes: search.typesOnly ? attributes.map { ($0.0, []) } : attributes))
         }
         func add(_ entry: LDAPEntry) -> Bool {
             guard entry.matches(filter) else { return false }
