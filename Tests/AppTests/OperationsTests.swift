@@ -1,4 +1,6 @@
+import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -38,6 +40,20 @@ struct OperationsTests {
             let response = try await app.testing().sendRequest(.GET, "/healthz")
             #expect(response.status == .ok)
             #expect(response.body.string.contains(#""database":"ok""#))
+        }
+    }
+
+    @Test("on PostgreSQL every connection runs without JIT compilation (40 ms to compile a 17 ms page query)")
+    func postgresWithoutJIT() async throws {
+        try await withApp { app in
+            let sql = try #require(app.db as? any SQLDatabase)
+            guard sql.dialect.name == "postgresql" else { return }
+            // Several connections: each event loop's pool opens its own.
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = try #require(app.databases.database(logger: app.logger, on: loop) as? any SQLDatabase)
+                let row = try #require(try await db.raw("SHOW jit").first())
+                #expect(try row.decode(column: "jit", as: String.self) == "off")
+            }
         }
     }
 
