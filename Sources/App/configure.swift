@@ -110,16 +110,8 @@ private func configureDatabase(_ app: Application, _ database: AppConfig.Databas
         app.numberKeys = NumberKeyReader(path: url.path)
         app.sqliteFile = url.path
     case .postgres(let url):
-        var configuration = try SQLPostgresConfiguration(url: url)
-        // No JIT compilation: our queries read a page of rows, and when the planner's estimate of a walk crossed
-        // `jit_above_cost` it spent 40 ms compiling a 17 ms query (a subscriber's two-word filter at a million
-        // contacts: 60 ms, or 18 ms in another database with other statistics). Set at connection, so no privilege on
-        // the database is needed.
-        configuration.coreConfiguration.options.additionalStartupParameters.append(("jit", "off"))
         app.databases.use(
-            .postgres(
-                configuration: configuration, maxConnectionsPerEventLoop: app.config.databaseConnectionsPerLoop),
-            as: .psql)
+            try .postgres(url: url, maxConnectionsPerEventLoop: app.config.databaseConnectionsPerLoop), as: .psql)
     }
 }
 

@@ -118,4 +118,18 @@ struct LDAPMessageTests {
         #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: [0x30, 0x03, 0x02, 0x01])) == nil)
         #expect(BenchLDAPCommand.operationTag(ByteBuffer(bytes: [0x04, 0x00])) == nil)
     }
+
+    @Test("an entry encoded once and written again inside another message is the same message, kept in its own size")
+    func encodedEntry() {
+        let attributes = [("cn", ["Zoé Martin"]), ("telephoneNumber", ["+49406432131550", "+33478000002"])]
+        let operation = LDAPResponse.entryOperation(dn: "uid=7,ou=contacts,dc=switchboard", attributes: attributes)
+        for id in [1, 300, 70_000] {
+            #expect(
+                LDAPResponse.encodedEntry(operation).ber(messageID: id)
+                    == LDAPResponse.entry(dn: "uid=7,ou=contacts,dc=switchboard", attributes: attributes)
+                    .ber(messageID: id))
+        }
+        // swift-asn1's serializer reserves a kilobyte; a kept entry must not carry it.
+        #expect(operation.count < 120 && operation.capacity <= operation.count + 64)
+    }
 }

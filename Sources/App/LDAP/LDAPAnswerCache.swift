@@ -122,13 +122,13 @@ final class LDAPAnswerCache: Sendable {
         return gone
     }
 
-    /// What an answer costs in memory, roughly: its key's text and its entries' bytes, plus 32 bytes per string and
-    /// list (their headers).
+    /// What an answer costs in memory, roughly: its key's text and its entries' room (capacity, not count: what is
+    /// allocated), plus 32 bytes per string and list (their headers).
     static func size(of answer: LDAPDirectoryService.SearchResult, key: Key) -> Int {
         var bytes = 256 + key.search.base.utf8.count + size(of: key.search.filter)
         bytes += key.search.attributes.reduce(0) { $0 + 32 + $1.utf8.count }
         bytes += (key.readable?.count ?? 0) * 40 + (key.after.map { 64 + $0.sortKey.utf8.count } ?? 0)
-        bytes += answer.entries.reduce(32) { $0 + 32 + $1.count }
+        bytes += answer.entries.reduce(32) { $0 + 32 + $1.capacity }
         return bytes
     }
 

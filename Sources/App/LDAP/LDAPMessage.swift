@@ -326,7 +326,11 @@ enum LDAPResponse {
     static func entryOperation(dn: String, attributes: [(String, [String])]) -> [UInt8] {
         var serializer = DER.Serializer()
         try? entry(&serializer, dn: dn, attributes: attributes)
-        return serializer.serializedBytes
+        // The serializer reserves a kilobyte: a kept answer holds only the bytes (an entry is about a hundred).
+        let bytes = serializer.serializedBytes
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
     }
 
     private static func entry(_ message: inout DER.Serializer, dn: String, attributes: [(String, [String])]) throws {

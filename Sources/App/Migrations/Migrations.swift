@@ -27,6 +27,7 @@ enum SwitchboardMigrations {
         (19, UpdateContactsAddNameParts()),
         (20, CreateContactNumberDigits()),
         (21, CreateContactGeneration()),
+        (22, UpdateRoleWithoutJIT()),
     ]
 
     static func add(to migrations: Migrations) {
