@@ -71,4 +71,4 @@ measure "$work/subscriber" "/contacts?name=an" "Name filter \"an\", subscriber"
 measure "$work/admin" "/contacts?name=zq" "Name filter \"zq\" (2 chars, no match)"
 measure "$work/admin" "/contacts?name=xav" "Name filter \"xav\" (rare)"
 measure "$work/admin" "/contacts?tab=E&name=mi" "Tab E + name \"mi\""
-grep -E '^(VmRSS|VmHWM)' "/proc/$server/status" | sed 's/^/server /'
+grep -E '^(VmRSS|VmHWM|RssAnon|RssFile)' "/proc/$server/status" | sed 's/^/server /'
