@@ -6,6 +6,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.request
 
 import ldap3
 import pytest
@@ -263,6 +264,11 @@ def test_a_change_is_seen_by_the_next_search(directory):
     added = os.path.join(directory.dir, "dara.csv")
     with open(added, "w", encoding="utf-8") as handle:
         handle.write("first_name;last_name;phone.business\nDara;Kept;+33 4 78 55 55 55\n")
+    # The second answer came from memory, and /metrics says so.
+    with urllib.request.urlopen(directory.url + "/metrics", timeout=10) as response:
+        metrics = response.read().decode()
+    kept = re.search(r'^switchboard_ldap_answers_total\{source="memory"\} (\d+)', metrics, re.M)
+    assert kept and int(kept.group(1)) >= 1, [line for line in metrics.splitlines() if "ldap_answers" in line]
     directory.cli("contacts", "import", added, "--group", "Sales")
     code, entries, _ = ldapsearch(directory, "-b", BASE, "(|(cn=dara*)(sn=dara*))", "cn", "telephoneNumber",
                                   bind=group[0], password=group[1])

@@ -203,7 +203,7 @@ private struct LDAPConnection {
                             }
                             responses = try await self.search(
                                 search, controls: request.controls, reach: identity == nil ? nil : reach?.0,
-                                isTLS: isTLS)
+                                isTLS: isTLS, metrics: metrics)
                         } catch {
                             responses = [.searchDone(.busy, message: "Busy: try again.", controls: [])]
                         }
@@ -277,7 +277,7 @@ private struct LDAPConnection {
 
     private func search(
         _ search: LDAPRequest.Search, controls: [LDAPRequest.Control], reach: LDAPDirectoryService.Reach?,
-        isTLS: Bool
+        isTLS: Bool, metrics: SwitchboardMetrics
     ) async throws -> [LDAPResponse] {
         // The root DSE: what a client reads before binding.
         if search.base.isEmpty, search.scope == .base {
@@ -332,6 +332,7 @@ private struct LDAPConnection {
             search.timeLimit == 0 ? LDAPServer.searchSecondsCap : search.timeLimit, LDAPServer.searchSecondsCap)
         let found = try await service.search(
             search, reach: reach, limit: limit, after: cursor, deadline: .now + .seconds(seconds))
+        metrics.ldapAnswer(fromMemory: found.fromMemory)
         if found.noSuchObject { return [.searchDone(.noSuchObject, message: "No such object.", controls: [])] }
         var responses = found.entries.map { LDAPResponse.encodedEntry($0) }
         let code: LDAPResponse.Code

@@ -109,6 +109,8 @@ struct LDAPDirectoryService: Sendable {
         /// Stopped after examining `examineLimit` rows: the filter narrows nothing the index knows.
         var adminLimit = false
         var noSuchObject = false
+        /// Answered from the answers kept (`LDAPAnswerCache`), not searched now.
+        var fromMemory = false
     }
 
     /// Rows one search examines at most when its filter narrows nothing the index knows and few rows pass it.
@@ -168,7 +170,10 @@ struct LDAPDirectoryService: Sendable {
         let key = LDAPAnswerCache.Key(
             search: search, limit: limit, after: cursor, scope: reach.scope, role: reach.access.role,
             readable: reach.access.readableGroupIDs)
-        if let kept = answers.answer(for: key, generation: generation) { return kept }
+        if var kept = answers.answer(for: key, generation: generation) {
+            kept.fromMemory = true
+            return kept
+        }
         let result = try await run(search, reach: reach, limit: limit, after: cursor, deadline: deadline)
         if !result.noSuchObject { answers.keep(result, for: key, generation: generation) }
         return result

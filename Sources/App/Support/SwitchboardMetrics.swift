@@ -109,6 +109,14 @@ struct SwitchboardMetrics: Sendable {
         histogram("switchboard_ldap_search_duration", "LDAP search latency", [], Self.fastBuckets).record(elapsed)
     }
 
+    /// An LDAP search's answer: from the answers kept (`memory`) or searched now (`database`).
+    func ldapAnswer(fromMemory: Bool) {
+        counter(
+            "switchboard_ldap_answers", "LDAP search answers by source: kept in memory, or searched in the database",
+            [("source", fromMemory ? "memory" : "database")]
+        ).increment()
+    }
+
     /// An LDAP bind: `success` or the refusal's result name.
     func ldapBind(result: String) {
         counter("switchboard_ldap_binds", "LDAP binds by result", [("result", result)]).increment()
