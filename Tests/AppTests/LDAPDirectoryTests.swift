@@ -116,8 +116,7 @@ struct LDAPDirectoryTests {
                 id: try subscriber.requireID(), epoch: subscriber.sessionEpoch, passwordHash: subscriber.passwordHash,
                 clientAddress: nil)
             let reach = try #require(try await service.reach(of: identity))
-            let boardReach = LDAPDirectoryService.Reach(
-                scope: .group(board), access: ContactAccess(role: .admin), actor: nil)
+            let boardReach = LDAPDirectoryService.Reach(scope: .group(board), access: ContactAccess(role: .admin))
 
             #expect(try await names(service, reach) == ["Dan One"])
             #expect(try await names(service, reach) == ["Dan One"])

@@ -125,8 +125,6 @@ struct LDAPDirectoryService: Sendable {
     struct Reach: Sendable {
         let scope: ContactSearch.Scope
         let access: ContactAccess
-        /// The user, for a user's bind.
-        let actor: Actor?
     }
 
     /// How long a connection may search on a checked `Reach` before it is checked again (a demoted, deleted or
@@ -140,14 +138,14 @@ struct LDAPDirectoryService: Sendable {
             guard let user = try await UserModel.find(id, on: db), user.sessionEpoch == epoch, user.passwordHash == hash
             else { return nil }
             let actor = Actor(user: user, clientAddress: clientAddress)
-            return Reach(scope: .all, access: try await ContactService(db: db).access(for: actor), actor: actor)
+            return Reach(scope: .all, access: try await ContactService(db: db).access(for: actor))
         case .group(let id, let hash):
             guard
                 let directory = try await GroupDirectoryModel.query(on: db).filter(\.$group.$id == id)
                     .filter(\.$isEnabled == true).first(),
                 directory.passwordHash == hash
             else { return nil }
-            return Reach(scope: .group(id), access: ContactAccess(role: .admin), actor: nil)
+            return Reach(scope: .group(id), access: ContactAccess(role: .admin))
         }
     }
 
