@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose=${1:-run}
-packages=(libqrencode-dev libuchardet-dev libphonenumber-dev pkg-config libsqlite3-dev)
+# libxml2-dev: the executable links Foundation in, and its XML part with it (Package.swift, `switchboard`).
+packages=(libqrencode-dev libuchardet-dev libphonenumber-dev pkg-config libsqlite3-dev libxml2-dev)
 if [ "$purpose" = test ]; then
   packages+=(postgresql chromium chromium-driver sqlite3 zbar-tools radicale ldap-utils nginx)
   # Telephony tests: Kamailio (http_client is in the utils modules, json in the json modules) and SIPp.

@@ -9,9 +9,8 @@ import Vapor
 #endif
 
 // The entry point only makes the app, configures it, runs the command and shuts down.
-// Async code runs on the server's event loops rather than in a second thread pool: a request no
-// longer hops between the two (measured: most of a small request's CPU time was thread switches).
-NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+// Async code runs on the server's event loops (EventLoopExecutor.swift), installed before any task starts.
+_ = EventLoopExecutor.install()
 var env = try Environment.detect()
 // A product, not a framework demo: production (templates parsed once) unless `--env development`
 // is asked for, which re-reads templates on every page while editing them.
@@ -24,6 +23,9 @@ setenv("LOG_LEVEL", "info", 0)
 try LoggingSystem.bootstrap(from: &env) { level in
     let console = Terminal()
     return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+}
+if await !EventLoopExecutor.runsOnEventLoops() {
+    Logger(label: "switchboard").error("\(EventLoopExecutor.notInstalledMessage)")
 }
 // Backup and restore work on the database file or server alone: no application, no migration, no open pool.
 if let status = await BackupCommand.runIfAsked(CommandLine.arguments) { exit(status) }
