@@ -6,7 +6,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 BIN_DIR = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: run build test test-core test-sqlite test-postgres test-browser test-pbx deps deps-test format lint clean
+.PHONY: run build release test test-core test-sqlite test-postgres test-browser test-pbx deps deps-test format lint clean
 
 deps:
 	@scripts/install-deps.sh run
@@ -16,6 +16,10 @@ deps-test:
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
+
+## The release an operator installs (README, "Running it for real") and the benchmarks measure.
+release: deps
+	$(SWIFT) build -c release --product switchboard
 
 ## Serve on http://127.0.0.1:8080 (HOST, PORT, DATABASE_URL… see README) with ./data/switchboard.sqlite.
 run: build

@@ -10,7 +10,7 @@ db=${1:?usage: bench/contacts-http.sh DATABASE_URL [RUNS]}
 runs=${2:-100}
 bin=${SWITCHBOARD_BIN:-}
 if [ -z "$bin" ]; then
-  swift build -c release --product switchboard >/dev/null
+  make --no-print-directory release >/dev/null
   bin=$(swift build -c release --show-bin-path)/switchboard
 fi
 export DATABASE_URL=$db SWITCHBOARD_ADMIN_PASSWORD=${SWITCHBOARD_ADMIN_PASSWORD:-bench-password-1} LOG_LEVEL=warning

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 count=${1:-100000}
 bin=${SWITCHBOARD_BIN:-}
 if [ -z "$bin" ]; then
-  swift build -c release --product switchboard >/dev/null
+  make --no-print-directory release >/dev/null
   bin=$(swift build -c release --show-bin-path)/switchboard
 fi
 export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning

@@ -25,7 +25,11 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-nice -n 10 swift build -c "$configuration" --product switchboard >/dev/null 2>&1
+if [ "$configuration" = release ]; then
+  nice -n 10 make --no-print-directory release >/dev/null 2>&1
+else
+  nice -n 10 swift build -c debug --product switchboard >/dev/null 2>&1
+fi
 bin=$(swift build -c "$configuration" --show-bin-path)/switchboard
 export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning SWITCHBOARD_BCRYPT_COST=4
 dir=$(mktemp -d)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 count=${1:-100000}
 bin=${SWITCHBOARD_BIN:-}
 if [ -z "$bin" ]; then
-  swift build -c release --product switchboard >/dev/null
+  make --no-print-directory release >/dev/null
   bin=$(swift build -c release --show-bin-path)/switchboard
 fi
 password=bench-password-1

@@ -13,7 +13,7 @@ contacts=${3:-100000}
 scripts/install-deps.sh test >/dev/null
 bin=${SWITCHBOARD_BIN:-}
 if [ -z "$bin" ]; then
-  nice -n 10 swift build -c release --product switchboard >/dev/null
+  nice -n 10 make --no-print-directory release >/dev/null
   bin=$(swift build -c release --show-bin-path)/switchboard
 fi
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

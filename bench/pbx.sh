@@ -17,7 +17,7 @@ command -v wrk >/dev/null || { sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd=sud
   $sudo_cmd apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 bin=${SWITCHBOARD_BIN:-}
 if [ -z "$bin" ]; then
-  nice -n 10 swift build -c release --product switchboard >/dev/null
+  nice -n 10 make --no-print-directory release >/dev/null
   bin=$(swift build -c release --show-bin-path)/switchboard
 fi
 work=$(mktemp -d)

@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 count=${1:-1000}
 configuration=release
 [ "${2:-}" = "--debug" ] && configuration=debug
-swift build -c "$configuration" --product switchboard >/dev/null 2>&1
+if [ "$configuration" = release ]; then
+  make --no-print-directory release >/dev/null 2>&1
+else
+  swift build -c debug --product switchboard >/dev/null 2>&1
+fi
 bin=$(swift build -c "$configuration" --show-bin-path)/switchboard
 export SWITCHBOARD_ADMIN_PASSWORD=bench-password-1 LOG_LEVEL=warning SWITCHBOARD_BCRYPT_COST=4
 dir=$(mktemp -d)
