@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["App", "CConcurrencyHook", .product(name: "NIOPosix", package: "swift-nio")],
             // What the server keeps resident of its own files (bench/README.md, "Memory"): 10 MB less with Swift's
             // runtime and Foundation linked in (`-static-stdlib`), LLVM's linker packing the relative relocations
-            // (`DT_RELR`, glibc 2.36: 30 kB read at start instead of 2.5 MB) and no symbol exported (the driver exports
+            // (`DT_RELR`, glibc 2.36: 36 kB read at start instead of 2.5 MB) and no symbol exported (the driver exports
             // the executable's own for plugins loaded at run time; the server loads none, and finds the one runtime
             // symbol it looks up through the linker: EventLoopExecutor.swift). Here rather than SwiftPM's command-line
             // `--static-swift-stdlib` so that every build of the executable links as a release does: `make run`, the

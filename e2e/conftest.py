@@ -48,7 +48,11 @@ class Server:
         self.process = subprocess.Popen(
             [binary, "serve"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # not left running on its port when it never became ready
+            raise
 
     def _wait_ready(self):
         deadline = time.time() + 60

@@ -1,6 +1,7 @@
-// Swift Concurrency's jobs run on the server's event loops (SwiftNIO's `MultiThreadedEventLoopGroup.singleton`)
-// rather than in a second thread pool of Swift's own: a request no longer hops between the two (measured: most of a
-// small request's CPU time was thread switches). SwiftNIO offers this
+// Swift Concurrency's jobs enqueued on the global executor run on the server's event loops (SwiftNIO's
+// `MultiThreadedEventLoopGroup.singleton`) rather than in a second thread pool of Swift's own: a request no longer
+// hops between the two (measured: most of a small request's CPU time was thread switches). As with SwiftNIO's, a job
+// resumed after `Task.sleep` comes through another hook, not taken over. SwiftNIO offers this
 // (`NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`), but it finds the
 // runtime's hook by name (`dlsym`) and silently gives up when it cannot: the executable links Swift's runtime in
 // without exporting its symbols (Package.swift), so it could not. The hook's address comes from the linker here
